@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * aclmem: physically contiguous 2 MiB and 1 GiB pages for userspace,
+ * handed out as handles on /dev/aclmem and mapped with one page-table entry
+ * per page.
+ */
+#ifndef _UAPI_LINUX_ACLMEM_H
+#define _UAPI_LINUX_ACLMEM_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+/**
+ * DOC: General ioctl format
+ *
+ * Every ioctl takes one fixed-size struct, numbered with _IOWR on magic
+ * ACLMEM_IOCTL_MAGIC from ACLMEM_IOCTL_BASE; the size is part of the number,
+ * so a caller built against another layout gets -ENOTTY. In every struct:
+ *
+ * - ``flags`` takes only the bits of the struct's VALID mask;
+ * - ``reserved*`` fields must be zero;
+ * - ``out_*`` fields are written by the kernel and must be zero on input.
+ *
+ * Errors, the same for every ioctl:
+ *
+ * - ENOTTY: unknown ioctl number (or a struct of another size);
+ * - EFAULT: the struct pointer is bad;
+ * - EINVAL: a reserved or out_ field is not zero, an unknown flag is set,
+ *   or a value is wrong (size 0 or not a multiple of the page size, an
+ *   unknown page size, a node that is not online);
+ * - EOVERFLOW: the size is larger than one handle can hold
+ *   (ACLMEM_MAX_HANDLE_SIZE);
+ * - ENOENT: no such handle in this file;
+ * - ENOMEM: the pages cannot be had; the caller may retry later;
+ * - ENOSPC: the file holds as many handles as it can;
+ * - EINTR: a fatal signal arrived while the pool was growing.
+ *
+ * The CANN shim maps EINVAL to 100000 (or 107000 for sizes and alignment),
+ * EOVERFLOW to 107000, ENOMEM to 207001 and anything else to 507899.
+ *
+ * Handles belong to the open file that allocated them: closing it frees
+ * every handle it still holds. Pages live on while a mapping of them exists.
+ */
+
+/**
+ * DOC: Mapping a handle
+ *
+ * mmap(2) on the /dev/aclmem file that holds the handle, MAP_SHARED only
+ * (MAP_PRIVATE gets EINVAL), at offset ALLOC's out_offset plus a multiple of
+ * the handle's page size (EINVAL otherwise), for a length that is a multiple
+ * of the page size (EINVAL otherwise) and ends inside the handle (ENXIO
+ * otherwise, and for an offset that names no handle). Without an aligned
+ * address hint the kernel picks an address aligned to the page size; a
+ * MAP_FIXED address that is not aligned gets EINVAL. Each 2 MiB page is
+ * mapped by one PMD entry, each 1 GiB page by one PUD entry. Parts of a
+ * mapping may be unmapped, mprotect'ed or mremap'ed only at page size
+ * boundaries (EINVAL otherwise).
+ *
+ * A mapping holds the pages: they stay after FREE, after close(2) of the
+ * file, and go back to the pool with the last mapping. A child made by
+ * fork(2) shares the parent's mappings (it sees and makes the same writes).
+ *
+ * The pages are not page-cache or anonymous memory: get_user_pages on a
+ * mapping fails, so O_DIRECT, vmsplice(2) and process_vm_readv(2) on it get
+ * EFAULT and take no page reference.
+ */
+
+#define ACLMEM_ABI_VERSION	1
+
+#define ACLMEM_PAGE_SIZE_2M	(1ULL << 21)
+#define ACLMEM_PAGE_SIZE_1G	(1ULL << 30)
+
+/* Any online node, the caller's own first. */
+#define ACLMEM_NODE_ANY		0xffffffffU
+
+/* One handle addresses at most this much (its mmap window, see ALLOC). */
+#define ACLMEM_MAX_HANDLE_SIZE	(1ULL << 40)
+
+/* Index into aclmem_info.out_pools. */
+enum aclmem_pool_index {
+	ACLMEM_POOL_2M = 0,
+	ACLMEM_POOL_1G = 1,
+	ACLMEM_NR_POOLS = 2,
+};
+
+/**
+ * struct aclmem_pool_stats - counters of one page size, summed over nodes
+ * @page_size: the page size in bytes
+ * @total: pages the pool holds, free or in use
+ * @free: pages ready to be handed out
+ * @in_use: pages held by handles or mappings
+ * @target: pages the pool keeps when they are freed (the reserve)
+ * @grown: pages taken from the kernel since load
+ * @shrunk: pages given back to the kernel since load
+ * @failed: allocations refused for lack of pages since load
+ */
+struct aclmem_pool_stats {
+	__aligned_u64 page_size;
+	__aligned_u64 total;
+	__aligned_u64 free;
+	__aligned_u64 in_use;
+	__aligned_u64 target;
+	__aligned_u64 grown;
+	__aligned_u64 shrunk;
+	__aligned_u64 failed;
+};
+
+/**
+ * struct aclmem_info - ioctl(ACLMEM_IOC_INFO)
+ * @flags: must be 0
+ * @out_abi_version: ACLMEM_ABI_VERSION of the module
+ * @out_page_sizes: supported page sizes, ACLMEM_PAGE_SIZE_* or'ed together
+ * @out_handles: handles held by this open file
+ * @reserved: must be 0
+ * @out_pools: counters per page size, indexed by enum aclmem_pool_index
+ */
+struct aclmem_info {
+	__u32 flags;
+	__u32 out_abi_version;
+	__aligned_u64 out_page_sizes;
+	__aligned_u64 out_handles;
+	__aligned_u64 reserved[3];
+	struct aclmem_pool_stats out_pools[ACLMEM_NR_POOLS];
+};
+
+#define ACLMEM_INFO_VALID_FLAGS		0U
+
+/**
+ * struct aclmem_alloc - ioctl(ACLMEM_IOC_ALLOC)
+ * @size: bytes, a non-zero multiple of @page_size
+ * @page_size: ACLMEM_PAGE_SIZE_2M or ACLMEM_PAGE_SIZE_1G
+ * @flags: must be 0
+ * @node: NUMA node of the pages, or ACLMEM_NODE_ANY
+ * @out_handle: the new handle, never 0
+ * @reserved0: must be 0
+ * @out_offset: the mmap offset of the handle's first byte; map a part of
+ *              the handle at @out_offset plus a multiple of @page_size
+ * @reserved: must be 0
+ *
+ * The memory is zero.
+ */
+struct aclmem_alloc {
+	__aligned_u64 size;
+	__aligned_u64 page_size;
+	__u32 flags;
+	__u32 node;
+	__u32 out_handle;
+	__u32 reserved0;
+	__aligned_u64 out_offset;
+	__aligned_u64 reserved[2];
+};
+
+#define ACLMEM_ALLOC_VALID_FLAGS	0U
+
+/**
+ * struct aclmem_free - ioctl(ACLMEM_IOC_FREE)
+ * @handle: a handle of this open file
+ * @flags: must be 0
+ * @reserved: must be 0
+ *
+ * The handle is gone at once; its pages go back to the pool when the last
+ * mapping of them goes.
+ */
+struct aclmem_free {
+	__u32 handle;
+	__u32 flags;
+	__aligned_u64 reserved[2];
+};
+
+#define ACLMEM_FREE_VALID_FLAGS		0U
+
+/*
+ * QUERY flag: also count the 4 KiB pages of the handle whose reference
+ * count is not what the pool left there (a diagnostic; it walks every page).
+ */
+#define ACLMEM_QUERY_CHECK_REFS		(1U << 0)
+
+/**
+ * struct aclmem_query - ioctl(ACLMEM_IOC_QUERY)
+ * @handle: a handle of this open file
+ * @flags: ACLMEM_QUERY_* or'ed together
+ * @out_size: bytes
+ * @out_page_size: ACLMEM_PAGE_SIZE_2M or ACLMEM_PAGE_SIZE_1G
+ * @out_offset: the mmap offset, as ALLOC returned it
+ * @out_node: the node asked for at ALLOC (may be ACLMEM_NODE_ANY)
+ * @out_mappings: VMAs that map the handle now
+ * @out_faults_pte: faults served with a 4 KiB entry
+ * @out_faults_pmd: faults served with a 2 MiB entry
+ * @out_faults_pud: faults served with a 1 GiB entry
+ * @out_bad_refs: with ACLMEM_QUERY_CHECK_REFS, pages whose reference count
+ *                changed; 0 otherwise
+ * @reserved: must be 0
+ */
+struct aclmem_query {
+	__u32 handle;
+	__u32 flags;
+	__aligned_u64 out_size;
+	__aligned_u64 out_page_size;
+	__aligned_u64 out_offset;
+	__u32 out_node;
+	__u32 out_mappings;
+	__aligned_u64 out_faults_pte;
+	__aligned_u64 out_faults_pmd;
+	__aligned_u64 out_faults_pud;
+	__aligned_u64 out_bad_refs;
+	__aligned_u64 reserved[4];
+};
+
+#define ACLMEM_QUERY_VALID_FLAGS	ACLMEM_QUERY_CHECK_REFS
+
+#define ACLMEM_IOCTL_MAGIC	0xAC
+#define ACLMEM_IOCTL_BASE	0x40
+
+enum aclmem_cmd {
+	ACLMEM_CMD_INFO = ACLMEM_IOCTL_BASE,
+	ACLMEM_CMD_ALLOC,
+	ACLMEM_CMD_FREE,
+	ACLMEM_CMD_QUERY,
+};
+
+#define ACLMEM_IOC_INFO		_IOWR(ACLMEM_IOCTL_MAGIC, ACLMEM_CMD_INFO, \
+				      struct aclmem_info)
+#define ACLMEM_IOC_ALLOC	_IOWR(ACLMEM_IOCTL_MAGIC, ACLMEM_CMD_ALLOC, \
+				      struct aclmem_alloc)
+#define ACLMEM_IOC_FREE		_IOWR(ACLMEM_IOCTL_MAGIC, ACLMEM_CMD_FREE, \
+				      struct aclmem_free)
+#define ACLMEM_IOC_QUERY	_IOWR(ACLMEM_IOCTL_MAGIC, ACLMEM_CMD_QUERY, \
+				      struct aclmem_query)
+
+#endif /* _UAPI_LINUX_ACLMEM_H */

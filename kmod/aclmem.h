@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * aclmem internals shared by the module's files.
+ */
+#ifndef _ACLMEM_H
+#define _ACLMEM_H
+
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/nodemask.h>
+#include <linux/types.h>
+#include <linux/xarray.h>
+#include <uapi/linux/aclmem.h>
+
+#define ACLMEM_ORDER_2M		(21 - PAGE_SHIFT)
+#define ACLMEM_ORDER_1G		(30 - PAGE_SHIFT)
+
+/*
+ * The mmap offset of a handle is its id shifted by ACLMEM_HANDLE_SHIFT, so
+ * each handle owns a window of ACLMEM_MAX_HANDLE_SIZE bytes of file offsets;
+ * ids are capped so that every window fits in a signed 64-bit offset.
+ */
+#define ACLMEM_HANDLE_SHIFT	40
+#define ACLMEM_MAX_HANDLE_ID	((1U << (63 - ACLMEM_HANDLE_SHIFT)) - 1)
+#define ACLMEM_PGOFF_SHIFT	(ACLMEM_HANDLE_SHIFT - PAGE_SHIFT)
+
+/**
+ * struct aclmem_pool - free pages of one size on one node
+ * @lock: protects the list and the counters below it
+ * @free_list: free pages, linked through the first struct page's lru
+ * @order: page order (ACLMEM_ORDER_2M or ACLMEM_ORDER_1G)
+ * @nid: the node every page of the pool is on
+ * @nr_free: pages on @free_list
+ * @nr_total: pages the pool owns, free or handed out
+ * @target: pages kept on @free_list when freed; above it they go back
+ * @grown: pages ever taken from the kernel
+ * @shrunk: pages ever given back
+ * @failed: requests that could not be served
+ */
+struct aclmem_pool {
+	struct mutex lock; /* see above */
+	struct list_head free_list;
+	unsigned int order;
+	int nid;
+	unsigned long nr_free;
+	unsigned long nr_total;
+	unsigned long target;
+	u64 grown;
+	u64 shrunk;
+	u64 failed;
+};
+
+/**
+ * struct aclmem_buf - the pages behind one handle
+ * @ref: one for the handle, one per VMA that maps the buffer
+ * @size: bytes
+ * @order: page order of every page
+ * @node: the node asked for, or ACLMEM_NODE_ANY
+ * @offset: mmap offset of the first byte
+ * @nr_pages: entries of @pfns
+ * @mappings: VMAs that map the buffer
+ * @faults_pte: faults served with a 4 KiB entry, likewise @faults_pmd and
+ *              @faults_pud for 2 MiB and 1 GiB entries
+ * @pfns: first pfn of each page
+ */
+struct aclmem_buf {
+	struct kref ref;
+	u64 size;
+	unsigned int order;
+	u32 node;
+	u64 offset;
+	unsigned long nr_pages;
+	atomic_t mappings;
+	atomic64_t faults_pte;
+	atomic64_t faults_pmd;
+	atomic64_t faults_pud;
+	unsigned long *pfns;
+};
+
+/**
+ * struct aclmem_ctx - one open file of /dev/aclmem
+ * @handles: id -> struct aclmem_buf, each entry holding a reference
+ * @next_id: where the search for a free id starts: ids are not reused
+ *           soon, so a stale handle does not name a new buffer
+ * @inode: host of the file's f_mapping (see fs.c)
+ */
+struct aclmem_ctx {
+	struct xarray handles;
+	u32 next_id;
+	struct inode *inode;
+};
+
+/* pool.c */
+int aclmem_pools_init(unsigned long nr_2m, unsigned long nr_1g);
+void aclmem_pools_exit(void);
+int aclmem_pages_get(unsigned int order, u32 node, unsigned long nr,
+		     unsigned long *pfns);
+void aclmem_pages_put(unsigned int order, unsigned long nr,
+		      const unsigned long *pfns);
+void aclmem_pools_stats(unsigned int order, struct aclmem_pool_stats *st);
+
+/* buf.c */
+struct aclmem_buf *aclmem_buf_create(u64 size, unsigned int order, u32 node);
+void aclmem_buf_get(struct aclmem_buf *buf);
+void aclmem_buf_put(struct aclmem_buf *buf);
+unsigned long aclmem_buf_pfn(const struct aclmem_buf *buf, u64 off);
+u64 aclmem_buf_bad_refs(const struct aclmem_buf *buf);
+
+/* mmap.c */
+int aclmem_mmap(struct file *file, struct vm_area_struct *vma);
+unsigned long aclmem_get_unmapped_area(struct file *file, unsigned long addr,
+				       unsigned long len, unsigned long pgoff,
+				       unsigned long flags);
+struct aclmem_buf *aclmem_ctx_lookup(struct aclmem_ctx *ctx, u32 id);
+
+/* fs.c */
+int aclmem_fs_init(void);
+void aclmem_fs_exit(void);
+struct inode *aclmem_fs_inode(void);
+
+#endif /* _ACLMEM_H */

@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Mapping a handle: one PMD entry per 2 MiB page, one PUD entry per 1 GiB
+ * page, 4 KiB entries only where a mapping was moved off the alignment.
+ * drivers/dax/device.c is the model.
+ */
+#include <linux/mm.h>
+#include <linux/huge_mm.h>
+#include <linux/mman.h>
+
+#include "aclmem.h"
+#include "compat.h"
+
+static unsigned long aclmem_buf_page_size(const struct aclmem_buf *buf)
+{
+	return PAGE_SIZE << buf->order;
+}
+
+/* Byte offset into the buffer of the first byte of @vma. */
+static u64 aclmem_vma_offset(const struct vm_area_struct *vma)
+{
+	return (u64)(vma->vm_pgoff & ((1UL << ACLMEM_PGOFF_SHIFT) - 1))
+	       << PAGE_SHIFT;
+}
+
+static vm_fault_t aclmem_insert_pud(struct vm_fault *vmf, unsigned long pfn,
+				    bool write)
+{
+#ifdef CONFIG_HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD
+	return vmf_insert_pfn_pud(vmf, aclmem_pfn_t(pfn), write);
+#else
+	return VM_FAULT_FALLBACK;
+#endif
+}
+
+/* Map the block of 2^@order base pages around the fault, if it fits. */
+static vm_fault_t aclmem_fault_order(struct vm_fault *vmf, unsigned int order)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct aclmem_buf *buf = vma->vm_private_data;
+	unsigned long size = PAGE_SIZE << order;
+	unsigned long addr = ALIGN_DOWN(vmf->address, size);
+	bool write = vmf->flags & FAULT_FLAG_WRITE;
+	unsigned long pfn;
+	vm_fault_t ret;
+	u64 off;
+
+	/* The kernel asks for the largest entry first: let it go smaller. */
+	if (order > buf->order)
+		return VM_FAULT_FALLBACK;
+	if (addr < vma->vm_start || addr + size > vma->vm_end)
+		return VM_FAULT_FALLBACK;
+	off = aclmem_vma_offset(vma) + (addr - vma->vm_start);
+	if (off & (size - 1))
+		return VM_FAULT_FALLBACK;
+	if (off >= buf->size)
+		return VM_FAULT_SIGBUS;
+
+	pfn = aclmem_buf_pfn(buf, off);
+	switch (order) {
+	case 0:
+		ret = vmf_insert_pfn(vma, addr, pfn);
+		if (ret == VM_FAULT_NOPAGE)
+			atomic64_inc(&buf->faults_pte);
+		return ret;
+	case ACLMEM_ORDER_2M:
+		ret = vmf_insert_pfn_pmd(vmf, aclmem_pfn_t(pfn), write);
+		if (ret == VM_FAULT_NOPAGE)
+			atomic64_inc(&buf->faults_pmd);
+		return ret;
+	case ACLMEM_ORDER_1G:
+		ret = aclmem_insert_pud(vmf, pfn, write);
+		if (ret == VM_FAULT_NOPAGE)
+			atomic64_inc(&buf->faults_pud);
+		return ret;
+	default:
+		return VM_FAULT_FALLBACK;
+	}
+}
+
+static vm_fault_t aclmem_huge_fault(ACLMEM_HUGE_FAULT_ARGS)
+{
+	return aclmem_fault_order(vmf, ACLMEM_FAULT_ORDER);
+}
+
+static vm_fault_t aclmem_fault(struct vm_fault *vmf)
+{
+	return aclmem_fault_order(vmf, 0);
+}
+
+static void aclmem_vm_open(struct vm_area_struct *vma)
+{
+	struct aclmem_buf *buf = vma->vm_private_data;
+
+	aclmem_buf_get(buf);
+	atomic_inc(&buf->mappings);
+}
+
+static void aclmem_vm_close(struct vm_area_struct *vma)
+{
+	struct aclmem_buf *buf = vma->vm_private_data;
+
+	atomic_dec(&buf->mappings);
+	aclmem_buf_put(buf);
+}
+
+/* munmap and mprotect may cut a mapping only between pages. */
+static int aclmem_vm_may_split(struct vm_area_struct *vma, unsigned long addr)
+{
+	struct aclmem_buf *buf = vma->vm_private_data;
+
+	if (!IS_ALIGNED(addr, aclmem_buf_page_size(buf)))
+		return -EINVAL;
+	return 0;
+}
+
+/* mremap may move a mapping only to an address it can map huge. */
+static int aclmem_vm_mremap(struct vm_area_struct *vma)
+{
+	struct aclmem_buf *buf = vma->vm_private_data;
+
+	if (!IS_ALIGNED(vma->vm_start, aclmem_buf_page_size(buf)))
+		return -EINVAL;
+	return 0;
+}
+
+static unsigned long aclmem_vm_pagesize(struct vm_area_struct *vma)
+{
+	return aclmem_buf_page_size(vma->vm_private_data);
+}
+
+static const struct vm_operations_struct aclmem_vm_ops = {
+	.open = aclmem_vm_open,
+	.close = aclmem_vm_close,
+	.may_split = aclmem_vm_may_split,
+	.mremap = aclmem_vm_mremap,
+	.fault = aclmem_fault,
+	.huge_fault = aclmem_huge_fault,
+	.pagesize = aclmem_vm_pagesize,
+};
+
+int aclmem_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct aclmem_ctx *ctx = file->private_data;
+	u64 off = aclmem_vma_offset(vma);
+	u64 len = vma->vm_end - vma->vm_start;
+	struct aclmem_buf *buf;
+	unsigned long psize;
+	int ret;
+
+	/* Private (copy-on-write) mappings of pfns cannot work. */
+	if (!(vma->vm_flags & VM_MAYSHARE))
+		return -EINVAL;
+
+	buf = aclmem_ctx_lookup(ctx, vma->vm_pgoff >> ACLMEM_PGOFF_SHIFT);
+	if (!buf)
+		return -ENXIO;
+	psize = aclmem_buf_page_size(buf);
+	ret = -EINVAL;
+	if (!IS_ALIGNED(off | len | vma->vm_start, psize))
+		goto err;
+	ret = -ENXIO;
+	if (off >= buf->size || len > buf->size - off)
+		goto err;
+
+	/* The lookup's reference now belongs to the VMA. */
+	vma->vm_private_data = buf;
+	vma->vm_ops = &aclmem_vm_ops;
+	aclmem_vm_flags_set(vma, VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP |
+			    VM_HUGEPAGE);
+	atomic_inc(&buf->mappings);
+	return 0;
+err:
+	aclmem_buf_put(buf);
+	return ret;
+}
+
+/*
+ * Without a usable hint, place the mapping so that the address agrees with
+ * the file offset modulo the page size: ask for len + page size and slide.
+ */
+unsigned long aclmem_get_unmapped_area(struct file *file, unsigned long addr,
+				       unsigned long len, unsigned long pgoff,
+				       unsigned long flags)
+{
+	struct aclmem_ctx *ctx = file->private_data;
+	unsigned long align, area, off;
+	struct aclmem_buf *buf;
+
+	if (flags & MAP_FIXED)
+		goto fallback;
+	buf = aclmem_ctx_lookup(ctx, pgoff >> ACLMEM_PGOFF_SHIFT);
+	if (!buf)
+		goto fallback;
+	align = aclmem_buf_page_size(buf);
+	aclmem_buf_put(buf);
+	if (len < align || len + align < len)
+		goto fallback;
+	if (addr && IS_ALIGNED(addr, align)) {
+		area = aclmem_default_unmapped_area(file, addr, len, pgoff,
+						    flags);
+		if (area == addr)
+			return area;
+	}
+
+	area = aclmem_default_unmapped_area(file, 0, len + align, pgoff, flags);
+	if (IS_ERR_VALUE(area))
+		goto fallback;
+	off = pgoff << PAGE_SHIFT;
+	return area + ((off - area) & (align - 1));
+fallback:
+	return aclmem_default_unmapped_area(file, addr, len, pgoff, flags);
+}

@@ -1,0 +1,347 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Pools of 2 MiB and 1 GiB pages, one per page size and node.
+ *
+ * A pool keeps up to ->target free pages; a request beyond what is free
+ * grows the pool from the kernel, and a page freed while the pool already
+ * holds ->target free pages goes back to the kernel. 2 MiB pages are
+ * compound order-9 pages from the buddy allocator; 1 GiB pages are ranges
+ * taken with alloc_contig_range() after a scan for a free, aligned range
+ * (alloc_contig_pages() is not exported). Pages are zeroed when handed out.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/gfp.h>
+#include <linux/highmem.h>
+#include <linux/memory_hotplug.h>
+#include <linux/mm.h>
+#include <linux/mmzone.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/topology.h>
+
+#include "aclmem.h"
+
+static struct aclmem_pool *aclmem_pools[ACLMEM_NR_POOLS];
+
+static unsigned int aclmem_pool_index(unsigned int order)
+{
+	return order == ACLMEM_ORDER_1G ? ACLMEM_POOL_1G : ACLMEM_POOL_2M;
+}
+
+static struct aclmem_pool *aclmem_pool(unsigned int order, int nid)
+{
+	return &aclmem_pools[aclmem_pool_index(order)][nid];
+}
+
+/* Every page of the range is online, in @zone and free to be taken. */
+static bool aclmem_range_usable(struct zone *zone, unsigned long pfn,
+				unsigned long nr)
+{
+	unsigned long end = pfn + nr;
+	struct page *page;
+
+	for (; pfn < end; pfn++) {
+		/* QEMU leaves holes without struct pages below 4 GiB. */
+		page = pfn_to_online_page(pfn);
+		if (!page || page_zone(page) != zone)
+			return false;
+		if (PageReserved(page) || PageHuge(page))
+			return false;
+	}
+	return true;
+}
+
+/* Take an aligned range of 2^@order pages on @nid, highest zone first. */
+static unsigned long aclmem_contig_alloc(int nid, unsigned int order)
+{
+	unsigned long nr = 1UL << order;
+	pg_data_t *pgdat = NODE_DATA(nid);
+	struct zone *zone;
+	unsigned long start, end;
+	int z;
+
+	for (z = MAX_NR_ZONES - 1; z >= 0; z--) {
+		zone = &pgdat->node_zones[z];
+		if (!populated_zone(zone))
+			continue;
+		start = ALIGN(zone->zone_start_pfn, nr);
+		for (end = ALIGN_DOWN(zone_end_pfn(zone), nr);
+		     end >= start + nr; end -= nr) {
+			if (fatal_signal_pending(current))
+				return 0;
+			cond_resched();
+			if (!aclmem_range_usable(zone, end - nr, nr))
+				continue;
+			/* A busy range (-EBUSY) is common: try the next one. */
+			if (!alloc_contig_range(end - nr, end, MIGRATE_MOVABLE,
+						GFP_KERNEL | __GFP_NOWARN))
+				return end - nr;
+		}
+	}
+	return 0;
+}
+
+static unsigned long aclmem_page_alloc(int nid, unsigned int order)
+{
+	struct page *page;
+
+	if (order == ACLMEM_ORDER_1G)
+		return aclmem_contig_alloc(nid, order);
+
+	page = alloc_pages_node(nid, GFP_KERNEL | __GFP_COMP | __GFP_THISNODE |
+				__GFP_NOWARN | __GFP_RETRY_MAYFAIL, order);
+	return page ? page_to_pfn(page) : 0;
+}
+
+static void aclmem_page_release(unsigned long pfn, unsigned int order)
+{
+	if (order == ACLMEM_ORDER_1G)
+		free_contig_range(pfn, 1UL << order);
+	else
+		__free_pages(pfn_to_page(pfn), order);
+}
+
+static void aclmem_page_zero(unsigned long pfn, unsigned int order)
+{
+	unsigned long i;
+
+	for (i = 0; i < (1UL << order); i++) {
+		clear_highpage(pfn_to_page(pfn + i));
+		if ((i & 511) == 511)
+			cond_resched();
+	}
+}
+
+/* Move up to @nr free pages of @pool into @pfns; returns how many. */
+static unsigned long aclmem_pool_take(struct aclmem_pool *pool,
+				      unsigned long nr, unsigned long *pfns)
+{
+	unsigned long got = 0;
+	struct page *page;
+
+	mutex_lock(&pool->lock);
+	while (got < nr && pool->nr_free) {
+		page = list_first_entry(&pool->free_list, struct page, lru);
+		list_del(&page->lru);
+		pool->nr_free--;
+		pfns[got++] = page_to_pfn(page);
+	}
+	mutex_unlock(&pool->lock);
+	return got;
+}
+
+/* Take a new page from the kernel for @pool, counted as in use. */
+static unsigned long aclmem_pool_grow(struct aclmem_pool *pool)
+{
+	unsigned long pfn = aclmem_page_alloc(pool->nid, pool->order);
+
+	if (!pfn)
+		return 0;
+	mutex_lock(&pool->lock);
+	pool->nr_total++;
+	pool->grown++;
+	mutex_unlock(&pool->lock);
+	return pfn;
+}
+
+/* The node to try in round @i: the asked-for one, or local first. */
+static int aclmem_node_at(u32 node, int i)
+{
+	int nid, local = numa_node_id();
+
+	if (node != ACLMEM_NODE_ANY)
+		return i ? NUMA_NO_NODE : node;
+	if (!i)
+		return local;
+	for_each_online_node(nid) {
+		if (nid == local)
+			continue;
+		if (--i == 0)
+			return nid;
+	}
+	return NUMA_NO_NODE;
+}
+
+/**
+ * aclmem_pages_get - take @nr zeroed pages of 2^@order base pages
+ * @order: ACLMEM_ORDER_2M or ACLMEM_ORDER_1G
+ * @node: a node that is online, or ACLMEM_NODE_ANY
+ * @nr: how many
+ * @pfns: receives the first pfn of each page
+ *
+ * Return: 0, -ENOMEM when the pages cannot be had, or -EINTR on a fatal
+ * signal. On error nothing is taken.
+ */
+int aclmem_pages_get(unsigned int order, u32 node, unsigned long nr,
+		     unsigned long *pfns)
+{
+	struct aclmem_pool *pool;
+	unsigned long got = 0, pfn, i;
+	int nid, round;
+
+	for (round = 0; got < nr; round++) {
+		nid = aclmem_node_at(node, round);
+		if (nid == NUMA_NO_NODE)
+			break;
+		got += aclmem_pool_take(aclmem_pool(order, nid), nr - got,
+					pfns + got);
+	}
+	for (round = 0; got < nr; round++) {
+		nid = aclmem_node_at(node, round);
+		if (nid == NUMA_NO_NODE)
+			break;
+		pool = aclmem_pool(order, nid);
+		while (got < nr && !fatal_signal_pending(current)) {
+			pfn = aclmem_pool_grow(pool);
+			if (!pfn)
+				break;
+			pfns[got++] = pfn;
+		}
+	}
+	if (got < nr) {
+		pool = aclmem_pool(order, aclmem_node_at(node, 0));
+		mutex_lock(&pool->lock);
+		pool->failed++;
+		mutex_unlock(&pool->lock);
+		aclmem_pages_put(order, got, pfns);
+		return fatal_signal_pending(current) ? -EINTR : -ENOMEM;
+	}
+
+	for (i = 0; i < nr; i++)
+		aclmem_page_zero(pfns[i], order);
+	return 0;
+}
+
+/* Give @nr pages back to their pools, or to the kernel above the target. */
+void aclmem_pages_put(unsigned int order, unsigned long nr,
+		      const unsigned long *pfns)
+{
+	struct aclmem_pool *pool;
+	struct page *page;
+	bool keep;
+	unsigned long i;
+
+	for (i = 0; i < nr; i++) {
+		page = pfn_to_page(pfns[i]);
+		pool = aclmem_pool(order, page_to_nid(page));
+		mutex_lock(&pool->lock);
+		keep = pool->nr_free < pool->target;
+		if (keep) {
+			list_add(&page->lru, &pool->free_list);
+			pool->nr_free++;
+		} else {
+			pool->nr_total--;
+			pool->shrunk++;
+		}
+		mutex_unlock(&pool->lock);
+		if (!keep)
+			aclmem_page_release(pfns[i], order);
+	}
+}
+
+/* Sum the counters of every node's pool of 2^@order pages. */
+void aclmem_pools_stats(unsigned int order, struct aclmem_pool_stats *st)
+{
+	struct aclmem_pool *pool;
+	int nid;
+
+	memset(st, 0, sizeof(*st));
+	st->page_size = PAGE_SIZE << order;
+	for_each_node(nid) {
+		pool = aclmem_pool(order, nid);
+		mutex_lock(&pool->lock);
+		st->total += pool->nr_total;
+		st->free += pool->nr_free;
+		st->target += pool->target;
+		st->grown += pool->grown;
+		st->shrunk += pool->shrunk;
+		st->failed += pool->failed;
+		mutex_unlock(&pool->lock);
+	}
+	st->in_use = st->total - st->free;
+}
+
+/* Grow @pool to its target at load time; a shortfall is not fatal. */
+static void aclmem_pool_fill(struct aclmem_pool *pool)
+{
+	unsigned long pfn;
+
+	while (pool->nr_free < pool->target) {
+		pfn = aclmem_pool_grow(pool);
+		if (!pfn) {
+			pr_info("node %d: %lu of %lu pages of %lu KiB\n",
+				pool->nid, pool->nr_free, pool->target,
+				(PAGE_SIZE << pool->order) >> 10);
+			return;
+		}
+		aclmem_pages_put(pool->order, 1, &pfn);
+	}
+}
+
+static void aclmem_pool_drain(struct aclmem_pool *pool)
+{
+	struct page *page, *next;
+
+	list_for_each_entry_safe(page, next, &pool->free_list, lru) {
+		list_del(&page->lru);
+		aclmem_page_release(page_to_pfn(page), pool->order);
+	}
+	/* Every buffer is gone by now: the module cannot unload before. */
+	WARN_ON(pool->nr_total != pool->nr_free);
+	pool->nr_free = 0;
+	pool->nr_total = 0;
+}
+
+int aclmem_pools_init(unsigned long nr_2m, unsigned long nr_1g)
+{
+	static const unsigned int orders[ACLMEM_NR_POOLS] = {
+		[ACLMEM_POOL_2M] = ACLMEM_ORDER_2M,
+		[ACLMEM_POOL_1G] = ACLMEM_ORDER_1G,
+	};
+	const unsigned long targets[ACLMEM_NR_POOLS] = {
+		[ACLMEM_POOL_2M] = nr_2m,
+		[ACLMEM_POOL_1G] = nr_1g,
+	};
+	struct aclmem_pool *pool;
+	unsigned int i;
+	int nid;
+
+	for (i = 0; i < ACLMEM_NR_POOLS; i++) {
+		aclmem_pools[i] = kcalloc(nr_node_ids, sizeof(*pool),
+					  GFP_KERNEL);
+		if (!aclmem_pools[i])
+			goto err;
+		for_each_node(nid) {
+			pool = &aclmem_pools[i][nid];
+			mutex_init(&pool->lock);
+			INIT_LIST_HEAD(&pool->free_list);
+			pool->order = orders[i];
+			pool->nid = nid;
+			if (node_online(nid))
+				pool->target = targets[i];
+		}
+	}
+	for (i = 0; i < ACLMEM_NR_POOLS; i++)
+		for_each_online_node(nid)
+			aclmem_pool_fill(&aclmem_pools[i][nid]);
+	return 0;
+err:
+	aclmem_pools_exit();
+	return -ENOMEM;
+}
+
+void aclmem_pools_exit(void)
+{
+	unsigned int i;
+	int nid;
+
+	for (i = 0; i < ACLMEM_NR_POOLS; i++) {
+		if (!aclmem_pools[i])
+			continue;
+		for_each_node(nid)
+			aclmem_pool_drain(&aclmem_pools[i][nid]);
+		kfree(aclmem_pools[i]);
+		aclmem_pools[i] = NULL;
+	}
+}
