@@ -163,6 +163,52 @@ static int aclmem_node_at(u32 node, int i)
 	return NUMA_NO_NODE;
 }
 
+/* Take up to @nr free pages from the pools of the nodes @node allows. */
+static unsigned long aclmem_pools_take(unsigned int order, u32 node,
+				       unsigned long nr, unsigned long *pfns)
+{
+	unsigned long got = 0;
+	int nid, round;
+
+	for (round = 0; got < nr; round++) {
+		nid = aclmem_node_at(node, round);
+		if (nid == NUMA_NO_NODE)
+			break;
+		got += aclmem_pool_take(aclmem_pool(order, nid), nr - got,
+					pfns + got);
+	}
+	return got;
+}
+
+/* Take up to @nr new pages from the kernel on the nodes @node allows. */
+static unsigned long aclmem_pools_grow(unsigned int order, u32 node,
+				       unsigned long nr, unsigned long *pfns)
+{
+	unsigned long got = 0, pfn;
+	struct aclmem_pool *pool;
+	int nid, round;
+
+	/*
+	 * Asking for more than the kernel has available would only push the
+	 * rest of the system into reclaim and the OOM killer before failing.
+	 */
+	if (nr << order > si_mem_available())
+		return 0;
+	for (round = 0; got < nr; round++) {
+		nid = aclmem_node_at(node, round);
+		if (nid == NUMA_NO_NODE)
+			break;
+		pool = aclmem_pool(order, nid);
+		while (got < nr && !fatal_signal_pending(current)) {
+			pfn = aclmem_pool_grow(pool);
+			if (!pfn)
+				break;
+			pfns[got++] = pfn;
+		}
+	}
+	return got;
+}
+
 /**
  * aclmem_pages_get - take @nr zeroed pages of 2^@order base pages
  * @order: ACLMEM_ORDER_2M or ACLMEM_ORDER_1G
@@ -177,28 +223,11 @@ int aclmem_pages_get(unsigned int order, u32 node, unsigned long nr,
 		     unsigned long *pfns)
 {
 	struct aclmem_pool *pool;
-	unsigned long got = 0, pfn, i;
-	int nid, round;
+	unsigned long got, i;
 
-	for (round = 0; got < nr; round++) {
-		nid = aclmem_node_at(node, round);
-		if (nid == NUMA_NO_NODE)
-			break;
-		got += aclmem_pool_take(aclmem_pool(order, nid), nr - got,
-					pfns + got);
-	}
-	for (round = 0; got < nr; round++) {
-		nid = aclmem_node_at(node, round);
-		if (nid == NUMA_NO_NODE)
-			break;
-		pool = aclmem_pool(order, nid);
-		while (got < nr && !fatal_signal_pending(current)) {
-			pfn = aclmem_pool_grow(pool);
-			if (!pfn)
-				break;
-			pfns[got++] = pfn;
-		}
-	}
+	got = aclmem_pools_take(order, node, nr, pfns);
+	if (got < nr)
+		got += aclmem_pools_grow(order, node, nr - got, pfns + got);
 	if (got < nr) {
 		pool = aclmem_pool(order, aclmem_node_at(node, 0));
 		mutex_lock(&pool->lock);
