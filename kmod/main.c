@@ -12,6 +12,7 @@
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/nospec.h>
+#include <linux/pid_namespace.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -75,6 +76,7 @@ static int aclmem_ioctl_info(struct aclmem_ucmd *ucmd)
 
 	cmd->out_abi_version = ACLMEM_ABI_VERSION;
 	cmd->out_page_sizes = ACLMEM_PAGE_SIZE_2M | ACLMEM_PAGE_SIZE_1G;
+	cmd->out_tgid = task_tgid_nr_ns(current, &init_pid_ns);
 	xa_for_each(&ucmd->ctx->handles, id, buf)
 		cmd->out_handles++;
 	aclmem_pools_stats(ACLMEM_ORDER_2M, &cmd->out_pools[ACLMEM_POOL_2M]);

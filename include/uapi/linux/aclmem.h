@@ -111,6 +111,9 @@ struct aclmem_pool_stats {
  * @out_abi_version: ACLMEM_ABI_VERSION of the module
  * @out_page_sizes: supported page sizes, ACLMEM_PAGE_SIZE_* or'ed together
  * @out_handles: handles held by this open file
+ * @out_tgid: the caller's thread-group id in the initial pid namespace
+ *            (the "bare" pid that sharing whitelists name)
+ * @reserved0: must be 0
  * @reserved: must be 0
  * @out_pools: counters per page size, indexed by enum aclmem_pool_index
  */
@@ -119,7 +122,9 @@ struct aclmem_info {
 	__u32 out_abi_version;
 	__aligned_u64 out_page_sizes;
 	__aligned_u64 out_handles;
-	__aligned_u64 reserved[3];
+	__u32 out_tgid;
+	__u32 reserved0;
+	__aligned_u64 reserved[2];
 	struct aclmem_pool_stats out_pools[ACLMEM_NR_POOLS];
 };
 

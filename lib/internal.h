@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libascendcl internals: the CANN runtime API over /dev/aclmem.
+ */
+#ifndef ACLMEM_LIB_INTERNAL_H
+#define ACLMEM_LIB_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "acl/acl.h"
+#include <linux/aclmem.h>
+
+#define ACL_API ACL_FUNC_VISIBILITY
+
+#define SZ_2M	(1UL << 21)
+#define SZ_1G	(1UL << 30)
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* error.c: record why a call failed, for aclGetRecentErrMsg(). */
+aclError acl_fail(aclError code, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+aclError acl_fail_errno(int err, const char *what);
+
+/* driver.c: the one path from the library to the kernel. */
+int aclmem_fd(void);
+int aclmem_ioctl(unsigned long cmd, void *arg);
+
+/* runtime.c: devices and contexts. */
+int acl_device_count(void);
+int acl_device_node(int32_t device);
+bool acl_node_online(uint32_t node);
+aclError acl_current_device(int32_t *device);
+uint64_t acl_current_context(aclError *ret);
+
+/*
+ * handle.c: a physical allocation. A handle lives while the caller holds
+ * references to it (aclrtMallocPhysical, aclrtMemRetainAllocationHandle)
+ * or mappings use it; the kernel handle is freed with the last of both.
+ */
+struct acl_handle {
+	struct acl_handle *next;	/* in its shard's list */
+	uint32_t user_refs;		/* under the shard lock */
+	uint32_t map_refs;		/* under the shard lock */
+	uint32_t kid;			/* the kernel's handle id */
+	uint64_t size;
+	uint64_t page_size;
+	uint64_t offset;		/* mmap offset on the device fd */
+	aclrtPhysicalMemProp prop;
+};
+
+aclError acl_handle_map_get(aclrtDrvMemHandle h, struct acl_handle **out);
+void acl_handle_map_put(struct acl_handle *handle);
+aclError acl_handle_retain(struct acl_handle *handle);
+
+/* vaspace.c */
+aclError acl_va_malloc(void **ptr, uint64_t size, uint64_t page_size,
+		       int32_t device);
+aclError acl_va_free(void *ptr);
+
+/* stream.c */
+aclError acl_stream_check(aclrtStream stream);
+void acl_streams_drop_context(uint64_t ctx_id);
+aclError acl_context_sync(void);
+
+#endif /* ACLMEM_LIB_INTERNAL_H */

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Copies, fills, plain allocations and memory information. Device memory
+ * is host memory mapped from /dev/aclmem, so copies are host copies.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+ACL_API aclError aclrtMemcpy(void *dst, size_t destMax, const void *src,
+			     size_t count, aclrtMemcpyKind kind)
+{
+	if (!dst || !src)
+		return acl_fail(ACL_ERROR_INVALID_PARAM, "NULL argument");
+	if ((unsigned int)kind > ACL_MEMCPY_INTER_DEVICE_TO_DEVICE)
+		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
+				"unknown copy kind %d", kind);
+	if (count > destMax)
+		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
+				"count %zu exceeds destMax %zu", count,
+				destMax);
+	memmove(dst, src, count);
+	return ACL_SUCCESS;
+}
+
+ACL_API aclError aclrtMemset(void *devPtr, size_t maxCount, int32_t value,
+			     size_t count)
+{
+	if (!devPtr)
+		return acl_fail(ACL_ERROR_INVALID_PARAM, "devPtr is NULL");
+	if (count > maxCount)
+		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
+				"count %zu exceeds maxCount %zu", count,
+				maxCount);
+	memset(devPtr, value, count);
+	return ACL_SUCCESS;
+}
+
+ACL_API aclError aclrtMemcpyAsync(void *dst, size_t destMax, const void *src,
+				  size_t count, aclrtMemcpyKind kind,
+				  aclrtStream stream)
+{
+	aclError ret = acl_stream_check(stream);
+
+	return ret ? ret : aclrtMemcpy(dst, destMax, src, count, kind);
+}
+
+ACL_API aclError aclrtMemsetAsync(void *devPtr, size_t maxCount,
+				  int32_t value, size_t count,
+				  aclrtStream stream)
+{
+	aclError ret = acl_stream_check(stream);
+
+	return ret ? ret : aclrtMemset(devPtr, maxCount, value, count);
+}
+
+ACL_API aclError aclrtMalloc(void **devPtr, size_t size,
+			     aclrtMemMallocPolicy policy)
+{
+	/* The modifier bits above the page-size choice change nothing here. */
+	const unsigned int modifiers = ACL_MEM_TYPE_LOW_BAND_WIDTH |
+				       ACL_MEM_TYPE_HIGH_BAND_WIDTH |
+				       ACL_MEM_ACCESS_USER_SPACE_READONLY;
+	unsigned int kind = (unsigned int)policy & ~modifiers;
+	int32_t device;
+	aclError ret;
+
+	if (!devPtr)
+		return acl_fail(ACL_ERROR_INVALID_PARAM, "devPtr is NULL");
+	if (!size || kind > ACL_MEM_MALLOC_HUGE1G_ONLY_P2P)
+		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
+				"size %zu, policy %#x", size, policy);
+	ret = acl_current_device(&device);
+	if (ret)
+		return ret;
+	return acl_va_malloc(devPtr, size,
+			     kind == ACL_MEM_MALLOC_HUGE1G_ONLY ||
+			     kind == ACL_MEM_MALLOC_HUGE1G_ONLY_P2P ?
+			     SZ_1G : SZ_2M, device);
+}
+
+ACL_API aclError aclrtFree(void *devPtr)
+{
+	if (!devPtr)
+		return acl_fail(ACL_ERROR_INVALID_PARAM, "devPtr is NULL");
+	return acl_va_free(devPtr);
+}
+
+ACL_API aclError aclrtMallocHost(void **hostPtr, size_t size)
+{
+	void *p;
+
+	if (!hostPtr)
+		return acl_fail(ACL_ERROR_INVALID_PARAM, "hostPtr is NULL");
+	if (!size)
+		return acl_fail(ACL_ERROR_RT_PARAM_INVALID, "size is 0");
+	if (posix_memalign(&p, 4096, size))
+		return acl_fail(ACL_ERROR_RT_MEMORY_ALLOCATION,
+				"out of host memory");
+	*hostPtr = p;
+	return ACL_SUCCESS;
+}
+
+ACL_API aclError aclrtFreeHost(void *hostPtr)
+{
+	if (!hostPtr)
+		return acl_fail(ACL_ERROR_INVALID_PARAM, "hostPtr is NULL");
+	free(hostPtr);
+	return ACL_SUCCESS;
+}
+
+/* "MemTotal" and "MemFree" of a node's meminfo, in bytes. */
+static int node_meminfo(int node, size_t *total, size_t *free_bytes)
+{
+	unsigned long long kb;
+	char path[64], line[256];
+	int found = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path),
+		 "/sys/devices/system/node/node%d/meminfo", node);
+	f = fopen(path, "re");
+	if (!f)
+		f = fopen("/proc/meminfo", "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		const char *p = strstr(line, "MemTotal:");
+		const char *q = strstr(line, "MemFree:");
+
+		if (p && sscanf(p + 9, "%llu", &kb) == 1) {
+			*total = kb << 10;
+			found |= 1;
+		} else if (q && sscanf(q + 8, "%llu", &kb) == 1) {
+			*free_bytes = kb << 10;
+			found |= 2;
+		}
+	}
+	fclose(f);
+	return found == 3 ? 0 : -1;
+}
+
+ACL_API aclError aclrtGetMemInfo(aclrtMemAttr attr, size_t *freeBytes,
+				 size_t *totalBytes)
+{
+	struct aclmem_info info = { 0 };
+	size_t total, free_bytes;
+	int32_t device;
+	aclError ret;
+	unsigned int i;
+
+	if (!freeBytes || !totalBytes)
+		return acl_fail(ACL_ERROR_INVALID_PARAM, "NULL argument");
+	if ((unsigned int)attr > ACL_MEM_P2P_HUGE1G)
+		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
+				"unknown memory attribute %d", attr);
+	ret = acl_current_device(&device);
+	if (ret)
+		return ret;
+	if (node_meminfo(acl_device_node(device), &total, &free_bytes))
+		return acl_fail(ACL_ERROR_RT_DRV_INTERNAL_ERROR,
+				"cannot read the node's meminfo");
+	/* Free pages held by the pools are free for us too. */
+	if (!aclmem_ioctl(ACLMEM_IOC_INFO, &info))
+		for (i = 0; i < ACLMEM_NR_POOLS; i++)
+			free_bytes += info.out_pools[i].free *
+				      info.out_pools[i].page_size;
+	*freeBytes = free_bytes < total ? free_bytes : total;
+	*totalBytes = total;
+	return ACL_SUCCESS;
+}
