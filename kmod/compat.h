@@ -25,6 +25,12 @@
 #define ACLMEM_INODE_FLAGS	S_DAX
 #define ACLMEM_PFN_FLAGS	(PFN_DEV | PFN_MAP)
 
+/*
+ * 6.1's mprotect() does not know huge PUD entries: change_pud_range()
+ * reports them as bad and clears them without a TLB flush.
+ */
+#define ACLMEM_MPROTECT_ZAPS_PUD	true
+
 #define ACLMEM_HUGE_FAULT_ARGS	struct vm_fault *vmf, enum page_entry_size pe_size
 
 static inline unsigned int aclmem_pe_order(enum page_entry_size pe_size)
@@ -60,6 +66,7 @@ aclmem_default_unmapped_area(struct file *file, unsigned long addr,
 /* From 6.12 VM_PFNMAP mappings get huge faults, with special entries. */
 #define ACLMEM_INODE_FLAGS	0
 #define ACLMEM_PFN_FLAGS	0
+#define ACLMEM_MPROTECT_ZAPS_PUD	false
 
 #define ACLMEM_HUGE_FAULT_ARGS	struct vm_fault *vmf, unsigned int order
 #define ACLMEM_FAULT_ORDER	order

@@ -124,6 +124,20 @@ static int aclmem_vm_mremap(struct vm_area_struct *vma)
 	return 0;
 }
 
+/*
+ * Where mprotect() cannot change a PUD entry (see compat.h), drop the
+ * entries first: the next access faults them back with the new protection.
+ */
+static int aclmem_vm_mprotect(struct vm_area_struct *vma, unsigned long start,
+			      unsigned long end, unsigned long newflags)
+{
+	struct aclmem_buf *buf = vma->vm_private_data;
+
+	if (ACLMEM_MPROTECT_ZAPS_PUD && buf->order == ACLMEM_ORDER_1G)
+		zap_vma_ptes(vma, start, end - start);
+	return 0;
+}
+
 static unsigned long aclmem_vm_pagesize(struct vm_area_struct *vma)
 {
 	return aclmem_buf_page_size(vma->vm_private_data);
@@ -134,6 +148,7 @@ static const struct vm_operations_struct aclmem_vm_ops = {
 	.close = aclmem_vm_close,
 	.may_split = aclmem_vm_may_split,
 	.mremap = aclmem_vm_mremap,
+	.mprotect = aclmem_vm_mprotect,
 	.fault = aclmem_fault,
 	.huge_fault = aclmem_huge_fault,
 	.pagesize = aclmem_vm_pagesize,
