@@ -1,0 +1,85 @@
+# SPDX-License-Identifier: MIT
+#
+# aclmem: top-level build and test entry points.
+#
+#   make                 module for KVER + selftests
+#   make modules         kmod/build/$(KVER)/aclmem.ko
+#   make selftests       build/selftests/*_test (static)
+#   make check           everything below, for every kernel in KVERS
+#   make qemu-test       the QEMU suite for KVER only
+#   make deps            install the Debian packages (as root)
+#   make clean
+#
+# KVER   kernel to build for (default: newest installed 6.1)
+# KVERS  kernels for "make check" (default: newest installed 6.1 and 6.12;
+#        KVER=x alone on the command line makes "make check" use only x)
+# V=1    show the full commands
+
+TOP := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
+BUILD := $(TOP)/build
+
+ifeq ($(origin KVERS),undefined)
+ifeq ($(origin KVER),command line)
+KVERS := $(KVER)
+else
+KVERS := $(shell $(TOP)/scripts/kernels.sh 2>/dev/null)
+endif
+endif
+KVER ?= $(firstword $(KVERS))
+
+V ?= 0
+ifeq ($(V),1)
+Q :=
+quiet = @:
+else
+Q := @
+quiet = @echo
+MAKEFLAGS += --no-print-directory
+endif
+export V
+
+LINUX_FILES_STAMP := $(BUILD)/.linux-files.stamp
+
+.PHONY: all modules selftests check qemu-test host-checks deps clean \
+	linux-files require-kver
+
+all: modules selftests
+
+require-kver:
+	@if [ -z "$(KVER)" ]; then \
+		echo "no kernel found: install linux-headers and" \
+			"linux-image, or pass KVER=<version>" >&2; \
+		exit 1; \
+	fi
+
+modules: require-kver
+	$(quiet) "  MODULE  kmod/build/$(KVER)/aclmem.ko"
+	$(Q)$(MAKE) -C $(TOP)/kmod KVER=$(KVER)
+
+selftests:
+	$(Q)$(MAKE) -C $(TOP)/selftests BUILD=$(BUILD)
+
+linux-files: $(LINUX_FILES_STAMP)
+
+$(LINUX_FILES_STAMP):
+	$(Q)$(TOP)/scripts/extract-linux-files.sh $(BUILD)
+	$(Q)touch $@
+
+check: linux-files
+	$(Q)KVERS="$(KVERS)" $(TOP)/scripts/check.sh
+
+qemu-test: modules selftests
+	$(Q)$(TOP)/scripts/qemu-test.sh $(KVER)
+
+host-checks: linux-files
+	$(Q)KVERS="$(KVERS)" $(TOP)/scripts/check.sh --host-only
+
+deps:
+	$(Q)$(TOP)/scripts/install-deps.sh
+
+clean:
+	$(quiet) "  CLEAN   build/ kmod/build/"
+	$(Q)rm -rf $(BUILD)
+	$(Q)if [ -f $(TOP)/kmod/Makefile ]; then \
+		$(MAKE) -C $(TOP)/kmod clean; fi
+	$(Q)rm -rf $(TOP)/kmod/build

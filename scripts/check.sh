@@ -1,0 +1,178 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# "make check": every check of the project, each counted as tests.
+#   host: the uapi header compiles alone as C (with -Wpadded) and as C++;
+#         checkpatch --strict is clean on kmod/*.[ch] and the uapi header;
+#         the selftests build;
+#   per kernel in KVERS: the module builds; sparse (C=2) reports nothing in
+#         kmod/; the QEMU suite (scripts/qemu-test.sh: every TAP result, plus
+#         module load/unload, run completion and a clean kernel log).
+# Ends with one line "N passed, N failed" (also in build/logs/summary.txt);
+# exits non-zero if anything failed.
+#
+# Usage: scripts/check.sh [--host-only]
+# Environment: KVERS (default scripts/kernels.sh), MAKE, V=1, and what
+# scripts/qemu-test.sh takes.
+set -euo pipefail
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=$TOP/build
+LOGS=$BUILD/logs
+MAKE=${MAKE:-make}
+UAPI=include/uapi/linux/aclmem.h
+CHECKPATCH=$BUILD/checkpatch/checkpatch.pl
+
+PASSED=0
+FAILED=0
+SKIPPED=0
+SUMMARY=()
+
+pass() {
+	PASSED=$((PASSED + 1))
+	SUMMARY+=("ok   $*")
+}
+
+fail() {
+	FAILED=$((FAILED + 1))
+	SUMMARY+=("FAIL $*")
+}
+
+# step NAME COMMAND...: run COMMAND as one test named NAME; its status.
+step() {
+	local name=$1 start=$SECONDS
+	shift
+	echo
+	echo "== $name"
+	if "$@"; then
+		pass "$name ($((SECONDS - start))s)"
+	else
+		fail "$name ($((SECONDS - start))s)"
+		return 1
+	fi
+}
+
+run() {
+	echo "  + $*"
+	"$@"
+}
+
+uapi_c() {
+	run gcc -std=c99 -Wall -Wextra -Werror -pedantic -Wpadded \
+		-fsyntax-only -x c "$TOP/$UAPI"
+}
+
+uapi_cxx() {
+	run g++ -Wall -Wextra -Werror -pedantic -fsyntax-only -x c++ \
+		"$TOP/$UAPI"
+}
+
+checkpatch() {
+	local files=() f
+	for f in "$TOP"/kmod/*.c "$TOP"/kmod/*.h "$TOP/$UAPI"; do
+		[ -f "$f" ] && files+=("${f#"$TOP"/}")
+	done
+	(cd "$TOP" && run perl "$CHECKPATCH" --strict --no-tree \
+		--show-types --color=never -f "${files[@]}")
+}
+
+# Sparse over the module sources ("make -C kmod sparse" builds with C=2):
+# any warning or error naming a kmod/ file fails.
+sparse() {
+	local kver=$1 log=$LOGS/$1/sparse.log hits
+	mkdir -p "$LOGS/$kver"
+	echo "  + $MAKE -C kmod KVER=$kver sparse"
+	if ! $MAKE -C "$TOP/kmod" KVER="$kver" sparse > "$log" 2>&1; then
+		cat "$log"
+		echo "sparse build failed (log: ${log#"$TOP"/})"
+		return 1
+	fi
+	hits=$(grep -E '(warning|error):' "$log" | grep 'kmod/' || true)
+	if [ -n "$hits" ]; then
+		echo "$hits"
+		return 1
+	fi
+	echo "  no sparse warnings in kmod/ (log: ${log#"$TOP"/})"
+}
+
+build_module() {
+	run $MAKE -C "$TOP" modules KVER="$1"
+}
+
+build_selftests() {
+	run $MAKE -C "$TOP" selftests
+}
+
+# The QEMU suite counts its own results (build/logs/KVER/counts).
+qemu_suite() {
+	local kver=$1 counts=$LOGS/$1/counts p f s start=$SECONDS
+	echo
+	echo "== qemu suite $kver"
+	rm -f "$counts"
+	"$TOP/scripts/qemu-test.sh" "$kver" || true
+	if [ ! -f "$counts" ]; then
+		fail "qemu suite $kver: runner failed"
+		return
+	fi
+	read -r p f s < "$counts"
+	PASSED=$((PASSED + p))
+	FAILED=$((FAILED + f))
+	SKIPPED=$((SKIPPED + s))
+	if [ "$f" -eq 0 ]; then
+		SUMMARY+=("ok   qemu suite $kver: $p passed, $f failed, $s skipped ($((SECONDS - start))s)")
+	else
+		SUMMARY+=("FAIL qemu suite $kver: $p passed, $f failed, $s skipped ($((SECONDS - start))s)")
+	fi
+}
+
+host_checks() {
+	step "uapi header as C" uapi_c || true
+	step "uapi header as C++" uapi_cxx || true
+	step "checkpatch --strict" checkpatch || true
+}
+
+kernel_checks() {
+	local kver=$1
+	if ! step "module build $kver" build_module "$kver"; then
+		fail "sparse $kver: not run, no module"
+		fail "qemu suite $kver: not run, no module"
+		return
+	fi
+	step "sparse $kver" sparse "$kver" || true
+	qemu_suite "$kver"
+}
+
+report() {
+	local line
+	echo
+	echo "== summary"
+	for line in "${SUMMARY[@]}"; do
+		echo "$line"
+	done
+	echo "total time $((SECONDS / 60))m$((SECONDS % 60))s;" \
+		"$SKIPPED skipped (TAP SKIP, in neither count)"
+	mkdir -p "$LOGS"
+	echo "$PASSED passed, $FAILED failed" | tee "$LOGS/summary.txt"
+}
+
+main() {
+	local kvers=${KVERS:-$("$TOP/scripts/kernels.sh")} kver
+	mkdir -p "$LOGS"
+	rm -f "$LOGS/summary.txt"
+	echo "aclmem check: kernels $kvers"
+	host_checks
+	if [ "${1:-}" != --host-only ]; then
+		if ! step "selftests build" build_selftests; then
+			# Do not boot stale binaries: run load/unload checks only.
+			export SELFTEST_DIR=$BUILD/selftests.none
+			mkdir -p "$SELFTEST_DIR"
+		fi
+		for kver in $kvers; do
+			kernel_checks "$kver"
+		done
+	fi
+	report
+	[ "$FAILED" -eq 0 ]
+}
+
+main "$@"

@@ -1,0 +1,175 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+#
+# /init of the aclmem test initramfs (busybox sh). Built into the image by
+# scripts/mkinitramfs.sh; run by the kernel under QEMU (scripts/qemu-test.sh).
+#
+#   - kernel console on ttyS0, test output (TAP) on ttyS1, so kernel lines
+#     never interleave with TAP;
+#   - loads the modules listed in /modules.order (brd and any dependencies),
+#     then /aclmem.ko with the parameters of aclmemtest.params=;
+#   - runs every binary in /tests, sorted, each under a timeout, framed by
+#     "# aclmem-run: NAME" and "# aclmem-exit: NAME RC" on ttyS1 and marked
+#     in the kernel log;
+#   - unloads aclmem, syncs, prints "# aclmem-done" and powers off.
+#
+# Kernel command line options (dotted, so the kernel ignores them):
+#   aclmemtest.params=pool_2m=8,pool_1g=1   aclmem.ko parameters (commas)
+#   aclmemtest.timeout=300                  seconds per test binary
+#   aclmemtest.tests=a_test,b_test          run only these binaries
+#
+# No "set -e" here on purpose: if PID 1 exits the kernel panics, and a failed
+# step must be reported, not end the run.
+
+PATH=/bin:/sbin:/usr/bin:/usr/sbin
+export PATH
+
+TAP=/dev/ttyS1
+PARAMS="pool_2m=8 pool_1g=1"
+TIMEOUT=300
+ONLY=
+
+log() {
+	echo "aclmem-init: $*"
+}
+
+kmsg() {
+	echo "aclmem-test: $*" > /dev/kmsg
+}
+
+tap() {
+	echo "$*" > "$TAP"
+}
+
+mount_filesystems() {
+	mkdir -p /proc /sys /dev /tmp
+	mount -t proc proc /proc
+	mount -t sysfs sysfs /sys
+	mount -t devtmpfs devtmpfs /dev
+	mount -t debugfs debugfs /sys/kernel/debug
+	mount -t tmpfs tmpfs /tmp
+}
+
+parse_cmdline() {
+	read -r cmdline < /proc/cmdline
+	for arg in $cmdline; do
+		case $arg in
+		aclmemtest.params=*)
+			PARAMS=$(echo "${arg#*=}" | tr ',' ' ') ;;
+		aclmemtest.timeout=*)
+			TIMEOUT=${arg#*=} ;;
+		aclmemtest.tests=*)
+			ONLY=$(echo "${arg#*=}" | tr ',' ' ') ;;
+		esac
+	done
+}
+
+# A one-result TAP block for a step of the runner itself (load, unload).
+tap_step() {
+	name=$1
+	rc=$2
+	shift 2
+	tap "# aclmem-run: $name"
+	tap "TAP version 13"
+	tap "1..1"
+	if [ "$rc" -eq 0 ]; then
+		tap "ok 1 $*"
+	else
+		tap "not ok 1 $* (exit $rc)"
+	fi
+	tap "# aclmem-exit: $name $rc"
+}
+
+load_modules() {
+	if [ -f /modules.order ]; then
+		while read -r mod args; do
+			log "insmod $mod $args"
+			# shellcheck disable=SC2086
+			insmod "$mod" $args || log "insmod $mod failed"
+		done < /modules.order
+	fi
+	[ -b /dev/ram0 ] || log "no /dev/ram0 (brd missing?)"
+}
+
+load_aclmem() {
+	log "insmod /aclmem.ko $PARAMS"
+	kmsg "insmod $PARAMS"
+	# shellcheck disable=SC2086
+	insmod /aclmem.ko $PARAMS
+	rc=$?
+	if [ "$rc" -eq 0 ] && [ ! -c /dev/aclmem ]; then
+		log "/dev/aclmem missing after insmod"
+		rc=1
+	fi
+	tap_step insmod-aclmem "$rc" "insmod aclmem.ko $PARAMS"
+	return "$rc"
+}
+
+# Kill whatever a test left behind: orphaned children would keep
+# /dev/aclmem open (and the pool busy) for the next test and for rmmod.
+# busybox timeout leaves its watcher process too, so this is routine.
+kill_leftovers() {
+	kill -KILL -1 2>/dev/null && sleep 0.5
+}
+
+selected() {
+	[ -z "$ONLY" ] && return 0
+	for want in $ONLY; do
+		[ "$want" = "$1" ] && return 0
+	done
+	return 1
+}
+
+run_test() {
+	name=$1
+	log "running $name (timeout ${TIMEOUT}s)"
+	kmsg "start $name"
+	tap "# aclmem-run: $name"
+	(cd /tmp && timeout "$TIMEOUT" "/tests/$name") > "$TAP" 2>&1
+	rc=$?
+	tap "# aclmem-exit: $name $rc"
+	kmsg "end $name rc=$rc"
+	log "$name exited with $rc"
+	kill_leftovers
+}
+
+run_tests() {
+	for path in /tests/*; do
+		[ -x "$path" ] || continue
+		name=${path##*/}
+		selected "$name" && run_test "$name"
+	done
+}
+
+unload_aclmem() {
+	kmsg "rmmod"
+	log "rmmod aclmem"
+	rmmod aclmem
+	rc=$?
+	tap_step rmmod-aclmem "$rc" "rmmod aclmem"
+}
+
+main() {
+	mount_filesystems
+	# Without /dev/console in the image the kernel gave us no stdio.
+	exec < /dev/console > /dev/console 2>&1
+	echo 8 > /proc/sys/kernel/printk
+	stty -F "$TAP" raw -echo 2>/dev/null
+	parse_cmdline
+	log "kernel $(uname -r), params '$PARAMS', timeout ${TIMEOUT}s"
+	load_modules
+	if load_aclmem; then
+		run_tests
+		unload_aclmem
+	else
+		log "aclmem did not load: tests not run"
+	fi
+	sync
+	kmsg "done"
+	tap "# aclmem-done"
+	log "done, powering off"
+	sleep 1
+	poweroff -f
+}
+
+main

@@ -1,0 +1,48 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# Install every Debian 12 package aclmem's build and tests need (as root;
+# re-runs itself under sudo otherwise). Used by "make deps" and .ci/run.
+# The 6.12 kernel is the newest linux-image-6.12.*+deb12-amd64 whose
+# linux-headers package exists too; its version is looked up, not fixed.
+set -euo pipefail
+
+PACKAGES=(
+	build-essential pkg-config
+	linux-image-amd64 linux-headers-amd64 linux-source-6.1
+	qemu-system-x86 busybox-static cpio kmod xz-utils zstd
+	libnl-3-dev libnl-genl-3-dev dkms sparse
+)
+
+# Versions (6.12.N+deb12-amd64) for which apt knows packages named $1-VER.
+versions_of() {
+	apt-cache search --names-only "^$1-6\.12\.[0-9.]+\+deb12-amd64\$" |
+		awk '{ print $1 }' | sed "s/^$1-//" | sort
+}
+
+newest_612() {
+	comm -12 <(versions_of linux-image) <(versions_of linux-headers) |
+		sort -V | tail -n 1
+}
+
+main() {
+	if [ "$(id -u)" != 0 ]; then
+		echo "+ sudo $0"
+		exec sudo "$0" "$@"
+	fi
+	export DEBIAN_FRONTEND=noninteractive
+	echo "+ apt-get update"
+	apt-get update
+	local kver
+	kver=$(newest_612)
+	if [ -z "$kver" ]; then
+		echo "no linux-image/linux-headers 6.12 pair in apt" >&2
+		exit 1
+	fi
+	echo "6.12 kernel: $kver"
+	PACKAGES+=("linux-image-$kver" "linux-headers-$kver")
+	echo "+ apt-get install -y --no-install-recommends ${PACKAGES[*]}"
+	apt-get install -y --no-install-recommends "${PACKAGES[@]}"
+}
+
+main "$@"

@@ -1,0 +1,144 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+#
+# Build the initramfs (cpio newc, gzip) that runs the aclmem tests under QEMU:
+#   /bin/busybox + applet symlinks, /init (scripts/init.sh),
+#   /aclmem.ko for KVER, the test binaries in /tests, and the kernel's own
+#   brd.ko (plus dependencies), decompressed so busybox insmod loads them,
+#   listed in load order in /modules.order.
+#
+# Usage: scripts/mkinitramfs.sh KVER OUT
+# Environment:
+#   ACLMEM_KO     module to include (default kmod/build/KVER/aclmem.ko)
+#   SELFTEST_DIR  test binaries (default build/selftests); only NAME_test
+#                 binaries whose selftests/NAME_test.c exists are taken
+#   BUSYBOX       busybox-static binary (default /bin/busybox)
+set -e
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+PATH=$PATH:/usr/sbin:/sbin
+BUSYBOX=${BUSYBOX:-/bin/busybox}
+
+usage() {
+	echo "usage: $0 KVER OUT" >&2
+	exit 2
+}
+
+add_busybox() {
+	root=$1
+	if ldd "$BUSYBOX" >/dev/null 2>&1; then
+		echo "$BUSYBOX is not static: install busybox-static" >&2
+		exit 1
+	fi
+	mkdir -p "$root/bin" "$root/sbin" "$root/usr/bin" "$root/usr/sbin"
+	cp "$BUSYBOX" "$root/bin/busybox"
+	for applet in $("$BUSYBOX" --list-full); do
+		[ -e "$root/$applet" ] || ln -s /bin/busybox "$root/$applet"
+	done
+}
+
+# Copy one kernel module into DIR, decompressed; print its new path.
+add_module_file() {
+	src=$1
+	dir=$2
+	base=$(basename "$src")
+	case $base in
+	*.ko.xz)  xz -dc "$src" > "$dir/${base%.xz}"; base=${base%.xz} ;;
+	*.ko.zst) zstd -qdc "$src" > "$dir/${base%.zst}"; base=${base%.zst} ;;
+	*.ko.gz)  gzip -dc "$src" > "$dir/${base%.gz}"; base=${base%.gz} ;;
+	*)        cp "$src" "$dir/$base" ;;
+	esac
+	echo "/lib/modules/$base"
+}
+
+# Module files (in load order) that modprobe would insmod for NAME.
+module_files() {
+	modprobe -S "$KVER" --show-depends "$1" 2>/dev/null |
+		awk '$1 == "insmod" { print $2 }'
+}
+
+# Write /lib/modules/*.ko and /modules.order: brd and whatever aclmem.ko
+# depends on, each with its arguments for insmod.
+add_modules() {
+	root=$1
+	mkdir -p "$root/lib/modules"
+	: > "$root/modules.order"
+	deps=$(modinfo -F depends "$ACLMEM_KO" | tr ',' ' ')
+	for name in $deps brd; do
+		files=$(module_files "$name")
+		if [ -z "$files" ]; then
+			echo "warning: no module $name for $KVER" >&2
+			continue
+		fi
+		for file in $files; do
+			path=$(add_module_file "$file" "$root/lib/modules")
+			grep -q "^$path" "$root/modules.order" && continue
+			args=
+			case $path in
+			*/brd.ko) args="rd_nr=1 rd_size=8192" ;;
+			esac
+			echo "$path $args" >> "$root/modules.order"
+		done
+	done
+}
+
+add_tests() {
+	root=$1
+	mkdir -p "$root/tests"
+	[ -d "$SELFTEST_DIR" ] || return 0
+	for bin in "$SELFTEST_DIR"/*_test; do
+		[ -x "$bin" ] || continue
+		name=$(basename "$bin")
+		if [ ! -f "$TOP/selftests/$name.c" ]; then
+			echo "  skipping stale $bin (no selftests/$name.c)"
+			continue
+		fi
+		cp "$bin" "$root/tests/$name"
+	done
+}
+
+make_root() {
+	root=$1
+	rm -rf "$root"
+	mkdir -p "$root/dev" "$root/proc" "$root/sys" "$root/tmp"
+	# The kernel opens /dev/console for /init before devtmpfs is mounted.
+	if [ "$(id -u)" = 0 ]; then
+		mknod -m 600 "$root/dev/console" c 5 1
+	fi
+	add_busybox "$root"
+	install -m 755 "$TOP/scripts/init.sh" "$root/init"
+	cp "$ACLMEM_KO" "$root/aclmem.ko"
+	add_modules "$root"
+	add_tests "$root"
+}
+
+pack() {
+	root=$1
+	out=$2
+	(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
+		gzip -6 > "$out.tmp"
+	mv "$out.tmp" "$out"
+}
+
+main() {
+	[ $# -eq 2 ] || usage
+	KVER=$1
+	OUT=$2
+	ACLMEM_KO=${ACLMEM_KO:-$TOP/kmod/build/$KVER/aclmem.ko}
+	SELFTEST_DIR=${SELFTEST_DIR:-$TOP/build/selftests}
+	if [ ! -f "$ACLMEM_KO" ]; then
+		echo "$0: $ACLMEM_KO missing: run make modules KVER=$KVER" >&2
+		exit 1
+	fi
+	mkdir -p "$(dirname "$OUT")"
+	root=$OUT.root
+	echo "  INITRAMFS $OUT"
+	make_root "$root"
+	pack "$root" "$OUT"
+	tests=$(cd "$root/tests" && echo *)
+	echo "  modules: $(awk '{ print $1 }' "$root/modules.order" | tr '\n' ' ')"
+	[ "$tests" != "*" ] || tests=none
+	echo "  tests: $tests"
+}
+
+main "$@"

@@ -1,0 +1,256 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# Boot KVER under QEMU (TCG) with the aclmem test initramfs, run the
+# selftests, then judge the run:
+#   - every test binary: its top-level TAP results ("ok", "not ok",
+#     "ok ... # SKIP"); a binary that crashed, timed out, printed no plan or
+#     fewer results than planned counts as a failure; so does one that never
+#     ran; loading and unloading aclmem count as one test each;
+#   - the run completed (end marker on the TAP port): one test;
+#   - the kernel log through power-off is free of splats: one test.
+# Logs: build/logs/KVER/{console.log,tap.log,results.txt,counts}.
+# Prints "KVER: N passed, N failed, N skipped"; exits non-zero on a failure.
+#
+# Usage: scripts/qemu-test.sh KVER
+# Environment:
+#   ACLMEM_PARAMS  aclmem.ko parameters (default "pool_2m=8 pool_1g=1")
+#   TEST_TIMEOUT   seconds per test binary inside the guest (default 300)
+#   QEMU_TIMEOUT   seconds for the whole QEMU run (default 900)
+#   TESTS          run only these test binaries (space separated names)
+#   QEMU_MEM, QEMU_SMP  guest size (default 6G, 2)
+#   QEMU_APPEND    more kernel command line arguments
+#   ACLMEM_KO, SELFTEST_DIR  passed on to scripts/mkinitramfs.sh
+#   V=1            stream the kernel console too
+set -euo pipefail
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+ACLMEM_PARAMS=${ACLMEM_PARAMS:-pool_2m=8 pool_1g=1}
+TEST_TIMEOUT=${TEST_TIMEOUT:-300}
+QEMU_TIMEOUT=${QEMU_TIMEOUT:-900}
+QEMU_MEM=${QEMU_MEM:-6G}
+QEMU_SMP=${QEMU_SMP:-2}
+TESTS=${TESTS:-}
+V=${V:-0}
+
+# Kernel log lines that mean something went wrong, whenever they appear.
+SPLATS='WARNING:|BUG:|Oops|KASAN|kernel BUG|general protection fault'
+SPLATS+='|Call Trace:|lockdep|possible circular locking'
+SPLATS+='|unreferenced object|page dumped because|Bad page|Kernel panic'
+# pgd/p4d/pud/pmd_ERROR: a page-table walker found an entry it does not
+# understand and cleared it (mm/pgtable-generic.c).
+SPLATS+='|: bad (pgd|p4d|pud|pmd) |detected stall'
+
+usage() {
+	echo "usage: $0 KVER" >&2
+	exit 2
+}
+
+# The arguments as a shell would need them typed (for the log).
+quote() {
+	local arg out=()
+	for arg in "$@"; do
+		case $arg in
+		*" "*) out+=("'$arg'") ;;
+		*) out+=("$arg") ;;
+		esac
+	done
+	echo "${out[*]}"
+}
+
+commas() {
+	echo "$*" | tr ' ' ','
+}
+
+run_qemu() {
+	local initrd=$1 append
+	append="console=ttyS0 panic=-1 loglevel=7 printk.devkmsg=on"
+	append+=" brd.rd_nr=1 brd.rd_size=8192"
+	append+=" aclmemtest.params=$(commas "$ACLMEM_PARAMS")"
+	append+=" aclmemtest.timeout=$TEST_TIMEOUT"
+	[ -z "$TESTS" ] || append+=" aclmemtest.tests=$(commas "$TESTS")"
+	[ -z "${QEMU_APPEND:-}" ] || append+=" $QEMU_APPEND"
+
+	local cmd=(timeout "$QEMU_TIMEOUT" qemu-system-x86_64
+		-accel tcg -cpu max -m "$QEMU_MEM" -smp "$QEMU_SMP"
+		-nodefaults -display none -no-reboot
+		-kernel "/boot/vmlinuz-$KVER" -initrd "$initrd"
+		-append "$append"
+		-serial "file:$CONSOLE" -serial "file:$TAPLOG"
+		-monitor none)
+	echo "  QEMU    $KVER (timeout ${QEMU_TIMEOUT}s)"
+	echo "  + $(quote "${cmd[@]}")"
+	: > "$CONSOLE"
+	: > "$TAPLOG"
+	local start=$SECONDS rc=0
+	"${cmd[@]}" &
+	local pid=$!
+	# shellcheck disable=SC2064
+	trap "kill $pid 2>/dev/null" EXIT
+	if [ "$V" = 1 ]; then
+		tail -n +1 -f --pid="$pid" "$CONSOLE" "$TAPLOG" | tr -d '\r' || true
+	else
+		tail -n +1 -f --pid="$pid" "$TAPLOG" | tr -d '\r' || true
+	fi
+	wait "$pid" || rc=$?
+	trap - EXIT
+	echo "  QEMU    exited with $rc after $((SECONDS - start))s"
+	if [ "$rc" = 124 ]; then
+		echo "  QEMU    killed: no power-off within ${QEMU_TIMEOUT}s"
+	fi
+}
+
+# The test binaries the guest should run (after the TESTS filter).
+expected_tests() {
+	local root=$1 path name
+	for path in "$root"/tests/*; do
+		[ -x "$path" ] || continue
+		name=${path##*/}
+		if [ -n "$TESTS" ] && ! [[ " $TESTS " == *" $name "* ]]; then
+			continue
+		fi
+		echo "$name"
+	done
+}
+
+# Judge the TAP log; print one line per test binary and a "counts" line.
+parse_tap() {
+	local expected=$1
+	tr -d '\r' < "$TAPLOG" | awk -v expected="$expected" '
+	function reset() {
+		plan = -1; nres = 0; np = 0; nf = 0; ns = 0; bail = 0
+		skipall = 0; failed = ""
+	}
+	function finish(rc, why) {
+		if (plan < 0 && !skipall)
+			why = why "; no TAP plan"
+		if (plan >= 0 && nres < plan) {
+			why = why "; " (plan - nres) " of " plan " results missing"
+			nf += plan - nres
+		}
+		if (bail)
+			why = why "; bailed out"
+		if (rc == 124 || rc == 143)
+			why = why "; timed out"
+		else if (rc > 128)
+			why = why "; killed by signal " (rc - 128)
+		else if (rc != "" && rc != 0 && rc != 4 && nf == 0)
+			why = why "; exit code " rc
+		if (why != "" && nf == 0)
+			nf = 1
+		if (skipall && nres == 0)
+			ns = 1
+		printf "%-4s %s: %d passed, %d failed, %d skipped%s\n",
+			nf ? "FAIL" : "ok", cur, np, nf, ns,
+			why == "" ? "" : " (" substr(why, 3) ")"
+		printf "%s", failed
+		P += np; F += nf; S += ns
+		cur = ""
+	}
+	BEGIN { n = split(expected, e, " "); cur = "" }
+	/^# aclmem-run: / {
+		if (cur != "")
+			finish("", "; no exit marker: crashed or hung")
+		cur = $3; seen[cur] = 1; reset(); next
+	}
+	/^# aclmem-exit: / {
+		if (cur == $3)
+			finish($4, "")
+		next
+	}
+	/^# aclmem-done/ { done = 1; next }
+	cur == "" { next }
+	/^1\.\.[0-9]+/ {
+		plan = substr($1, 4) + 0
+		if (plan == 0 && $0 ~ /# *SKIP/)
+			skipall = 1
+		next
+	}
+	/^ok [0-9]+/ {
+		nres++
+		if ($0 ~ /# *SKIP/) ns++; else np++
+		next
+	}
+	/^not ok [0-9]+/ {
+		nres++; nf++
+		failed = failed "       " $0 "\n"
+		next
+	}
+	/^Bail out!/ { bail = 1; next }
+	END {
+		if (cur != "")
+			finish("", "; no exit marker: crashed or hung")
+		for (i = 1; i <= n; i++) {
+			if (!(e[i] in seen)) {
+				printf "FAIL %s: did not run\n", e[i]
+				F++
+			}
+		}
+		if (done) {
+			print "ok   run-complete: end marker seen"
+			P++
+		} else {
+			print "FAIL run-complete: no end marker (guest crashed or hung)"
+			F++
+		}
+		print "counts", P + 0, F + 0, S + 0
+	}'
+}
+
+# Print every splat in the kernel log with context; succeed if none.
+scan_console() {
+	if ! grep -q -E "$SPLATS" "$CONSOLE"; then
+		echo "ok   kernel-log: no splats"
+		return 0
+	fi
+	echo "FAIL kernel-log: splats in $CONSOLE:"
+	tr -d '\r' < "$CONSOLE" | grep -n -E -B 5 -A 30 "$SPLATS" | head -n 400 |
+		sed 's/^/       /'
+	return 1
+}
+
+main() {
+	[ $# -eq 1 ] || usage
+	KVER=$1
+	local logdir=$TOP/build/logs/$KVER
+	local initrd=$TOP/build/initramfs/$KVER.cpio.gz
+	CONSOLE=$logdir/console.log
+	TAPLOG=$logdir/tap.log
+	local results=$logdir/results.txt counts=$logdir/counts
+	mkdir -p "$logdir"
+	rm -f "$counts" "$results"
+
+	if [ ! -e "/boot/vmlinuz-$KVER" ]; then
+		echo "$0: /boot/vmlinuz-$KVER missing" >&2
+		exit 1
+	fi
+	"$TOP/scripts/mkinitramfs.sh" "$KVER" "$initrd"
+	run_qemu "$initrd"
+
+	local expected
+	expected="insmod-aclmem $(expected_tests "$initrd.root" | tr '\n' ' ')"
+	expected+="rmmod-aclmem"
+	parse_tap "$expected" > "$results.tmp"
+	local p f s
+	read -r _ p f s < <(grep '^counts ' "$results.tmp")
+	grep -v '^counts ' "$results.tmp" > "$results"
+	rm -f "$results.tmp"
+	if scan_console >> "$results"; then
+		p=$((p + 1))
+	else
+		f=$((f + 1))
+	fi
+
+	echo
+	echo "== $KVER results (logs in ${logdir#"$TOP"/}) =="
+	cat "$results"
+	if grep -q '^FAIL run-complete' "$results"; then
+		echo "-- last 40 lines of the kernel console --"
+		tr -d '\r' < "$CONSOLE" | tail -n 40
+	fi
+	echo "$p $f $s" > "$counts"
+	echo "$KVER: $p passed, $f failed, $s skipped"
+	[ "$f" -eq 0 ]
+}
+
+main "$@"

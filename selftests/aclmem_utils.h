@@ -1,0 +1,709 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Description: helpers shared by the aclmem selftests.
+ *
+ * - ioctl and mmap wrappers in iommufd style: _aclmem_X() returns 0 or
+ *   -errno, aclmem_X() ASSERTs success, aclmem_X_err(errno, ...) EXPECTs
+ *   exactly that errno (and undoes an unexpected success). The macros use
+ *   the harness's ASSERT/EXPECT and so need _metadata in scope.
+ * - pool counters (ACLMEM_IOC_INFO out_pools[]) and a fixture setup and
+ *   teardown pair that checks them against a baseline.
+ * - a pattern derived from a seed and the offset inside the handle, written
+ *   and checked in every 4 KiB page (cheap enough for 1 GiB).
+ * - a tracker of the mappings and child processes a test made, so that the
+ *   fixture teardown can undo them when an ASSERT cut the test short.
+ */
+#ifndef __SELFTESTS_ACLMEM_UTILS_H
+#define __SELFTESTS_ACLMEM_UTILS_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/aclmem.h>
+
+/*
+ * The 6.1 harness has an unused parameter in its SIGALRM handler; and its
+ * setjmp() in each test wrapper makes -Wclobbered warn about the test's
+ * locals, which are never looked at again after the longjmp() of a failed
+ * ASSERT (the teardown sees only the fixture), so that warning is off.
+ */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#include "kselftest_harness.h"
+#pragma GCC diagnostic pop
+#pragma GCC diagnostic ignored "-Wclobbered"
+
+#define ACLMEM_DEV_PATH		"/dev/aclmem"
+
+#define SZ_4K			4096ULL
+#define SZ_2M			ACLMEM_PAGE_SIZE_2M
+#define SZ_1G			ACLMEM_PAGE_SIZE_1G
+
+/* Mappings up to this size are filled and checked word by word. */
+#define ACLMEM_FULL_CHECK_MAX	(64ULL << 20)
+
+/* Generous timeout for tests that touch 1 GiB pages under TCG. */
+#define ACLMEM_1G_TIMEOUT	240
+
+static inline int aclmem_pool_index(__u64 page_size)
+{
+	return page_size == SZ_1G ? ACLMEM_POOL_1G : ACLMEM_POOL_2M;
+}
+
+static inline const char *aclmem_ps_name(__u64 page_size)
+{
+	return page_size == SZ_1G ? "1G" : page_size == SZ_2M ? "2M" : "?";
+}
+
+static inline int aclmem_open(void)
+{
+	return open(ACLMEM_DEV_PATH, O_RDWR | O_CLOEXEC);
+}
+
+/* ------------------------------------------------------------------ */
+/* Tracking of what a test made, for teardown after a failed ASSERT.  */
+/* ------------------------------------------------------------------ */
+
+#define ACLMEM_MAX_TRACKED	64
+
+struct aclmem_tracked_map {
+	uintptr_t start;
+	uintptr_t end;
+};
+
+static struct aclmem_tracked_map aclmem_maps[ACLMEM_MAX_TRACKED];
+static pid_t aclmem_kids[ACLMEM_MAX_TRACKED];
+
+static inline void aclmem_track_map(void *p, size_t len)
+{
+	int i;
+
+	for (i = 0; i < ACLMEM_MAX_TRACKED; i++) {
+		if (aclmem_maps[i].start == aclmem_maps[i].end) {
+			aclmem_maps[i].start = (uintptr_t)p;
+			aclmem_maps[i].end = (uintptr_t)p + len;
+			return;
+		}
+	}
+}
+
+/* Forget [p, p + len): cut it out of every tracked range. */
+static inline void aclmem_track_unmap(void *p, size_t len)
+{
+	uintptr_t s = (uintptr_t)p, e = (uintptr_t)p + len;
+	int i;
+
+	for (i = 0; i < ACLMEM_MAX_TRACKED; i++) {
+		struct aclmem_tracked_map *m = &aclmem_maps[i];
+
+		if (m->start == m->end || e <= m->start || s >= m->end)
+			continue;
+		if (s <= m->start && e >= m->end) {
+			m->start = m->end = 0;
+		} else if (s <= m->start) {
+			m->start = e;
+		} else if (e >= m->end) {
+			m->end = s;
+		} else {
+			/* a hole in the middle: keep the tail separately */
+			uintptr_t tail = m->end;
+
+			m->end = s;
+			aclmem_track_map((void *)e, tail - e);
+		}
+	}
+}
+
+static inline pid_t aclmem_fork(void)
+{
+	pid_t pid = fork();
+	int i;
+
+	if (pid > 0) {
+		for (i = 0; i < ACLMEM_MAX_TRACKED; i++) {
+			if (!aclmem_kids[i]) {
+				aclmem_kids[i] = pid;
+				break;
+			}
+		}
+	} else if (pid == 0) {
+		/* the child owns nothing of the parent's bookkeeping */
+		memset(aclmem_kids, 0, sizeof(aclmem_kids));
+		memset(aclmem_maps, 0, sizeof(aclmem_maps));
+	}
+	return pid;
+}
+
+/* waitpid() a child made by aclmem_fork(); returns the wait status or -1. */
+static inline int aclmem_reap(pid_t pid)
+{
+	int status, i;
+
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	for (i = 0; i < ACLMEM_MAX_TRACKED; i++)
+		if (aclmem_kids[i] == pid)
+			aclmem_kids[i] = 0;
+	return status;
+}
+
+/* Kill and reap tracked children, unmap tracked mappings. */
+static inline void aclmem_cleanup(void)
+{
+	int i;
+
+	for (i = 0; i < ACLMEM_MAX_TRACKED; i++) {
+		if (aclmem_kids[i]) {
+			kill(aclmem_kids[i], SIGKILL);
+			waitpid(aclmem_kids[i], NULL, 0);
+			aclmem_kids[i] = 0;
+		}
+	}
+	for (i = 0; i < ACLMEM_MAX_TRACKED; i++) {
+		struct aclmem_tracked_map *m = &aclmem_maps[i];
+
+		if (m->start != m->end)
+			munmap((void *)m->start, m->end - m->start);
+		m->start = m->end = 0;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* ioctl wrappers                                                     */
+/* ------------------------------------------------------------------ */
+
+static inline int _aclmem_ioctl(int fd, unsigned long req, void *arg)
+{
+	int rc = ioctl(fd, req, arg);
+
+	if (rc < 0)
+		return -errno;
+	return rc;
+}
+
+/* ALLOC with a caller-built struct (for reserved/out_ field tests). */
+static inline int _aclmem_alloc_cmd(int fd, struct aclmem_alloc *cmd)
+{
+	return _aclmem_ioctl(fd, ACLMEM_IOC_ALLOC, cmd);
+}
+
+static inline int _aclmem_alloc(int fd, __u64 size, __u64 page_size,
+				__u32 node, __u32 *handle, __u64 *offset)
+{
+	struct aclmem_alloc cmd = {
+		.size = size,
+		.page_size = page_size,
+		.node = node,
+	};
+	int rc = _aclmem_alloc_cmd(fd, &cmd);
+
+	if (rc)
+		return rc;
+	if (handle)
+		*handle = cmd.out_handle;
+	if (offset)
+		*offset = cmd.out_offset;
+	return 0;
+}
+
+static inline int _aclmem_free_cmd(int fd, struct aclmem_free *cmd)
+{
+	return _aclmem_ioctl(fd, ACLMEM_IOC_FREE, cmd);
+}
+
+static inline int _aclmem_free(int fd, __u32 handle)
+{
+	struct aclmem_free cmd = { .handle = handle };
+
+	return _aclmem_free_cmd(fd, &cmd);
+}
+
+static inline int _aclmem_query_cmd(int fd, struct aclmem_query *cmd)
+{
+	return _aclmem_ioctl(fd, ACLMEM_IOC_QUERY, cmd);
+}
+
+static inline int _aclmem_query(int fd, __u32 handle, __u32 flags,
+				struct aclmem_query *out)
+{
+	struct aclmem_query cmd = { .handle = handle, .flags = flags };
+	int rc = _aclmem_query_cmd(fd, &cmd);
+
+	if (!rc && out)
+		*out = cmd;
+	return rc;
+}
+
+static inline int _aclmem_info_cmd(int fd, struct aclmem_info *cmd)
+{
+	return _aclmem_ioctl(fd, ACLMEM_IOC_INFO, cmd);
+}
+
+static inline int _aclmem_info(int fd, __u32 flags, struct aclmem_info *out)
+{
+	struct aclmem_info cmd = { .flags = flags };
+	int rc = _aclmem_info_cmd(fd, &cmd);
+
+	if (!rc && out)
+		*out = cmd;
+	return rc;
+}
+
+static inline int _aclmem_pool(int fd, __u64 page_size,
+			       struct aclmem_pool_stats *st)
+{
+	struct aclmem_info info;
+	int rc = _aclmem_info(fd, 0, &info);
+
+	if (!rc)
+		*st = info.out_pools[aclmem_pool_index(page_size)];
+	return rc;
+}
+
+/* Counter readers; (__u64)-1 when INFO fails (which no test expects). */
+static inline __u64 aclmem_in_use(int fd, __u64 page_size)
+{
+	struct aclmem_pool_stats st;
+
+	return _aclmem_pool(fd, page_size, &st) ? (__u64)-1 : st.in_use;
+}
+
+static inline __u64 aclmem_free_pages(int fd, __u64 page_size)
+{
+	struct aclmem_pool_stats st;
+
+	return _aclmem_pool(fd, page_size, &st) ? (__u64)-1 : st.free;
+}
+
+static inline __u64 aclmem_nr_handles(int fd)
+{
+	struct aclmem_info info;
+
+	return _aclmem_info(fd, 0, &info) ? (__u64)-1 : info.out_handles;
+}
+
+/* mmap(PROT_READ | PROT_WRITE); a success is tracked for teardown. */
+static inline int _aclmem_mmap(int fd, void *hint, size_t len, __u64 offset,
+			       int flags, void **out)
+{
+	void *p = mmap(hint, len, PROT_READ | PROT_WRITE, flags, fd,
+		       (off_t)offset);
+
+	if (p == MAP_FAILED)
+		return -errno;
+	aclmem_track_map(p, len);
+	if (out)
+		*out = p;
+	return 0;
+}
+
+static inline int _aclmem_munmap(void *p, size_t len)
+{
+	if (munmap(p, len))
+		return -errno;
+	aclmem_track_unmap(p, len);
+	return 0;
+}
+
+#define ACLMEM_EXPECT_ERRNO(_errno, _rc) do {				\
+	int __want = -(_errno), __got = (_rc);				\
+	EXPECT_EQ(__want, __got) {					\
+		TH_LOG("wanted %s, got %s", strerror(_errno),		\
+		       __got ? strerror(-__got) : "success");		\
+	}								\
+} while (0)
+
+#define aclmem_alloc(fd, size, page_size, node, handle, offset) do {	\
+	ASSERT_EQ(0, _aclmem_alloc(fd, size, page_size, node,		\
+				   handle, offset));			\
+} while (0)
+
+#define aclmem_alloc_err(_errno, fd, size, page_size, node) do {	\
+	__u32 __h = 0;							\
+	int __rc = _aclmem_alloc(fd, size, page_size, node, &__h, NULL); \
+	if (!__rc)							\
+		_aclmem_free(fd, __h);					\
+	ACLMEM_EXPECT_ERRNO(_errno, __rc);				\
+} while (0)
+
+#define aclmem_alloc_cmd_err(_errno, fd, cmd) do {			\
+	int __rc = _aclmem_alloc_cmd(fd, cmd);				\
+	if (!__rc)							\
+		_aclmem_free(fd, (cmd)->out_handle);			\
+	ACLMEM_EXPECT_ERRNO(_errno, __rc);				\
+} while (0)
+
+#define aclmem_free(fd, handle) do {					\
+	ASSERT_EQ(0, _aclmem_free(fd, handle));				\
+} while (0)
+
+#define aclmem_free_err(_errno, fd, handle)				\
+	ACLMEM_EXPECT_ERRNO(_errno, _aclmem_free(fd, handle))
+
+#define aclmem_free_cmd_err(_errno, fd, cmd)				\
+	ACLMEM_EXPECT_ERRNO(_errno, _aclmem_free_cmd(fd, cmd))
+
+#define aclmem_query(fd, handle, flags, out) do {			\
+	ASSERT_EQ(0, _aclmem_query(fd, handle, flags, out));		\
+} while (0)
+
+#define aclmem_query_err(_errno, fd, handle, flags)			\
+	ACLMEM_EXPECT_ERRNO(_errno, _aclmem_query(fd, handle, flags, NULL))
+
+#define aclmem_query_cmd_err(_errno, fd, cmd)				\
+	ACLMEM_EXPECT_ERRNO(_errno, _aclmem_query_cmd(fd, cmd))
+
+#define aclmem_info(fd, out) do {					\
+	ASSERT_EQ(0, _aclmem_info(fd, 0, out));				\
+} while (0)
+
+#define aclmem_info_err(_errno, fd, flags)				\
+	ACLMEM_EXPECT_ERRNO(_errno, _aclmem_info(fd, flags, NULL))
+
+#define aclmem_info_cmd_err(_errno, fd, cmd)				\
+	ACLMEM_EXPECT_ERRNO(_errno, _aclmem_info_cmd(fd, cmd))
+
+#define aclmem_pool(fd, page_size, st) do {				\
+	ASSERT_EQ(0, _aclmem_pool(fd, page_size, st));			\
+} while (0)
+
+/* MAP_SHARED, no hint, read/write. */
+#define aclmem_mmap(fd, len, offset, out) do {				\
+	ASSERT_EQ(0, _aclmem_mmap(fd, NULL, len, offset, MAP_SHARED,	\
+				  (void **)(out)));			\
+} while (0)
+
+#define aclmem_mmap_err(_errno, fd, hint, len, offset, flags) do {	\
+	void *__p = NULL;						\
+	int __rc = _aclmem_mmap(fd, hint, len, offset, flags, &__p);	\
+	if (!__rc)							\
+		_aclmem_munmap(__p, len);				\
+	ACLMEM_EXPECT_ERRNO(_errno, __rc);				\
+} while (0)
+
+#define aclmem_munmap(p, len) do {					\
+	ASSERT_EQ(0, _aclmem_munmap(p, len));				\
+} while (0)
+
+#define aclmem_munmap_err(_errno, p, len)				\
+	ACLMEM_EXPECT_ERRNO(_errno, _aclmem_munmap(p, len))
+
+/* The pool of @page_size has @in_use pages in use and adds up. */
+#define aclmem_expect_in_use(fd, page_size, _in_use) do {		\
+	struct aclmem_pool_stats __st;					\
+	ASSERT_EQ(0, _aclmem_pool(fd, page_size, &__st));		\
+	EXPECT_EQ((__u64)(_in_use), __st.in_use) {			\
+		TH_LOG("%s pool: total %llu free %llu in_use %llu",	\
+		       aclmem_ps_name(page_size),			\
+		       (unsigned long long)__st.total,			\
+		       (unsigned long long)__st.free,			\
+		       (unsigned long long)__st.in_use);		\
+	}								\
+	EXPECT_EQ(__st.total, __st.free + __st.in_use);			\
+} while (0)
+
+/* QUERY with ACLMEM_QUERY_CHECK_REFS reports no changed refcount. */
+#define aclmem_expect_no_bad_refs(fd, handle) do {			\
+	struct aclmem_query __q;					\
+	ASSERT_EQ(0, _aclmem_query(fd, handle,				\
+				   ACLMEM_QUERY_CHECK_REFS, &__q));	\
+	EXPECT_EQ(0U, __q.out_bad_refs);					\
+} while (0)
+
+/* ------------------------------------------------------------------ */
+/* Fixture setup/teardown shared by every test file                   */
+/* ------------------------------------------------------------------ */
+
+/* Opens /dev/aclmem into *fd and records the pool counters in *base. */
+static inline void aclmem_fixture_setup(struct __test_metadata *_metadata,
+					int *fd, struct aclmem_info *base)
+{
+	*fd = aclmem_open();
+	ASSERT_LE(0, *fd) {
+		TH_LOG("open %s: %s (is aclmem.ko loaded?)", ACLMEM_DEV_PATH,
+		       strerror(errno));
+	}
+	ASSERT_EQ(0, _aclmem_info(*fd, 0, base));
+	ASSERT_EQ(0U, base->out_handles);
+}
+
+/*
+ * Undoes what the test left (children, mappings), checks that a passing
+ * test freed all its handles, closes *fd (freeing anything left) and checks
+ * that the pools' in_use is back at the baseline. EXPECT only: an ASSERT
+ * here would jump back into the teardown.
+ */
+static inline void aclmem_fixture_teardown(struct __test_metadata *_metadata,
+					   int *fd,
+					   const struct aclmem_info *base)
+{
+	struct aclmem_info info;
+	int i, fd2;
+
+	memset(&info, 0, sizeof(info));
+	aclmem_cleanup();
+	if (*fd >= 0) {
+		if (_metadata->passed && !_metadata->skip) {
+			EXPECT_EQ(0, _aclmem_info(*fd, 0, &info));
+			EXPECT_EQ(0U, info.out_handles);
+		}
+		close(*fd);
+		*fd = -1;
+	}
+
+	fd2 = aclmem_open();
+	EXPECT_LE(0, fd2);
+	if (fd2 < 0)
+		return;
+	EXPECT_EQ(0, _aclmem_info(fd2, 0, &info));
+	for (i = 0; i < ACLMEM_NR_POOLS; i++) {
+		const struct aclmem_pool_stats *st = &info.out_pools[i];
+
+		EXPECT_EQ(base->out_pools[i].in_use, st->in_use) {
+			TH_LOG("pool %d in_use not back at baseline", i);
+		}
+		EXPECT_EQ(st->total, st->free + st->in_use);
+	}
+	close(fd2);
+}
+
+/* ------------------------------------------------------------------ */
+/* Memory patterns                                                    */
+/* ------------------------------------------------------------------ */
+
+static inline __u64 aclmem_mix(__u64 x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+/* The word at byte offset @off of the handle for @seed; never 0. */
+static inline __u64 aclmem_word(__u64 seed, __u64 off)
+{
+	return aclmem_mix(seed * 0x2545f4914f6cdd1dULL + off) | 1;
+}
+
+/* The word index (0..511) sampled in the 4 KiB page at handle offset @off. */
+static inline unsigned int aclmem_slot(__u64 seed, __u64 off)
+{
+	return aclmem_mix(seed ^ (off / SZ_4K) ^ 0x5bd1e995ULL) % 512;
+}
+
+/* 4 KiB pages written and checked in full in sampled mode: the first and
+ * the last of every 2 MiB of the handle. */
+static inline bool aclmem_full_page(__u64 off)
+{
+	__u64 in2m = off & (SZ_2M - 1);
+
+	return in2m == 0 || in2m == SZ_2M - SZ_4K;
+}
+
+/*
+ * Writes the pattern of @seed into @buf, which sits at offset @base of the
+ * handle (@base and @len multiples of 4 KiB). Up to ACLMEM_FULL_CHECK_MAX
+ * every word is written; above, one word per 4 KiB page plus the pages of
+ * aclmem_full_page(). The first access to every 4 KiB page is a write.
+ */
+static inline void aclmem_fill_at(void *buf, size_t len, __u64 seed,
+				  __u64 base)
+{
+	volatile __u64 *w = buf;
+	size_t off, i;
+
+	if (len <= ACLMEM_FULL_CHECK_MAX) {
+		for (i = 0; i < len / 8; i++)
+			w[i] = aclmem_word(seed, base + i * 8);
+		return;
+	}
+	for (off = 0; off < len; off += SZ_4K) {
+		__u64 hoff = base + off;
+
+		if (aclmem_full_page(hoff)) {
+			for (i = 0; i < SZ_4K / 8; i++)
+				w[(off / 8) + i] = aclmem_word(seed, hoff + i * 8);
+		} else {
+			unsigned int s = aclmem_slot(seed, hoff);
+
+			w[(off / 8) + s] = aclmem_word(seed, hoff + s * 8);
+		}
+	}
+}
+
+static inline void aclmem_fill(void *buf, size_t len, __u64 seed)
+{
+	aclmem_fill_at(buf, len, seed, 0);
+}
+
+/*
+ * Checks what aclmem_fill_at() wrote (a check over at most
+ * ACLMEM_FULL_CHECK_MAX bytes expects a full fill). Returns the byte offset
+ * in @buf of the first bad word, or -1.
+ */
+static inline long aclmem_check_at(const void *buf, size_t len, __u64 seed,
+				   __u64 base)
+{
+	const volatile __u64 *w = buf;
+	size_t off, i;
+
+	if (len <= ACLMEM_FULL_CHECK_MAX) {
+		for (i = 0; i < len / 8; i++)
+			if (w[i] != aclmem_word(seed, base + i * 8))
+				return i * 8;
+		return -1;
+	}
+	for (off = 0; off < len; off += SZ_4K) {
+		__u64 hoff = base + off;
+
+		if (aclmem_full_page(hoff)) {
+			for (i = 0; i < SZ_4K / 8; i++)
+				if (w[(off / 8) + i] !=
+				    aclmem_word(seed, hoff + i * 8))
+					return off + i * 8;
+		} else {
+			unsigned int s = aclmem_slot(seed, hoff);
+
+			if (w[(off / 8) + s] != aclmem_word(seed, hoff + s * 8))
+				return off + s * 8;
+		}
+	}
+	return -1;
+}
+
+static inline long aclmem_check(const void *buf, size_t len, __u64 seed)
+{
+	return aclmem_check_at(buf, len, seed, 0);
+}
+
+/*
+ * Checks @buf is zero: every word up to ACLMEM_FULL_CHECK_MAX; above, the
+ * first and last word of every 4 KiB page, the word a fill with @seed
+ * wrote there, and the aclmem_full_page() pages in full. Returns the byte
+ * offset of the first non-zero word, or -1.
+ */
+static inline long aclmem_check_zero_at(const void *buf, size_t len,
+					__u64 seed, __u64 base)
+{
+	const volatile __u64 *w = buf;
+	size_t off, i;
+
+	if (len <= ACLMEM_FULL_CHECK_MAX) {
+		for (i = 0; i < len / 8; i++)
+			if (w[i])
+				return i * 8;
+		return -1;
+	}
+	for (off = 0; off < len; off += SZ_4K) {
+		__u64 hoff = base + off;
+		size_t first = off / 8, last = first + SZ_4K / 8 - 1;
+
+		if (aclmem_full_page(hoff)) {
+			for (i = first; i <= last; i++)
+				if (w[i])
+					return i * 8;
+			continue;
+		}
+		if (w[first])
+			return first * 8;
+		if (w[last])
+			return last * 8;
+		i = first + aclmem_slot(seed, hoff);
+		if (w[i])
+			return i * 8;
+	}
+	return -1;
+}
+
+static inline long aclmem_check_zero(const void *buf, size_t len, __u64 seed)
+{
+	return aclmem_check_zero_at(buf, len, seed, 0);
+}
+
+#define aclmem_assert_pattern_at(buf, len, seed, base) do {		\
+	long __bad = aclmem_check_at(buf, len, seed, base);		\
+	ASSERT_EQ(-1, __bad) {						\
+		TH_LOG("pattern %llu: bad word at +0x%lx: 0x%llx, want 0x%llx", \
+		       (unsigned long long)(seed), __bad,		\
+		       (unsigned long long)*(volatile __u64 *)((char *)(buf) + __bad), \
+		       (unsigned long long)aclmem_word(seed, (base) + __bad)); \
+	}								\
+} while (0)
+
+#define aclmem_assert_pattern(buf, len, seed)				\
+	aclmem_assert_pattern_at(buf, len, seed, 0)
+
+#define aclmem_assert_zero(buf, len, seed) do {				\
+	long __bad = aclmem_check_zero(buf, len, seed);			\
+	ASSERT_EQ(-1, __bad) {						\
+		TH_LOG("non-zero word at +0x%lx: 0x%llx", __bad,	\
+		       (unsigned long long)*(volatile __u64 *)((char *)(buf) + __bad)); \
+	}								\
+} while (0)
+
+/* Reads one byte of every 4 KiB page (first access is a read). */
+static inline __u64 aclmem_read_each_page(const void *buf, size_t len)
+{
+	const volatile unsigned char *b = buf;
+	__u64 sum = 0;
+	size_t off;
+
+	for (off = 0; off < len; off += SZ_4K)
+		sum += b[off];
+	return sum;
+}
+
+/* ------------------------------------------------------------------ */
+/* Small process helpers                                              */
+/* ------------------------------------------------------------------ */
+
+/* Blocking one-byte pipe messages; return 0 or -1. */
+static inline int aclmem_pipe_send(int fd, char c)
+{
+	return write(fd, &c, 1) == 1 ? 0 : -1;
+}
+
+static inline int aclmem_pipe_recv(int fd, char *c)
+{
+	ssize_t n;
+
+	do {
+		n = read(fd, c, 1);
+	} while (n < 0 && errno == EINTR);
+	return n == 1 ? 0 : -1;
+}
+
+/* A child's exit code, or 128 + signal, or -1. */
+static inline int aclmem_exit_code(int status)
+{
+	if (status < 0)
+		return -1;
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return -1;
+}
+
+static inline void aclmem_msleep(unsigned int ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000,
+			       .tv_nsec = (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+#endif /* __SELFTESTS_ACLMEM_UTILS_H */
