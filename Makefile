@@ -2,9 +2,11 @@
 #
 # aclmem: top-level build and test entry points.
 #
-#   make                 module for KVER + selftests
+#   make                 module for KVER, library, selftests, library tests
 #   make modules         kmod/build/$(KVER)/aclmem.ko
+#   make lib             build/lib/libascendcl.so
 #   make selftests       build/selftests/*_test (static)
+#   make libtests        build/libtests/*_test (against libascendcl.so)
 #   make check           everything below, for every kernel in KVERS
 #   make qemu-test       the QEMU suite for KVER only
 #   make deps            install the Debian packages (as root)
@@ -40,10 +42,10 @@ export V
 
 LINUX_FILES_STAMP := $(BUILD)/.linux-files.stamp
 
-.PHONY: all modules selftests check qemu-test host-checks deps clean \
+.PHONY: all modules lib libtests selftests check qemu-test host-checks deps clean \
 	linux-files require-kver
 
-all: modules selftests
+all: modules lib selftests libtests
 
 require-kver:
 	@if [ -z "$(KVER)" ]; then \
@@ -59,6 +61,12 @@ modules: require-kver
 selftests:
 	$(Q)$(MAKE) -C $(TOP)/selftests BUILD=$(BUILD)
 
+lib:
+	$(Q)$(MAKE) -C $(TOP)/lib BUILD=$(BUILD)
+
+libtests: lib
+	$(Q)$(MAKE) -C $(TOP)/lib/tests BUILD=$(BUILD)
+
 linux-files: $(LINUX_FILES_STAMP)
 
 $(LINUX_FILES_STAMP):
@@ -68,7 +76,7 @@ $(LINUX_FILES_STAMP):
 check: linux-files
 	$(Q)KVERS="$(KVERS)" $(TOP)/scripts/check.sh
 
-qemu-test: modules selftests
+qemu-test: modules selftests libtests
 	$(Q)$(TOP)/scripts/qemu-test.sh $(KVER)
 
 host-checks: linux-files

@@ -584,16 +584,14 @@ ACL_API aclError aclrtMemGetAddressRange(void *ptr, void **pbase,
 {
 	struct acl_resv *resv;
 
-	if (!ptr || (!pbase && !psize))
+	if (!ptr || !pbase || !psize)
 		return acl_fail(ACL_ERROR_INVALID_PARAM, "NULL argument");
 	resv = resv_lookup((uintptr_t)ptr);
 	if (!resv)
 		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
 				"%p is not inside a reservation", ptr);
-	if (pbase)
-		*pbase = (void *)resv->base;
-	if (psize)
-		*psize = resv->size;
+	*pbase = (void *)resv->base;
+	*psize = resv->size;
 	resv_put(resv);
 	return ACL_SUCCESS;
 }

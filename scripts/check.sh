@@ -4,7 +4,8 @@
 # "make check": every check of the project, each counted as tests.
 #   host: the uapi header compiles alone as C (with -Wpadded) and as C++;
 #         checkpatch --strict is clean on kmod/*.[ch] and the uapi header;
-#         the selftests build;
+#         the ACL headers' layout checks pass in C and C++; the selftests,
+#         the library and the library tests build;
 #   per kernel in KVERS: the module builds; sparse (C=2) reports nothing in
 #         kmod/; the QEMU suite (scripts/qemu-test.sh: every TAP result, plus
 #         module load/unload, run completion and a clean kernel log).
@@ -67,6 +68,22 @@ uapi_cxx() {
 		"$TOP/$UAPI"
 }
 
+# The ACL headers: sizes, offsets and values checked in C, and usable
+# from C++. These run on the host.
+acl_headers_c() {
+	run gcc -std=c11 -Wall -Wextra -Werror -I"$TOP/include" \
+		-o "$BUILD/header_layout_test" \
+		"$TOP/lib/tests/header_layout_test.c" &&
+		run "$BUILD/header_layout_test"
+}
+
+acl_headers_cxx() {
+	run g++ -std=c++11 -Wall -Wextra -Werror -I"$TOP/include" \
+		-o "$BUILD/header_cxx_test" \
+		"$TOP/lib/tests/header_cxx_test.cpp" &&
+		run "$BUILD/header_cxx_test"
+}
+
 checkpatch() {
 	local files=() f
 	for f in "$TOP"/kmod/*.c "$TOP"/kmod/*.h "$TOP/$UAPI"; do
@@ -103,6 +120,10 @@ build_selftests() {
 	run $MAKE -C "$TOP" selftests
 }
 
+build_lib() {
+	run $MAKE -C "$TOP" lib libtests
+}
+
 # The QEMU suite counts its own results (build/logs/KVER/counts).
 qemu_suite() {
 	local kver=$1 counts=$LOGS/$1/counts p f s start=$SECONDS
@@ -129,6 +150,9 @@ host_checks() {
 	step "uapi header as C" uapi_c || true
 	step "uapi header as C++" uapi_cxx || true
 	step "checkpatch --strict" checkpatch || true
+	mkdir -p "$BUILD"
+	step "ACL headers layout (C)" acl_headers_c || true
+	step "ACL headers in C++" acl_headers_cxx || true
 }
 
 kernel_checks() {
@@ -166,6 +190,10 @@ main() {
 			# Do not boot stale binaries: run load/unload checks only.
 			export SELFTEST_DIR=$BUILD/selftests.none
 			mkdir -p "$SELFTEST_DIR"
+		fi
+		if ! step "library and its tests build" build_lib; then
+			export LIBTEST_DIR=$BUILD/libtests.none
+			mkdir -p "$LIBTEST_DIR"
 		fi
 		for kver in $kvers; do
 			kernel_checks "$kver"

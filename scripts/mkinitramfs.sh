@@ -12,6 +12,9 @@
 #   ACLMEM_KO     module to include (default kmod/build/KVER/aclmem.ko)
 #   SELFTEST_DIR  test binaries (default build/selftests); only NAME_test
 #                 binaries whose selftests/NAME_test.c exists are taken
+#   LIBTEST_DIR   library tests (default build/libtests), likewise with
+#                 lib/tests/NAME_test.c; they run as /tests/acl_NAME_test
+#   LIBASCENDCL   the library they use (default build/lib/libascendcl.so)
 #   BUSYBOX       busybox-static binary (default /bin/busybox)
 set -e
 
@@ -97,6 +100,36 @@ add_tests() {
 	done
 }
 
+# The CANN library tests: dynamic binaries, run as /tests/acl_NAME, with
+# libascendcl.so in /lib (their run path is $ORIGIN/../lib) and the C
+# library they need.
+add_libtests() {
+	root=$1
+	[ -d "$LIBTEST_DIR" ] && [ -f "$LIBASCENDCL" ] || return 0
+	for bin in "$LIBTEST_DIR"/*_test; do
+		[ -x "$bin" ] || continue
+		name=$(basename "$bin")
+		if [ ! -f "$TOP/lib/tests/$name.c" ]; then
+			echo "  skipping stale $bin (no lib/tests/$name.c)"
+			continue
+		fi
+		cp "$bin" "$root/tests/acl_$name"
+		add_shared_libs "$root" "$bin"
+	done
+	cp "$LIBASCENDCL" "$root/lib/libascendcl.so"
+}
+
+# Copy the shared objects BIN needs (but libascendcl) to the same paths.
+add_shared_libs() {
+	root=$1
+	for so in $(ldd "$2" | awk '$1 !~ /libascendcl/ {
+			for (i = 1; i <= NF; i++) if ($i ~ /^\//) print $i }'); do
+		[ -e "$root$so" ] && continue
+		mkdir -p "$root$(dirname "$so")"
+		cp -L "$so" "$root$so"
+	done
+}
+
 make_root() {
 	root=$1
 	rm -rf "$root"
@@ -110,6 +143,7 @@ make_root() {
 	cp "$ACLMEM_KO" "$root/aclmem.ko"
 	add_modules "$root"
 	add_tests "$root"
+	add_libtests "$root"
 }
 
 pack() {
@@ -126,6 +160,8 @@ main() {
 	OUT=$2
 	ACLMEM_KO=${ACLMEM_KO:-$TOP/kmod/build/$KVER/aclmem.ko}
 	SELFTEST_DIR=${SELFTEST_DIR:-$TOP/build/selftests}
+	LIBTEST_DIR=${LIBTEST_DIR:-$TOP/build/libtests}
+	LIBASCENDCL=${LIBASCENDCL:-$TOP/build/lib/libascendcl.so}
 	if [ ! -f "$ACLMEM_KO" ]; then
 		echo "$0: $ACLMEM_KO missing: run make modules KVER=$KVER" >&2
 		exit 1
