@@ -111,7 +111,8 @@ static inline void aclmem_track_unmap(void *p, size_t len)
 		if (m->start == m->end || e <= m->start || s >= m->end)
 			continue;
 		if (s <= m->start && e >= m->end) {
-			m->start = m->end = 0;
+			m->start = 0;
+			m->end = 0;
 		} else if (s <= m->start) {
 			m->start = e;
 		} else if (e >= m->end) {
@@ -176,7 +177,8 @@ static inline void aclmem_cleanup(void)
 
 		if (m->start != m->end)
 			munmap((void *)m->start, m->end - m->start);
-		m->start = m->end = 0;
+		m->start = 0;
+		m->end = 0;
 	}
 }
 
@@ -503,8 +505,10 @@ static inline unsigned int aclmem_slot(__u64 seed, __u64 off)
 	return aclmem_mix(seed ^ (off / SZ_4K) ^ 0x5bd1e995ULL) % 512;
 }
 
-/* 4 KiB pages written and checked in full in sampled mode: the first and
- * the last of every 2 MiB of the handle. */
+/*
+ * 4 KiB pages written and checked in full in sampled mode: the first and
+ * the last of every 2 MiB of the handle.
+ */
 static inline bool aclmem_full_page(__u64 off)
 {
 	__u64 in2m = off & (SZ_2M - 1);

@@ -457,8 +457,10 @@ TEST_F(bad_input, read_only_struct)
 
 TEST_F(bad_input, unknown_ioctl)
 {
-	/* big enough for any size below, zeroed: a wrong acceptance of it
-	 * would fail with EINVAL (size 0), not ENOTTY */
+	/*
+	 * Big enough for any size below, zeroed: a wrong acceptance of it
+	 * would fail with EINVAL (size 0), not ENOTTY.
+	 */
 	__u64 buf[64];
 	const unsigned long rw = _IOC_READ | _IOC_WRITE;
 	const unsigned long cmds[] = {

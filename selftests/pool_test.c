@@ -251,7 +251,7 @@ TEST_F_TIMEOUT(pool, nodes, ACLMEM_1G_TIMEOUT)
 	EXPECT_EQ(0U, q.out_node);
 	EXPECT_EQ(SZ_1G, q.out_page_size);
 	aclmem_expect_in_use(self->fd, SZ_1G,
-		self->base.out_pools[ACLMEM_POOL_1G].in_use + 1);
+			     self->base.out_pools[ACLMEM_POOL_1G].in_use + 1);
 	aclmem_free(self->fd, h);
 }
 
@@ -269,12 +269,12 @@ TEST_F(pool, handles_per_file)
 	EXPECT_EQ(1U, aclmem_nr_handles(fd2));
 	/* in_use is global */
 	aclmem_expect_in_use(fd2, SZ_2M,
-		self->base.out_pools[ACLMEM_POOL_2M].in_use + 3);
+			     self->base.out_pools[ACLMEM_POOL_2M].in_use + 3);
 	aclmem_free(self->fd, h[0]);
 	EXPECT_EQ(1U, aclmem_nr_handles(self->fd));
 	close(fd2);
 	aclmem_expect_in_use(self->fd, SZ_2M,
-		self->base.out_pools[ACLMEM_POOL_2M].in_use + 1);
+			     self->base.out_pools[ACLMEM_POOL_2M].in_use + 1);
 	aclmem_free(self->fd, h[1]);
 	EXPECT_EQ(0U, aclmem_nr_handles(self->fd));
 }

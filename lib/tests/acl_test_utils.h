@@ -1,0 +1,437 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Description: helpers shared by the libascendcl tests (lib/tests/).
+ *
+ * Include this header first: it sets _GNU_SOURCE and pulls in the
+ * kselftest harness, the ACL headers and the aclmem uapi header.
+ *
+ * - pool counters of the aclmem kernel module (ACLMEM_IOC_INFO on a
+ *   /dev/aclmem file of our own), to prove that pages went back;
+ * - aclrtPhysicalMemProp builders;
+ * - a data pattern derived from a seed and the byte offset, written and
+ *   checked in full up to 64 MiB, sampled above (three words per 4 KiB
+ *   page): fill and check a buffer with the same length;
+ * - probing an address from a forked child, which dies with SIGSEGV when
+ *   the access is not allowed;
+ * - NUMA node queries from sysfs.
+ *
+ * The harness's ASSERT_* longjmp()s: never use them outside the test's own
+ * thread. Threads record what they saw and the test thread checks it.
+ *
+ * Build (from the top of the tree):
+ *   gcc -O2 -Wall -Wextra -Werror -I<kselftest dir> -Iinclude -Iinclude/uapi \
+ *       -o foo_test lib/tests/foo_test.c -Lbuild/lib -lascendcl -lpthread
+ */
+#ifndef ACL_TEST_UTILS_H
+#define ACL_TEST_UTILS_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <acl/acl.h>
+#include <linux/aclmem.h>
+
+/*
+ * The 6.1 harness has unused parameters in its SIGALRM handler and in the
+ * wrapper TEST() expands to (which lands in our files when the harness is
+ * not an -isystem header), and its setjmp() in each test wrapper makes
+ * -Wclobbered warn about the test's locals, which are never looked at
+ * again after the longjmp() of a failed ASSERT. Both stay off for the
+ * whole test file.
+ */
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#pragma GCC diagnostic ignored "-Wclobbered"
+#include "kselftest_harness.h"
+
+#define SZ_4K		((size_t)4096)
+#define SZ_1M		((size_t)1 << 20)
+#define SZ_2M		((size_t)2 << 20)
+#define SZ_1G		((size_t)1 << 30)
+
+/* Timeout for tests that touch 1 GiB pages under QEMU TCG. */
+#define ACL_1G_TIMEOUT	180
+
+#define ACL_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ------------------------------------------------------------------ */
+/* Pool counters                                                      */
+/* ------------------------------------------------------------------ */
+
+struct acl_pools {
+	uint64_t in_use[ACLMEM_NR_POOLS];
+	uint64_t total[ACLMEM_NR_POOLS];
+	uint64_t free[ACLMEM_NR_POOLS];
+};
+
+/* Reads the kernel pool counters through a /dev/aclmem file of our own. */
+static inline int acl_pools_read(struct acl_pools *p)
+{
+	struct aclmem_info info;
+	int fd, rc, i;
+
+	memset(p, 0, sizeof(*p));
+	fd = open("/dev/aclmem", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	memset(&info, 0, sizeof(info));
+	rc = ioctl(fd, ACLMEM_IOC_INFO, &info);
+	if (rc < 0)
+		rc = -errno;
+	close(fd);
+	if (rc)
+		return rc;
+	for (i = 0; i < ACLMEM_NR_POOLS; i++) {
+		p->in_use[i] = info.out_pools[i].in_use;
+		p->total[i] = info.out_pools[i].total;
+		p->free[i] = info.out_pools[i].free;
+	}
+	return 0;
+}
+
+static inline uint64_t acl_in_use(int pool)
+{
+	struct acl_pools p;
+
+	if (acl_pools_read(&p))
+		return (uint64_t)-1;
+	return p.in_use[pool];
+}
+
+/* Records the counters in *base (ASSERTs: needs _metadata). */
+#define ACL_POOLS_BASE(base) do {					\
+	ASSERT_EQ(0, acl_pools_read(base)) {				\
+		TH_LOG("cannot read /dev/aclmem pool counters: %s"	\
+		       " (is aclmem.ko loaded?)", strerror(errno));	\
+	}								\
+} while (0)
+
+/*
+ * The 2 MiB / 1 GiB pools have @d2m / @d1g more pages in use than @base.
+ * EXPECTs only, so that a fixture teardown may use it too.
+ */
+#define ACL_EXPECT_IN_USE(base, d2m, d1g) do {				\
+	struct acl_pools __now;						\
+	int __rc = acl_pools_read(&__now);				\
+	EXPECT_EQ(0, __rc);						\
+	if (__rc)							\
+		break;							\
+	EXPECT_EQ((base)->in_use[ACLMEM_POOL_2M] + (uint64_t)(d2m),	\
+		  __now.in_use[ACLMEM_POOL_2M]) {			\
+		TH_LOG("2M pool in_use %llu, baseline %llu",		\
+		       (unsigned long long)__now.in_use[ACLMEM_POOL_2M], \
+		       (unsigned long long)(base)->in_use[ACLMEM_POOL_2M]); \
+	}								\
+	EXPECT_EQ((base)->in_use[ACLMEM_POOL_1G] + (uint64_t)(d1g),	\
+		  __now.in_use[ACLMEM_POOL_1G]) {			\
+		TH_LOG("1G pool in_use %llu, baseline %llu",		\
+		       (unsigned long long)__now.in_use[ACLMEM_POOL_1G], \
+		       (unsigned long long)(base)->in_use[ACLMEM_POOL_1G]); \
+	}								\
+} while (0)
+
+/* Both pools are back at the baseline. */
+#define ACL_EXPECT_POOLS_BACK(base) ACL_EXPECT_IN_USE(base, 0, 0)
+
+/* ------------------------------------------------------------------ */
+/* Properties                                                         */
+/* ------------------------------------------------------------------ */
+
+static inline aclrtPhysicalMemProp acl_prop(aclrtMemAttr attr,
+					    aclrtMemLocationType type,
+					    uint32_t id)
+{
+	aclrtPhysicalMemProp prop;
+
+	memset(&prop, 0, sizeof(prop));
+	prop.handleType = ACL_MEM_HANDLE_TYPE_NONE;
+	prop.allocationType = ACL_MEM_ALLOCATION_TYPE_PINNED;
+	prop.memAttr = attr;
+	prop.location.type = type;
+	prop.location.id = id;
+	prop.reserve = 0;
+	return prop;
+}
+
+/* The usual prop: 2 MiB pages on device 0. */
+static inline aclrtPhysicalMemProp acl_prop_2m(void)
+{
+	return acl_prop(ACL_HBM_MEM_HUGE, ACL_MEM_LOCATION_TYPE_DEVICE, 0);
+}
+
+static inline aclrtPhysicalMemProp acl_prop_1g(void)
+{
+	return acl_prop(ACL_HBM_MEM_HUGE1G, ACL_MEM_LOCATION_TYPE_DEVICE, 0);
+}
+
+/* Allocates a 2 MiB-page handle of @size on device 0. */
+static inline aclError acl_alloc_2m(aclrtDrvMemHandle *h, size_t size)
+{
+	aclrtPhysicalMemProp prop = acl_prop_2m();
+
+	return aclrtMallocPhysical(h, size, &prop, 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* Data patterns                                                      */
+/* ------------------------------------------------------------------ */
+
+/* Up to this size every word is written and checked. */
+#define ACL_FULL_CHECK_MAX	(64 * SZ_1M)
+
+static inline uint64_t acl_mix(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+/* The word at byte offset @off for @seed; never 0. */
+static inline uint64_t acl_word(uint64_t seed, uint64_t off)
+{
+	return acl_mix(seed * 0x2545f4914f6cdd1dULL + off) | 1;
+}
+
+/* Word indexes written in sampled mode, for the 4 KiB page at @off. */
+static inline size_t acl_mid_slot(uint64_t seed, uint64_t off)
+{
+	return 1 + acl_mix(seed ^ (off >> 12)) % 510;
+}
+
+/*
+ * Writes the pattern of @seed into @buf (at offset @base of whatever it
+ * is part of; @len and @base multiples of 4 KiB). Up to ACL_FULL_CHECK_MAX
+ * every word, above the first, the last and one middle word of every
+ * 4 KiB page.
+ */
+static inline void acl_fill_at(void *buf, size_t len, uint64_t seed,
+			       uint64_t base)
+{
+	volatile uint64_t *w = buf;
+	size_t i, off;
+
+	if (len <= ACL_FULL_CHECK_MAX) {
+		for (i = 0; i < len / 8; i++)
+			w[i] = acl_word(seed, base + i * 8);
+		return;
+	}
+	for (off = 0; off < len; off += SZ_4K) {
+		size_t first = off / 8, last = first + SZ_4K / 8 - 1;
+		size_t mid = first + acl_mid_slot(seed, base + off);
+
+		w[first] = acl_word(seed, base + first * 8);
+		w[mid] = acl_word(seed, base + mid * 8);
+		w[last] = acl_word(seed, base + last * 8);
+	}
+}
+
+static inline void acl_fill(void *buf, size_t len, uint64_t seed)
+{
+	acl_fill_at(buf, len, seed, 0);
+}
+
+/* Byte offset of the first word that differs from acl_fill_at(), or -1. */
+static inline long acl_check_at(const void *buf, size_t len, uint64_t seed,
+				uint64_t base)
+{
+	const volatile uint64_t *w = buf;
+	size_t i, off;
+
+	if (len <= ACL_FULL_CHECK_MAX) {
+		for (i = 0; i < len / 8; i++)
+			if (w[i] != acl_word(seed, base + i * 8))
+				return (long)(i * 8);
+		return -1;
+	}
+	for (off = 0; off < len; off += SZ_4K) {
+		size_t first = off / 8, last = first + SZ_4K / 8 - 1;
+		size_t mid = first + acl_mid_slot(seed, base + off);
+
+		if (w[first] != acl_word(seed, base + first * 8))
+			return (long)(first * 8);
+		if (w[mid] != acl_word(seed, base + mid * 8))
+			return (long)(mid * 8);
+		if (w[last] != acl_word(seed, base + last * 8))
+			return (long)(last * 8);
+	}
+	return -1;
+}
+
+static inline long acl_check(const void *buf, size_t len, uint64_t seed)
+{
+	return acl_check_at(buf, len, seed, 0);
+}
+
+/*
+ * Byte offset of the first non-zero word, or -1: every word up to
+ * ACL_FULL_CHECK_MAX; above, the words a sampled fill with @seed would
+ * write.
+ */
+static inline long acl_check_zero(const void *buf, size_t len, uint64_t seed)
+{
+	const volatile uint64_t *w = buf;
+	size_t i, off;
+
+	if (len <= ACL_FULL_CHECK_MAX) {
+		for (i = 0; i < len / 8; i++)
+			if (w[i])
+				return (long)(i * 8);
+		return -1;
+	}
+	for (off = 0; off < len; off += SZ_4K) {
+		size_t first = off / 8, last = first + SZ_4K / 8 - 1;
+		size_t mid = first + acl_mid_slot(seed, off);
+
+		if (w[first])
+			return (long)(first * 8);
+		if (w[mid])
+			return (long)(mid * 8);
+		if (w[last])
+			return (long)(last * 8);
+	}
+	return -1;
+}
+
+#define ACL_ASSERT_PATTERN_AT(buf, len, seed, base) do {		\
+	long __bad = acl_check_at(buf, len, seed, base);		\
+	ASSERT_EQ(-1, __bad) {						\
+		TH_LOG("pattern %llu: bad word at %p+0x%lx: 0x%llx, want 0x%llx", \
+		       (unsigned long long)(seed), (void *)(buf), __bad, \
+		       (unsigned long long)*(volatile uint64_t *)	\
+				((char *)(buf) + __bad),		\
+		       (unsigned long long)acl_word(seed, (base) + __bad)); \
+	}								\
+} while (0)
+
+#define ACL_ASSERT_PATTERN(buf, len, seed)				\
+	ACL_ASSERT_PATTERN_AT(buf, len, seed, 0)
+
+#define ACL_ASSERT_ZERO(buf, len) do {					\
+	long __bad = acl_check_zero(buf, len, 0);			\
+	ASSERT_EQ(-1, __bad) {						\
+		TH_LOG("non-zero word at %p+0x%lx: 0x%llx", (void *)(buf), \
+		       __bad, (unsigned long long)*(volatile uint64_t *) \
+				((char *)(buf) + __bad));		\
+	}								\
+} while (0)
+
+/* ------------------------------------------------------------------ */
+/* Access probes in a child                                           */
+/* ------------------------------------------------------------------ */
+
+enum acl_probe {
+	ACL_PROBE_READ,
+	ACL_PROBE_WRITE,
+};
+
+/*
+ * Touches @p (one byte) from a forked child, which shares our mappings.
+ * Returns 0 when the access worked, the signal that killed the child
+ * (SIGSEGV, SIGBUS) otherwise, or -1 on a fork/wait problem. The child
+ * leaves with _exit(): no atexit handler or library destructor runs there.
+ */
+static inline int acl_probe(void *p, enum acl_probe how)
+{
+	int status;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		volatile char *c = p;
+
+		struct rlimit nocore = { 0, 0 };
+
+		/* the fault is expected: no core file */
+		setrlimit(RLIMIT_CORE, &nocore);
+		signal(SIGSEGV, SIG_DFL);
+		signal(SIGBUS, SIG_DFL);
+		if (how == ACL_PROBE_WRITE)
+			*c = (char)0x5a;
+		else
+			(void)*c;
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	if (WIFSIGNALED(status))
+		return WTERMSIG(status);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	return -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* NUMA nodes                                                         */
+/* ------------------------------------------------------------------ */
+
+/* Whether node @n is online (sysfs; without NUMA sysfs only node 0 is). */
+static inline bool acl_node_online(unsigned int n)
+{
+	char path[64];
+	struct stat st;
+
+	if (stat("/sys/devices/system/node", &st))
+		return n == 0;
+	snprintf(path, sizeof(path), "/sys/devices/system/node/node%u", n);
+	return stat(path, &st) == 0;
+}
+
+static inline unsigned int acl_online_nodes(void)
+{
+	unsigned int n, count = 0;
+
+	for (n = 0; n < 1024; n++)
+		if (acl_node_online(n))
+			count++;
+	return count ? count : 1;
+}
+
+static inline unsigned int acl_first_offline_node(void)
+{
+	unsigned int n = 0;
+
+	while (acl_node_online(n))
+		n++;
+	return n;
+}
+
+/* ------------------------------------------------------------------ */
+/* Misc                                                               */
+/* ------------------------------------------------------------------ */
+
+static inline double acl_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static inline bool acl_aligned(const void *p, size_t a)
+{
+	return ((uintptr_t)p & (a - 1)) == 0;
+}
+
+#endif /* ACL_TEST_UTILS_H */

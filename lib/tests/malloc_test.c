@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Description: aclrtMalloc, aclrtFree, aclrtMallocHost and aclrtFreeHost.
+ *
+ * aclrtMalloc takes pool pages (2 MiB; 1 GiB with
+ * ACL_MEM_MALLOC_HUGE1G_ONLY), the size rounded up to the page size (pool
+ * counters), for every 2 MiB policy; the memory is zero and usable;
+ * aclrtFree gives the pages back. aclrtMallocHost memory is usable and
+ * freed by aclrtFreeHost, and takes no pool page. NULL outputs are 100000.
+ */
+#include "acl_test_utils.h"
+
+FIXTURE(am) {
+	struct acl_pools base;
+};
+
+FIXTURE_SETUP(am)
+{
+	ACL_POOLS_BASE(&self->base);
+	ASSERT_EQ(ACL_SUCCESS, aclrtSetDevice(0));
+}
+
+FIXTURE_TEARDOWN(am)
+{
+	aclrtResetDevice(0);
+}
+
+TEST_F(am, sizes_round_up_to_2m_pages)
+{
+	static const struct {
+		size_t size;
+		size_t pages;
+	} cases[] = {
+		{ 1, 1 }, { 4096, 1 }, { SZ_2M, 1 }, { SZ_2M + 1, 2 },
+		{ 5 * SZ_1M, 3 }, { 8 * SZ_2M, 8 },
+	};
+	size_t i;
+
+	for (i = 0; i < ACL_ARRAY_SIZE(cases); i++) {
+		size_t rounded = cases[i].pages * SZ_2M;
+		void *p = NULL;
+
+		ASSERT_EQ(ACL_SUCCESS, aclrtMalloc(&p, cases[i].size,
+						   ACL_MEM_MALLOC_HUGE_FIRST));
+		ASSERT_NE(NULL, p);
+		ACL_EXPECT_IN_USE(&self->base, cases[i].pages, 0);
+		/* all of the rounded-up size is there, zero */
+		ACL_ASSERT_ZERO(p, rounded);
+		acl_fill(p, rounded, i);
+		ACL_ASSERT_PATTERN(p, rounded, i);
+		ASSERT_EQ(ACL_SUCCESS, aclrtFree(p));
+		ACL_EXPECT_POOLS_BACK(&self->base);
+	}
+}
+
+TEST_F(am, policies)
+{
+	static const aclrtMemMallocPolicy policies[] = {
+		ACL_MEM_MALLOC_HUGE_FIRST, ACL_MEM_MALLOC_HUGE_ONLY,
+		ACL_MEM_MALLOC_NORMAL_ONLY, ACL_MEM_MALLOC_HUGE_FIRST_P2P,
+		ACL_MEM_MALLOC_HUGE_ONLY_P2P, ACL_MEM_MALLOC_NORMAL_ONLY_P2P,
+	};
+	void *p[ACL_ARRAY_SIZE(policies)];
+	size_t i;
+
+	for (i = 0; i < ACL_ARRAY_SIZE(policies); i++) {
+		p[i] = NULL;
+		ASSERT_EQ(ACL_SUCCESS, aclrtMalloc(&p[i], SZ_1M, policies[i])) {
+			TH_LOG("policy %d", policies[i]);
+		}
+		ACL_EXPECT_IN_USE(&self->base, i + 1, 0);
+		memset(p[i], (int)i + 1, SZ_1M);
+	}
+	for (i = 0; i < ACL_ARRAY_SIZE(policies); i++) {
+		EXPECT_EQ((char)(i + 1), ((char *)p[i])[SZ_1M - 1]);
+		ASSERT_EQ(ACL_SUCCESS, aclrtFree(p[i]));
+	}
+	ACL_EXPECT_POOLS_BACK(&self->base);
+}
+
+TEST_F_TIMEOUT(am, huge1g_only, ACL_1G_TIMEOUT)
+{
+	char *p = NULL;
+
+	ASSERT_EQ(ACL_SUCCESS, aclrtMalloc((void **)&p, SZ_2M,
+					   ACL_MEM_MALLOC_HUGE1G_ONLY));
+	ACL_EXPECT_IN_USE(&self->base, 0, 1);
+	ACL_ASSERT_ZERO(p, SZ_1G);
+	acl_fill(p, SZ_1G, 5);
+	ACL_ASSERT_PATTERN(p, SZ_1G, 5);
+	ASSERT_EQ(ACL_SUCCESS, aclrtFree(p));
+	ACL_EXPECT_POOLS_BACK(&self->base);
+}
+
+TEST_F(am, null_output)
+{
+	EXPECT_EQ(ACL_ERROR_INVALID_PARAM,
+		  aclrtMalloc(NULL, SZ_2M, ACL_MEM_MALLOC_HUGE_FIRST));
+	EXPECT_EQ(ACL_ERROR_INVALID_PARAM, aclrtMallocHost(NULL, 4096));
+	ACL_EXPECT_POOLS_BACK(&self->base);
+}
+
+TEST_F(am, many_at_once)
+{
+	void *p[12];
+	size_t i;
+
+	for (i = 0; i < ACL_ARRAY_SIZE(p); i++) {
+		ASSERT_EQ(ACL_SUCCESS,
+			  aclrtMalloc(&p[i], SZ_2M, ACL_MEM_MALLOC_HUGE_ONLY));
+		acl_fill(p[i], SZ_2M, 100 + i);
+	}
+	ACL_EXPECT_IN_USE(&self->base, ACL_ARRAY_SIZE(p), 0);
+	for (i = 0; i < ACL_ARRAY_SIZE(p); i++)
+		ACL_ASSERT_PATTERN(p[i], SZ_2M, 100 + i);
+	for (i = 0; i < ACL_ARRAY_SIZE(p); i++)
+		ASSERT_EQ(ACL_SUCCESS, aclrtFree(p[i]));
+	ACL_EXPECT_POOLS_BACK(&self->base);
+}
+
+TEST_F(am, malloc_host)
+{
+	static const size_t sizes[] = { 1, 100, 4096, 3 * SZ_1M };
+	void *p[ACL_ARRAY_SIZE(sizes)];
+	size_t i;
+
+	for (i = 0; i < ACL_ARRAY_SIZE(sizes); i++) {
+		p[i] = NULL;
+		ASSERT_EQ(ACL_SUCCESS, aclrtMallocHost(&p[i], sizes[i]));
+		ASSERT_NE(NULL, p[i]);
+		memset(p[i], 0x5c, sizes[i]);
+	}
+	/* host memory is not pool memory */
+	ACL_EXPECT_POOLS_BACK(&self->base);
+	for (i = 0; i < ACL_ARRAY_SIZE(sizes); i++) {
+		EXPECT_EQ(0x5c, ((unsigned char *)p[i])[sizes[i] - 1]);
+		ASSERT_EQ(ACL_SUCCESS, aclrtFreeHost(p[i]));
+	}
+}
+
+TEST_HARNESS_MAIN
