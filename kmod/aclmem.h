@@ -13,6 +13,9 @@
 #include <linux/xarray.h>
 #include <uapi/linux/aclmem.h>
 
+struct aclmem_share;
+struct dma_buf;
+
 #define ACLMEM_ORDER_2M		(21 - PAGE_SHIFT)
 #define ACLMEM_ORDER_1G		(30 - PAGE_SHIFT)
 
@@ -57,7 +60,6 @@ struct aclmem_pool {
  * @size: bytes
  * @order: page order of every page
  * @node: the node asked for, or ACLMEM_NODE_ANY
- * @offset: mmap offset of the first byte
  * @nr_pages: entries of @pfns
  * @mappings: VMAs that map the buffer
  * @faults_pte: faults served with a 4 KiB entry, likewise @faults_pmd and
@@ -69,7 +71,6 @@ struct aclmem_buf {
 	u64 size;
 	unsigned int order;
 	u32 node;
-	u64 offset;
 	unsigned long nr_pages;
 	atomic_t mappings;
 	atomic64_t faults_pte;
@@ -79,13 +80,27 @@ struct aclmem_buf {
 };
 
 /**
+ * struct aclmem_handle - one handle of an open file
+ * @buf: its pages; the handle holds a reference
+ * @share: the token exported from this handle, or NULL
+ * @imported: made by IMPORT or IMPORT_FD, so not exportable as a token
+ */
+struct aclmem_handle {
+	struct aclmem_buf *buf;
+	struct aclmem_share *share;
+	bool imported;
+};
+
+/**
  * struct aclmem_ctx - one open file of /dev/aclmem
- * @handles: id -> struct aclmem_buf, each entry holding a reference
+ * @lock: serialises changes to handles (publish, free, export)
+ * @handles: id -> struct aclmem_handle
  * @next_id: where the search for a free id starts: ids are not reused
  *           soon, so a stale handle does not name a new buffer
  * @inode: host of the file's f_mapping (see fs.c)
  */
 struct aclmem_ctx {
+	struct mutex lock; /* see above */
 	struct xarray handles;
 	u32 next_id;
 	struct inode *inode;
@@ -108,11 +123,24 @@ unsigned long aclmem_buf_pfn(const struct aclmem_buf *buf, u64 off);
 u64 aclmem_buf_bad_refs(const struct aclmem_buf *buf);
 
 /* mmap.c */
+int aclmem_buf_mmap(struct aclmem_buf *buf, struct vm_area_struct *vma,
+		    bool strict);
 int aclmem_mmap(struct file *file, struct vm_area_struct *vma);
 unsigned long aclmem_get_unmapped_area(struct file *file, unsigned long addr,
 				       unsigned long len, unsigned long pgoff,
 				       unsigned long flags);
 struct aclmem_buf *aclmem_ctx_lookup(struct aclmem_ctx *ctx, u32 id);
+
+/* share.c */
+struct aclmem_share *aclmem_share_create(struct aclmem_buf *buf, bool any_pid);
+void aclmem_share_revoke(struct aclmem_share *share);
+u64 aclmem_share_token(const struct aclmem_share *share);
+int aclmem_share_set_pids(u64 token, const u32 __user *pids, u32 nr);
+struct aclmem_buf *aclmem_share_import(u64 token);
+
+/* dmabuf.c */
+struct dma_buf *aclmem_dmabuf_export(struct aclmem_buf *buf);
+struct aclmem_buf *aclmem_dmabuf_import(int fd);
 
 /* fs.c */
 int aclmem_fs_init(void);

@@ -8,6 +8,8 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/compat.h>
+#include <linux/dma-buf.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
@@ -47,23 +49,80 @@ static int aclmem_ucmd_respond(struct aclmem_ucmd *ucmd)
 	return copy_to_user(ucmd->ubuf, ucmd->cmd, ucmd->size) ? -EFAULT : 0;
 }
 
+static u64 aclmem_handle_offset(u32 id)
+{
+	return (u64)id << ACLMEM_HANDLE_SHIFT;
+}
+
 /* Takes a reference for the caller; NULL when @id names no handle. */
 struct aclmem_buf *aclmem_ctx_lookup(struct aclmem_ctx *ctx, u32 id)
 {
-	struct aclmem_buf *buf;
+	struct aclmem_handle *handle;
+	struct aclmem_buf *buf = NULL;
 
 	xa_lock(&ctx->handles);
-	buf = xa_load(&ctx->handles, id);
-	if (buf)
+	handle = xa_load(&ctx->handles, id);
+	if (handle) {
+		buf = handle->buf;
 		aclmem_buf_get(buf);
+	}
 	xa_unlock(&ctx->handles);
 	return buf;
+}
+
+/*
+ * Give @buf a new handle in the caller's file: reserve the id, answer the
+ * caller through @out_handle and @out_offset (which live in ucmd->cmd),
+ * and only then publish. On success the handle owns the caller's
+ * reference to @buf; on error the caller keeps it.
+ */
+static int aclmem_ctx_publish(struct aclmem_ucmd *ucmd, struct aclmem_buf *buf,
+			      bool imported, u32 *out_handle, u64 *out_offset)
+{
+	struct aclmem_ctx *ctx = ucmd->ctx;
+	struct aclmem_handle *handle;
+	u32 id;
+	int ret;
+
+	handle = kzalloc(sizeof(*handle), GFP_KERNEL);
+	if (!handle)
+		return -ENOMEM;
+	handle->buf = buf;
+	handle->imported = imported;
+
+	ret = xa_alloc_cyclic(&ctx->handles, &id, NULL,
+			      XA_LIMIT(1, ACLMEM_MAX_HANDLE_ID), &ctx->next_id,
+			      GFP_KERNEL);
+	if (ret < 0) {
+		kfree(handle);
+		return ret == -EBUSY ? -ENOSPC : ret;
+	}
+	*out_handle = id;
+	*out_offset = aclmem_handle_offset(id);
+	ret = aclmem_ucmd_respond(ucmd);
+	if (ret) {
+		xa_erase(&ctx->handles, id);
+		kfree(handle);
+		return ret;
+	}
+	mutex_lock(&ctx->lock);
+	xa_store(&ctx->handles, id, handle, GFP_KERNEL);
+	mutex_unlock(&ctx->lock);
+	return 0;
+}
+
+static void aclmem_handle_destroy(struct aclmem_handle *handle)
+{
+	if (handle->share)
+		aclmem_share_revoke(handle->share);
+	aclmem_buf_put(handle->buf);
+	kfree(handle);
 }
 
 static int aclmem_ioctl_info(struct aclmem_ucmd *ucmd)
 {
 	struct aclmem_info *cmd = ucmd->cmd;
-	struct aclmem_buf *buf;
+	struct aclmem_handle *handle;
 	unsigned long id;
 
 	if (cmd->flags & ~ACLMEM_INFO_VALID_FLAGS)
@@ -77,7 +136,7 @@ static int aclmem_ioctl_info(struct aclmem_ucmd *ucmd)
 	cmd->out_abi_version = ACLMEM_ABI_VERSION;
 	cmd->out_page_sizes = ACLMEM_PAGE_SIZE_2M | ACLMEM_PAGE_SIZE_1G;
 	cmd->out_tgid = task_tgid_nr_ns(current, &init_pid_ns);
-	xa_for_each(&ucmd->ctx->handles, id, buf)
+	xa_for_each(&ucmd->ctx->handles, id, handle)
 		cmd->out_handles++;
 	aclmem_pools_stats(ACLMEM_ORDER_2M, &cmd->out_pools[ACLMEM_POOL_2M]);
 	aclmem_pools_stats(ACLMEM_ORDER_1G, &cmd->out_pools[ACLMEM_POOL_1G]);
@@ -87,10 +146,8 @@ static int aclmem_ioctl_info(struct aclmem_ucmd *ucmd)
 static int aclmem_ioctl_alloc(struct aclmem_ucmd *ucmd)
 {
 	struct aclmem_alloc *cmd = ucmd->cmd;
-	struct aclmem_ctx *ctx = ucmd->ctx;
 	struct aclmem_buf *buf;
 	unsigned int order;
-	u32 id;
 	int ret;
 
 	if (cmd->flags & ~ACLMEM_ALLOC_VALID_FLAGS || cmd->reserved0 ||
@@ -111,46 +168,31 @@ static int aclmem_ioctl_alloc(struct aclmem_ucmd *ucmd)
 	    (cmd->node >= nr_node_ids || !node_online(cmd->node)))
 		return -EINVAL;
 
-	/* Reserve the id, build the buffer, answer, and only then publish. */
-	ret = xa_alloc_cyclic(&ctx->handles, &id, NULL,
-			      XA_LIMIT(1, ACLMEM_MAX_HANDLE_ID), &ctx->next_id,
-			      GFP_KERNEL);
-	if (ret < 0)
-		return ret == -EBUSY ? -ENOSPC : ret;
-
 	buf = aclmem_buf_create(cmd->size, order, cmd->node);
-	if (IS_ERR(buf)) {
-		ret = PTR_ERR(buf);
-		goto err_id;
-	}
-	buf->offset = (u64)id << ACLMEM_HANDLE_SHIFT;
-	cmd->out_handle = id;
-	cmd->out_offset = buf->offset;
-	ret = aclmem_ucmd_respond(ucmd);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	ret = aclmem_ctx_publish(ucmd, buf, false, &cmd->out_handle,
+				 &cmd->out_offset);
 	if (ret)
-		goto err_buf;
-	xa_store(&ctx->handles, id, buf, GFP_KERNEL);
-	return 0;
-
-err_buf:
-	aclmem_buf_put(buf);
-err_id:
-	xa_erase(&ctx->handles, id);
+		aclmem_buf_put(buf);
 	return ret;
 }
 
 static int aclmem_ioctl_free(struct aclmem_ucmd *ucmd)
 {
 	struct aclmem_free *cmd = ucmd->cmd;
-	struct aclmem_buf *buf;
+	struct aclmem_ctx *ctx = ucmd->ctx;
+	struct aclmem_handle *handle;
 
 	if (cmd->flags & ~ACLMEM_FREE_VALID_FLAGS || cmd->reserved[0] ||
 	    cmd->reserved[1])
 		return -EINVAL;
-	buf = xa_erase(&ucmd->ctx->handles, cmd->handle);
-	if (!buf)
+	mutex_lock(&ctx->lock);
+	handle = xa_erase(&ctx->handles, cmd->handle);
+	mutex_unlock(&ctx->lock);
+	if (!handle)
 		return -ENOENT;
-	aclmem_buf_put(buf);
+	aclmem_handle_destroy(handle);
 	return 0;
 }
 
@@ -170,7 +212,7 @@ static int aclmem_ioctl_query(struct aclmem_ucmd *ucmd)
 
 	cmd->out_size = buf->size;
 	cmd->out_page_size = PAGE_SIZE << buf->order;
-	cmd->out_offset = buf->offset;
+	cmd->out_offset = aclmem_handle_offset(cmd->handle);
 	cmd->out_node = buf->node;
 	cmd->out_mappings = atomic_read(&buf->mappings);
 	cmd->out_faults_pte = atomic64_read(&buf->faults_pte);
@@ -180,6 +222,136 @@ static int aclmem_ioctl_query(struct aclmem_ucmd *ucmd)
 		cmd->out_bad_refs = aclmem_buf_bad_refs(buf);
 	aclmem_buf_put(buf);
 	return aclmem_ucmd_respond(ucmd);
+}
+
+static int aclmem_ioctl_export(struct aclmem_ucmd *ucmd)
+{
+	struct aclmem_export *cmd = ucmd->cmd;
+	struct aclmem_ctx *ctx = ucmd->ctx;
+	struct aclmem_handle *handle;
+	struct aclmem_share *share;
+	int ret;
+
+	if (cmd->flags & ~ACLMEM_EXPORT_VALID_FLAGS || cmd->out_token ||
+	    cmd->reserved[0] || cmd->reserved[1])
+		return -EINVAL;
+	mutex_lock(&ctx->lock);
+	handle = xa_load(&ctx->handles, cmd->handle);
+	if (!handle) {
+		ret = -ENOENT;
+	} else if (handle->imported) {
+		ret = -EPERM;
+	} else if (handle->share) {
+		ret = -EEXIST;
+	} else {
+		share = aclmem_share_create(handle->buf,
+					    cmd->flags & ACLMEM_EXPORT_ANY_PID);
+		ret = PTR_ERR_OR_ZERO(share);
+		if (!ret) {
+			cmd->out_token = aclmem_share_token(share);
+			ret = aclmem_ucmd_respond(ucmd);
+			if (ret)
+				aclmem_share_revoke(share);
+			else
+				handle->share = share;
+		}
+	}
+	mutex_unlock(&ctx->lock);
+	return ret;
+}
+
+static int aclmem_ioctl_set_pids(struct aclmem_ucmd *ucmd)
+{
+	struct aclmem_set_pids *cmd = ucmd->cmd;
+
+	if (cmd->flags & ~ACLMEM_SET_PIDS_VALID_FLAGS || cmd->reserved[0] ||
+	    cmd->reserved[1])
+		return -EINVAL;
+	return aclmem_share_set_pids(cmd->token, u64_to_user_ptr(cmd->pids),
+				     cmd->nr_pids);
+}
+
+/* IMPORT and IMPORT_FD: a new handle for @buf, answered in @cmd. */
+static int aclmem_import_publish(struct aclmem_ucmd *ucmd,
+				 struct aclmem_import *cmd,
+				 struct aclmem_buf *buf)
+{
+	int ret;
+
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	cmd->out_size = buf->size;
+	cmd->out_page_size = PAGE_SIZE << buf->order;
+	ret = aclmem_ctx_publish(ucmd, buf, true, &cmd->out_handle,
+				 &cmd->out_offset);
+	if (ret)
+		aclmem_buf_put(buf);
+	return ret;
+}
+
+static bool aclmem_import_valid(const struct aclmem_import *cmd)
+{
+	return !(cmd->flags & ~ACLMEM_IMPORT_VALID_FLAGS) &&
+	       !memchr_inv(&cmd->out_handle, 0,
+			   sizeof(*cmd) -
+			   offsetof(struct aclmem_import, out_handle));
+}
+
+static int aclmem_ioctl_import(struct aclmem_ucmd *ucmd)
+{
+	struct aclmem_import *cmd = ucmd->cmd;
+
+	if (!aclmem_import_valid(cmd))
+		return -EINVAL;
+	return aclmem_import_publish(ucmd, cmd,
+				     aclmem_share_import(cmd->token));
+}
+
+static int aclmem_ioctl_import_fd(struct aclmem_ucmd *ucmd)
+{
+	struct aclmem_import *cmd = ucmd->cmd;
+
+	if (!aclmem_import_valid(cmd))
+		return -EINVAL;
+	if (cmd->token > INT_MAX)
+		return -EBADF;
+	return aclmem_import_publish(ucmd, cmd,
+				     aclmem_dmabuf_import(cmd->token));
+}
+
+static int aclmem_ioctl_export_fd(struct aclmem_ucmd *ucmd)
+{
+	struct aclmem_export_fd *cmd = ucmd->cmd;
+	struct dma_buf *dmabuf;
+	struct aclmem_buf *buf;
+	int fd;
+
+	if (cmd->flags & ~ACLMEM_EXPORT_FD_VALID_FLAGS || cmd->out_fd ||
+	    cmd->reserved0 || cmd->reserved[0] || cmd->reserved[1])
+		return -EINVAL;
+	buf = aclmem_ctx_lookup(ucmd->ctx, cmd->handle);
+	if (!buf)
+		return -ENOENT;
+	dmabuf = aclmem_dmabuf_export(buf);
+	aclmem_buf_put(buf);
+	if (IS_ERR(dmabuf))
+		return PTR_ERR(dmabuf);
+
+	/* Reserve the fd, answer, and install it only then. */
+	fd = get_unused_fd_flags(cmd->flags & ACLMEM_EXPORT_FD_CLOEXEC ?
+				 O_CLOEXEC : 0);
+	if (fd < 0) {
+		dma_buf_put(dmabuf);
+		return fd;
+	}
+	cmd->out_fd = fd;
+	if (aclmem_ucmd_respond(ucmd)) {
+		put_unused_fd(fd);
+		dma_buf_put(dmabuf);
+		return -EFAULT;
+	}
+	fd_install(fd, dmabuf->file);
+	return 0;
 }
 
 struct aclmem_ioctl_op {
@@ -197,6 +369,11 @@ static const struct aclmem_ioctl_op aclmem_ioctl_ops[] = {
 	ACLMEM_IOCTL_OP(ALLOC, aclmem_ioctl_alloc),
 	ACLMEM_IOCTL_OP(FREE, aclmem_ioctl_free),
 	ACLMEM_IOCTL_OP(QUERY, aclmem_ioctl_query),
+	ACLMEM_IOCTL_OP(EXPORT, aclmem_ioctl_export),
+	ACLMEM_IOCTL_OP(SET_PIDS, aclmem_ioctl_set_pids),
+	ACLMEM_IOCTL_OP(IMPORT, aclmem_ioctl_import),
+	ACLMEM_IOCTL_OP(EXPORT_FD, aclmem_ioctl_export_fd),
+	ACLMEM_IOCTL_OP(IMPORT_FD, aclmem_ioctl_import_fd),
 };
 
 union aclmem_ioctl_buf {
@@ -204,6 +381,10 @@ union aclmem_ioctl_buf {
 	struct aclmem_alloc alloc;
 	struct aclmem_free free;
 	struct aclmem_query query;
+	struct aclmem_export export;
+	struct aclmem_set_pids set_pids;
+	struct aclmem_import import;
+	struct aclmem_export_fd export_fd;
 };
 
 static long aclmem_ioctl(struct file *file, unsigned int cmd,
@@ -246,6 +427,7 @@ static int aclmem_open(struct inode *inode, struct file *file)
 		kfree(ctx);
 		return ret;
 	}
+	mutex_init(&ctx->lock);
 	xa_init_flags(&ctx->handles, XA_FLAGS_ALLOC1);
 	file->f_mapping = ctx->inode->i_mapping;
 	file->private_data = ctx;
@@ -255,12 +437,12 @@ static int aclmem_open(struct inode *inode, struct file *file)
 static int aclmem_release(struct inode *inode, struct file *file)
 {
 	struct aclmem_ctx *ctx = file->private_data;
-	struct aclmem_buf *buf;
+	struct aclmem_handle *handle;
 	unsigned long id;
 
-	xa_for_each(&ctx->handles, id, buf) {
+	xa_for_each(&ctx->handles, id, handle) {
 		xa_erase(&ctx->handles, id);
-		aclmem_buf_put(buf);
+		aclmem_handle_destroy(handle);
 	}
 	xa_destroy(&ctx->handles);
 	iput(ctx->inode);

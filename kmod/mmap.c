@@ -154,38 +154,53 @@ static const struct vm_operations_struct aclmem_vm_ops = {
 	.pagesize = aclmem_vm_pagesize,
 };
 
-int aclmem_mmap(struct file *file, struct vm_area_struct *vma)
+/**
+ * aclmem_buf_mmap - set up @vma to map @buf
+ * @buf: the buffer; the VMA takes its own reference
+ * @vma: a new VMA whose pgoff (modulo the handle window) is the offset into
+ *       @buf
+ * @strict: the VMA's start, length and offset must be multiples of the page
+ *          size; without it (dma-buf mappings, whose address the kernel
+ *          picks) a misaligned part is served with smaller entries
+ *
+ * Return: 0, -EINVAL or -ENXIO.
+ */
+int aclmem_buf_mmap(struct aclmem_buf *buf, struct vm_area_struct *vma,
+		    bool strict)
 {
-	struct aclmem_ctx *ctx = file->private_data;
 	u64 off = aclmem_vma_offset(vma);
 	u64 len = vma->vm_end - vma->vm_start;
-	struct aclmem_buf *buf;
-	unsigned long psize;
-	int ret;
 
 	/* Private (copy-on-write) mappings of pfns cannot work. */
 	if (!(vma->vm_flags & VM_MAYSHARE))
 		return -EINVAL;
-
-	buf = aclmem_ctx_lookup(ctx, vma->vm_pgoff >> ACLMEM_PGOFF_SHIFT);
-	if (!buf)
-		return -ENXIO;
-	psize = aclmem_buf_page_size(buf);
-	ret = -EINVAL;
-	if (!IS_ALIGNED(off | len | vma->vm_start, psize))
-		goto err;
-	ret = -ENXIO;
+	if (strict &&
+	    !IS_ALIGNED(off | len | vma->vm_start, aclmem_buf_page_size(buf)))
+		return -EINVAL;
 	if (off >= buf->size || len > buf->size - off)
-		goto err;
+		return -ENXIO;
 
-	/* The lookup's reference now belongs to the VMA. */
+	aclmem_buf_get(buf);
 	vma->vm_private_data = buf;
 	vma->vm_ops = &aclmem_vm_ops;
 	aclmem_vm_flags_set(vma, VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP |
 			    VM_HUGEPAGE);
 	atomic_inc(&buf->mappings);
 	return 0;
-err:
+}
+
+int aclmem_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct aclmem_buf *buf;
+	int ret;
+
+	if (!(vma->vm_flags & VM_MAYSHARE))
+		return -EINVAL;
+	buf = aclmem_ctx_lookup(file->private_data,
+				vma->vm_pgoff >> ACLMEM_PGOFF_SHIFT);
+	if (!buf)
+		return -ENXIO;
+	ret = aclmem_buf_mmap(buf, vma, true);
 	aclmem_buf_put(buf);
 	return ret;
 }

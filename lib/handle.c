@@ -114,6 +114,40 @@ aclError acl_handle_retain(struct acl_handle *handle)
 	return ACL_SUCCESS;
 }
 
+/*
+ * A new handle for kernel handle @kid, with one user reference. On error
+ * the kernel handle is freed.
+ */
+aclError acl_handle_publish(uint32_t kid, uint64_t size, uint64_t page_size,
+			    uint64_t offset, const aclrtPhysicalMemProp *prop,
+			    aclrtDrvMemHandle *out)
+{
+	struct aclmem_free cmd = { .handle = kid };
+	struct handle_shard *shard;
+	struct acl_handle *handle;
+
+	handle = calloc(1, sizeof(*handle));
+	if (!handle) {
+		aclmem_ioctl(ACLMEM_IOC_FREE, &cmd);
+		return acl_fail(ACL_ERROR_RT_MEMORY_ALLOCATION,
+				"out of host memory");
+	}
+	handle->user_refs = 1;
+	handle->kid = kid;
+	handle->size = size;
+	handle->page_size = page_size;
+	handle->offset = offset;
+	handle->prop = *prop;
+
+	shard = handle_shard(handle);
+	pthread_mutex_lock(&shard->lock);
+	handle->next = shard->head;
+	shard->head = handle;
+	pthread_mutex_unlock(&shard->lock);
+	*out = handle;
+	return ACL_SUCCESS;
+}
+
 /* The page size that serves @attr, or 0 when aclmem does not serve it. */
 static uint64_t attr_page_size(aclrtMemAttr attr)
 {
@@ -204,8 +238,6 @@ ACL_API aclError aclrtMallocPhysical(aclrtDrvMemHandle *h, size_t size,
 				     uint64_t flags)
 {
 	struct aclmem_alloc cmd = { 0 };
-	struct handle_shard *shard;
-	struct acl_handle *handle;
 	uint32_t node = ACLMEM_NODE_ANY;
 	uint64_t page_size;
 	aclError ret;
@@ -237,32 +269,14 @@ ACL_API aclError aclrtMallocPhysical(aclrtDrvMemHandle *h, size_t size,
 	if (ret)
 		return ret;
 
-	handle = calloc(1, sizeof(*handle));
-	if (!handle)
-		return acl_fail(ACL_ERROR_RT_MEMORY_ALLOCATION,
-				"out of host memory");
 	cmd.size = size;
 	cmd.page_size = page_size;
 	cmd.node = node;
 	err = aclmem_ioctl(ACLMEM_IOC_ALLOC, &cmd);
-	if (err) {
-		free(handle);
+	if (err)
 		return acl_fail_errno(-err, "allocating physical memory");
-	}
-	handle->user_refs = 1;
-	handle->kid = cmd.out_handle;
-	handle->size = size;
-	handle->page_size = page_size;
-	handle->offset = cmd.out_offset;
-	handle->prop = *prop;
-
-	shard = handle_shard(handle);
-	pthread_mutex_lock(&shard->lock);
-	handle->next = shard->head;
-	shard->head = handle;
-	pthread_mutex_unlock(&shard->lock);
-	*h = handle;
-	return ACL_SUCCESS;
+	return acl_handle_publish(cmd.out_handle, size, page_size,
+				  cmd.out_offset, prop, h);
 }
 
 ACL_API aclError aclrtFreePhysical(aclrtDrvMemHandle h)

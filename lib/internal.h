@@ -53,6 +53,9 @@ struct acl_handle {
 	aclrtPhysicalMemProp prop;
 };
 
+aclError acl_handle_publish(uint32_t kid, uint64_t size, uint64_t page_size,
+			    uint64_t offset, const aclrtPhysicalMemProp *prop,
+			    aclrtDrvMemHandle *out);
 aclError acl_handle_map_get(aclrtDrvMemHandle h, struct acl_handle **out);
 void acl_handle_map_put(struct acl_handle *handle);
 aclError acl_handle_retain(struct acl_handle *handle);

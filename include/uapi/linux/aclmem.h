@@ -213,6 +213,113 @@ struct aclmem_query {
 
 #define ACLMEM_QUERY_VALID_FLAGS	ACLMEM_QUERY_CHECK_REFS
 
+/**
+ * DOC: Sharing a handle
+ *
+ * Two ways, both enforced here. A token: EXPORT gives a random 64-bit
+ * number that names the handle system-wide; another process imports it if
+ * its thread-group id (in the initial pid namespace, INFO's out_tgid) is on
+ * the token's list (SET_PIDS), or, with ACLMEM_EXPORT_ANY_PID, if it runs
+ * as the exporter's user or has CAP_SYS_ADMIN. A token lives while the
+ * exporter's handle does: FREE or close(2) revokes it. A file descriptor:
+ * EXPORT_FD gives a dma-buf fd for the handle, which can be mmap'ed, passed
+ * over a unix socket and imported with IMPORT_FD; the memory lives while
+ * the fd is open.
+ *
+ * Either import makes a new handle in the importing file that shares the
+ * pages; the pages go back to the pool when the last handle, fd and
+ * mapping of them are gone. Errors besides the general ones:
+ *
+ * - EPERM: EXPORT of an imported handle; SET_PIDS by another process
+ *   than the exporter;
+ * - EEXIST: EXPORT of a handle that has a token already;
+ * - ENOENT: an unknown or revoked token;
+ * - EACCES: IMPORT by a process the token does not admit;
+ * - EINVAL: IMPORT in the exporting process; IMPORT_FD of an fd that is
+ *   not an aclmem dma-buf;
+ * - ENOSPC: SET_PIDS beyond ACLMEM_MAX_SHARE_PIDS.
+ */
+
+#define ACLMEM_MAX_SHARE_PIDS	65535
+
+/* EXPORT flag: any process of the exporter's user may import. */
+#define ACLMEM_EXPORT_ANY_PID	(1U << 0)
+
+/**
+ * struct aclmem_export - ioctl(ACLMEM_IOC_EXPORT)
+ * @handle: a handle this file allocated (not imported)
+ * @flags: ACLMEM_EXPORT_* or'ed together
+ * @out_token: the token, never 0
+ * @reserved: must be 0
+ */
+struct aclmem_export {
+	__u32 handle;
+	__u32 flags;
+	__aligned_u64 out_token;
+	__aligned_u64 reserved[2];
+};
+
+#define ACLMEM_EXPORT_VALID_FLAGS	ACLMEM_EXPORT_ANY_PID
+
+/**
+ * struct aclmem_set_pids - ioctl(ACLMEM_IOC_SET_PIDS)
+ * @token: a token this process exported
+ * @pids: user pointer to @nr_pids __u32 tgids to admit (added to the list)
+ * @nr_pids: 1 to ACLMEM_MAX_SHARE_PIDS
+ * @flags: must be 0
+ * @reserved: must be 0
+ */
+struct aclmem_set_pids {
+	__aligned_u64 token;
+	__aligned_u64 pids;
+	__u32 nr_pids;
+	__u32 flags;
+	__aligned_u64 reserved[2];
+};
+
+#define ACLMEM_SET_PIDS_VALID_FLAGS	0U
+
+/**
+ * struct aclmem_import - ioctl(ACLMEM_IOC_IMPORT) and ioctl(ACLMEM_IOC_IMPORT_FD)
+ * @token: IMPORT: the token; IMPORT_FD: the dma-buf fd
+ * @flags: must be 0
+ * @out_handle: the new handle in this file
+ * @out_offset: its mmap offset
+ * @out_size: its size in bytes
+ * @out_page_size: its page size
+ * @reserved: must be 0
+ */
+struct aclmem_import {
+	__aligned_u64 token;
+	__u32 flags;
+	__u32 out_handle;
+	__aligned_u64 out_offset;
+	__aligned_u64 out_size;
+	__aligned_u64 out_page_size;
+	__aligned_u64 reserved[2];
+};
+
+#define ACLMEM_IMPORT_VALID_FLAGS	0U
+
+/**
+ * struct aclmem_export_fd - ioctl(ACLMEM_IOC_EXPORT_FD)
+ * @handle: a handle of this file
+ * @flags: ACLMEM_EXPORT_FD_CLOEXEC
+ * @out_fd: the dma-buf fd, opened read-write
+ * @reserved0: must be 0
+ * @reserved: must be 0
+ */
+struct aclmem_export_fd {
+	__u32 handle;
+	__u32 flags;
+	__s32 out_fd;
+	__u32 reserved0;
+	__aligned_u64 reserved[2];
+};
+
+#define ACLMEM_EXPORT_FD_CLOEXEC	(1U << 0)
+#define ACLMEM_EXPORT_FD_VALID_FLAGS	ACLMEM_EXPORT_FD_CLOEXEC
+
 #define ACLMEM_IOCTL_MAGIC	0xAC
 #define ACLMEM_IOCTL_BASE	0x40
 
@@ -221,6 +328,11 @@ enum aclmem_cmd {
 	ACLMEM_CMD_ALLOC,
 	ACLMEM_CMD_FREE,
 	ACLMEM_CMD_QUERY,
+	ACLMEM_CMD_EXPORT,
+	ACLMEM_CMD_SET_PIDS,
+	ACLMEM_CMD_IMPORT,
+	ACLMEM_CMD_EXPORT_FD,
+	ACLMEM_CMD_IMPORT_FD,
 };
 
 #define ACLMEM_IOC_INFO		_IOWR(ACLMEM_IOCTL_MAGIC, ACLMEM_CMD_INFO, \
@@ -231,5 +343,15 @@ enum aclmem_cmd {
 				      struct aclmem_free)
 #define ACLMEM_IOC_QUERY	_IOWR(ACLMEM_IOCTL_MAGIC, ACLMEM_CMD_QUERY, \
 				      struct aclmem_query)
+#define ACLMEM_IOC_EXPORT	_IOWR(ACLMEM_IOCTL_MAGIC, ACLMEM_CMD_EXPORT, \
+				      struct aclmem_export)
+#define ACLMEM_IOC_SET_PIDS	_IOWR(ACLMEM_IOCTL_MAGIC, ACLMEM_CMD_SET_PIDS, \
+				      struct aclmem_set_pids)
+#define ACLMEM_IOC_IMPORT	_IOWR(ACLMEM_IOCTL_MAGIC, ACLMEM_CMD_IMPORT, \
+				      struct aclmem_import)
+#define ACLMEM_IOC_EXPORT_FD	_IOWR(ACLMEM_IOCTL_MAGIC, ACLMEM_CMD_EXPORT_FD, \
+				      struct aclmem_export_fd)
+#define ACLMEM_IOC_IMPORT_FD	_IOWR(ACLMEM_IOCTL_MAGIC, ACLMEM_CMD_IMPORT_FD, \
+				      struct aclmem_import)
 
 #endif /* _UAPI_LINUX_ACLMEM_H */
