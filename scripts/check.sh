@@ -84,6 +84,34 @@ acl_headers_cxx() {
 		run "$BUILD/header_cxx_test"
 }
 
+# Clients of the library, on the host: one built with pkg-config's flags,
+# one that dlopen()s it by name; the library exports nothing but acl*.
+lib_consumers() {
+	local pc flags
+	pc="PKG_CONFIG_PATH=$BUILD/lib"
+	flags=$(env "$pc" pkg-config --cflags --libs libascendcl) || return 1
+	echo "  + pkg-config --cflags --libs libascendcl: $flags"
+	# shellcheck disable=SC2086
+	run gcc -std=c11 -Wall -Wextra -Werror -o "$BUILD/consumer_link" \
+		"$TOP/lib/tests/consumer_link.c" $flags &&
+		run env LD_LIBRARY_PATH="$BUILD/lib" "$BUILD/consumer_link" &&
+		run gcc -Wall -Wextra -Werror -o "$BUILD/consumer_dlopen" \
+			"$TOP/lib/tests/consumer_dlopen.c" -ldl &&
+		run env LD_LIBRARY_PATH="$BUILD/lib" "$BUILD/consumer_dlopen" &&
+		lib_exports_only_acl
+}
+
+lib_exports_only_acl() {
+	local others
+	others=$(nm -D --defined-only "$BUILD/lib/libascendcl.so" |
+		awk '{ print $3 }' | grep -v '^acl' || true)
+	if [ -n "$others" ]; then
+		echo "exported besides acl*: $others"
+		return 1
+	fi
+	echo "  libascendcl.so exports only acl* symbols"
+}
+
 checkpatch() {
 	local files=() f
 	for f in "$TOP"/kmod/*.c "$TOP"/kmod/*.h "$TOP/$UAPI"; do
@@ -195,6 +223,8 @@ main() {
 			export LIBTEST_DIR=$BUILD/libtests.none
 			mkdir -p "$LIBTEST_DIR"
 		fi
+		step "library clients: pkg-config, dlopen, exports" \
+			lib_consumers || true
 		for kver in $kvers; do
 			kernel_checks "$kver"
 		done
