@@ -60,6 +60,7 @@ struct aclmem_pool {
  * @size: bytes
  * @order: page order of every page
  * @node: the node asked for, or ACLMEM_NODE_ANY
+ * @uid: the user charged for it (limit.c)
  * @nr_pages: entries of @pfns
  * @mappings: VMAs that map the buffer
  * @faults_pte: faults served with a 4 KiB entry, likewise @faults_pmd and
@@ -71,6 +72,7 @@ struct aclmem_buf {
 	u64 size;
 	unsigned int order;
 	u32 node;
+	uid_t uid;
 	unsigned long nr_pages;
 	atomic_t mappings;
 	atomic64_t faults_pte;
@@ -141,6 +143,15 @@ struct aclmem_buf *aclmem_share_import(u64 token);
 /* dmabuf.c */
 struct dma_buf *aclmem_dmabuf_export(struct aclmem_buf *buf);
 struct aclmem_buf *aclmem_dmabuf_import(int fd);
+
+/* limit.c */
+int aclmem_user_charge(u64 bytes, uid_t *uid);
+void aclmem_user_uncharge(u64 bytes, uid_t uid);
+
+/* fault.c */
+bool aclmem_should_fail(void);
+void aclmem_fault_init(void);
+void aclmem_fault_exit(void);
 
 /* fs.c */
 int aclmem_fs_init(void);

@@ -13,7 +13,8 @@
  * @order: ACLMEM_ORDER_2M or ACLMEM_ORDER_1G
  * @node: an online node or ACLMEM_NODE_ANY
  *
- * Return: the buffer with one reference, or an ERR_PTR.
+ * Return: the buffer with one reference, or ERR_PTR(-ENOMEM) (out of pages,
+ * or over the user's limit) or ERR_PTR(-EINTR).
  */
 struct aclmem_buf *aclmem_buf_create(u64 size, unsigned int order, u32 node)
 {
@@ -21,17 +22,21 @@ struct aclmem_buf *aclmem_buf_create(u64 size, unsigned int order, u32 node)
 	struct aclmem_buf *buf;
 	int ret;
 
-	buf = kzalloc(sizeof(*buf), GFP_KERNEL);
+	buf = aclmem_should_fail() ? NULL : kzalloc(sizeof(*buf), GFP_KERNEL);
 	if (!buf)
 		return ERR_PTR(-ENOMEM);
-	buf->pfns = kvmalloc_array(nr, sizeof(*buf->pfns), GFP_KERNEL);
+	buf->pfns = aclmem_should_fail() ? NULL :
+		    kvmalloc_array(nr, sizeof(*buf->pfns), GFP_KERNEL);
 	if (!buf->pfns) {
 		ret = -ENOMEM;
 		goto err_buf;
 	}
-	ret = aclmem_pages_get(order, node, nr, buf->pfns);
+	ret = aclmem_user_charge(size, &buf->uid);
 	if (ret)
 		goto err_pfns;
+	ret = aclmem_pages_get(order, node, nr, buf->pfns);
+	if (ret)
+		goto err_charge;
 
 	kref_init(&buf->ref);
 	buf->size = size;
@@ -40,6 +45,8 @@ struct aclmem_buf *aclmem_buf_create(u64 size, unsigned int order, u32 node)
 	buf->nr_pages = nr;
 	return buf;
 
+err_charge:
+	aclmem_user_uncharge(size, buf->uid);
 err_pfns:
 	kvfree(buf->pfns);
 err_buf:
@@ -52,6 +59,7 @@ static void aclmem_buf_release(struct kref *ref)
 	struct aclmem_buf *buf = container_of(ref, struct aclmem_buf, ref);
 
 	aclmem_pages_put(buf->order, buf->nr_pages, buf->pfns);
+	aclmem_user_uncharge(buf->size, buf->uid);
 	kvfree(buf->pfns);
 	kfree(buf);
 }

@@ -102,7 +102,7 @@ struct dma_buf *aclmem_dmabuf_export(struct aclmem_buf *buf)
 	struct dma_buf *dmabuf;
 	int ret;
 
-	priv = kzalloc(sizeof(*priv), GFP_KERNEL);
+	priv = aclmem_should_fail() ? NULL : kzalloc(sizeof(*priv), GFP_KERNEL);
 	if (!priv)
 		return ERR_PTR(-ENOMEM);
 	priv->inode = aclmem_fs_inode();
@@ -117,7 +117,7 @@ struct dma_buf *aclmem_dmabuf_export(struct aclmem_buf *buf)
 	info.size = buf->size;
 	info.flags = O_RDWR;
 	info.priv = priv;
-	dmabuf = dma_buf_export(&info);
+	dmabuf = aclmem_should_fail() ? ERR_PTR(-ENOMEM) : dma_buf_export(&info);
 	if (IS_ERR(dmabuf)) {
 		ret = PTR_ERR(dmabuf);
 		goto err_buf;

@@ -41,7 +41,11 @@ void aclmem_fs_exit(void)
 /* A new inode for one open file; iput() it when the file is released. */
 struct inode *aclmem_fs_inode(void)
 {
-	struct inode *inode = alloc_anon_inode(aclmem_mnt->mnt_sb);
+	struct inode *inode;
+
+	if (aclmem_should_fail())
+		return ERR_PTR(-ENOMEM);
+	inode = alloc_anon_inode(aclmem_mnt->mnt_sb);
 
 	if (!IS_ERR(inode))
 		inode->i_flags |= ACLMEM_INODE_FLAGS;

@@ -84,13 +84,15 @@ static int aclmem_ctx_publish(struct aclmem_ucmd *ucmd, struct aclmem_buf *buf,
 	u32 id;
 	int ret;
 
-	handle = kzalloc(sizeof(*handle), GFP_KERNEL);
+	handle = aclmem_should_fail() ? NULL :
+		 kzalloc(sizeof(*handle), GFP_KERNEL);
 	if (!handle)
 		return -ENOMEM;
 	handle->buf = buf;
 	handle->imported = imported;
 
-	ret = xa_alloc_cyclic(&ctx->handles, &id, NULL,
+	ret = aclmem_should_fail() ? -ENOMEM :
+	      xa_alloc_cyclic(&ctx->handles, &id, NULL,
 			      XA_LIMIT(1, ACLMEM_MAX_HANDLE_ID), &ctx->next_id,
 			      GFP_KERNEL);
 	if (ret < 0) {
@@ -338,7 +340,8 @@ static int aclmem_ioctl_export_fd(struct aclmem_ucmd *ucmd)
 		return PTR_ERR(dmabuf);
 
 	/* Reserve the fd, answer, and install it only then. */
-	fd = get_unused_fd_flags(cmd->flags & ACLMEM_EXPORT_FD_CLOEXEC ?
+	fd = aclmem_should_fail() ? -EMFILE :
+	     get_unused_fd_flags(cmd->flags & ACLMEM_EXPORT_FD_CLOEXEC ?
 				 O_CLOEXEC : 0);
 	if (fd < 0) {
 		dma_buf_put(dmabuf);
@@ -417,7 +420,7 @@ static int aclmem_open(struct inode *inode, struct file *file)
 {
 	struct aclmem_ctx *ctx;
 
-	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
+	ctx = aclmem_should_fail() ? NULL : kzalloc(sizeof(*ctx), GFP_KERNEL);
 	if (!ctx)
 		return -ENOMEM;
 	ctx->inode = aclmem_fs_inode();
@@ -474,6 +477,7 @@ static int __init aclmem_init(void)
 	ret = aclmem_fs_init();
 	if (ret)
 		return ret;
+	aclmem_fault_init();
 	ret = aclmem_pools_init(pool_2m, pool_1g);
 	if (ret)
 		goto err_fs;
@@ -485,6 +489,7 @@ static int __init aclmem_init(void)
 err_pools:
 	aclmem_pools_exit();
 err_fs:
+	aclmem_fault_exit();
 	aclmem_fs_exit();
 	return ret;
 }
@@ -493,6 +498,7 @@ static void __exit aclmem_exit(void)
 {
 	misc_deregister(&aclmem_misc);
 	aclmem_pools_exit();
+	aclmem_fault_exit();
 	aclmem_fs_exit();
 }
 

@@ -86,6 +86,8 @@ static unsigned long aclmem_page_alloc(int nid, unsigned int order)
 {
 	struct page *page;
 
+	if (aclmem_should_fail())
+		return 0;
 	if (order == ACLMEM_ORDER_1G)
 		return aclmem_contig_alloc(nid, order);
 

@@ -61,7 +61,7 @@ struct aclmem_share *aclmem_share_create(struct aclmem_buf *buf, bool any_pid)
 {
 	struct aclmem_share *share;
 
-	share = kzalloc(sizeof(*share), GFP_KERNEL);
+	share = aclmem_should_fail() ? NULL : kzalloc(sizeof(*share), GFP_KERNEL);
 	if (!share)
 		return ERR_PTR(-ENOMEM);
 	aclmem_buf_get(buf);
@@ -117,6 +117,8 @@ int aclmem_share_set_pids(u64 token, const u32 __user *upids, u32 nr)
 
 	if (!nr || nr > ACLMEM_MAX_SHARE_PIDS)
 		return -EINVAL;
+	if (aclmem_should_fail())
+		return -ENOMEM;
 	pids = vmemdup_user(upids, array_size(nr, sizeof(*pids)));
 	if (IS_ERR(pids))
 		return PTR_ERR(pids);
@@ -130,7 +132,8 @@ int aclmem_share_set_pids(u64 token, const u32 __user *upids, u32 nr)
 	} else if (nr > ACLMEM_MAX_SHARE_PIDS - share->nr_pids) {
 		ret = -ENOSPC;
 	} else {
-		grown = kvmalloc_array(share->nr_pids + nr, sizeof(*pids),
+		grown = aclmem_should_fail() ? NULL :
+			kvmalloc_array(share->nr_pids + nr, sizeof(*pids),
 				       GFP_KERNEL);
 		if (!grown) {
 			ret = -ENOMEM;
