@@ -10,6 +10,7 @@
 #include <linux/mutex.h>
 #include <linux/nodemask.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 #include <uapi/linux/aclmem.h>
 
@@ -30,23 +31,32 @@ struct dma_buf;
 
 /**
  * struct aclmem_pool - free pages of one size on one node
- * @lock: protects the list and the counters below it
- * @free_list: free pages, linked through the first struct page's lru
+ * @lock: protects the lists and the counters below it
+ * @zeroed: free pages ready to hand out, linked through the first struct
+ *          page's lru
+ * @dirty: free pages waiting for @zero_work
+ * @zero_work: zeroes the pages on @dirty and moves them to @zeroed
  * @order: page order (ACLMEM_ORDER_2M or ACLMEM_ORDER_1G)
  * @nid: the node every page of the pool is on
- * @nr_free: pages on @free_list
+ * @nr_zeroed: pages on @zeroed
+ * @nr_dirty: pages on @dirty
+ * @nr_zeroing: pages @zero_work is zeroing now (on neither list)
  * @nr_total: pages the pool owns, free or handed out
- * @target: pages kept on @free_list when freed; above it they go back
+ * @target: free pages kept when pages are freed; above it they go back
  * @grown: pages ever taken from the kernel
  * @shrunk: pages ever given back
  * @failed: requests that could not be served
  */
 struct aclmem_pool {
 	struct mutex lock; /* see above */
-	struct list_head free_list;
+	struct list_head zeroed;
+	struct list_head dirty;
+	struct work_struct zero_work;
 	unsigned int order;
 	int nid;
-	unsigned long nr_free;
+	unsigned long nr_zeroed;
+	unsigned long nr_dirty;
+	unsigned long nr_zeroing;
 	unsigned long nr_total;
 	unsigned long target;
 	u64 grown;

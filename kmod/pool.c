@@ -7,7 +7,14 @@
  * holds ->target free pages goes back to the kernel. 2 MiB pages are
  * compound order-9 pages from the buddy allocator; 1 GiB pages are ranges
  * taken with alloc_contig_range() after a scan for a free, aligned range
- * (alloc_contig_pages() is not exported). Pages are zeroed when handed out.
+ * (alloc_contig_pages() is not exported).
+ *
+ * Every page handed out is zero. Zeroing is most of the cost of a huge page,
+ * so it is kept off the allocation path: a page freed into the pool goes on
+ * the dirty list, and a worker zeroes it and moves it to the zeroed list,
+ * from which allocations are served first. Only pages new from the kernel,
+ * or dirty ones taken when nothing zeroed is left, are zeroed by the
+ * allocating task.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -19,6 +26,7 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/topology.h>
+#include <linux/workqueue.h>
 
 #include "aclmem.h"
 
@@ -115,22 +123,81 @@ static void aclmem_page_zero(unsigned long pfn, unsigned int order)
 	}
 }
 
-/* Move up to @nr free pages of @pool into @pfns; returns how many. */
-static unsigned long aclmem_pool_take(struct aclmem_pool *pool,
-				      unsigned long nr, unsigned long *pfns)
+/* Under pool->lock: move up to @nr pages of @list into @pfns. */
+static unsigned long aclmem_list_take(struct list_head *list,
+				      unsigned long *count, unsigned long nr,
+				      unsigned long *pfns)
 {
 	unsigned long got = 0;
 	struct page *page;
 
-	mutex_lock(&pool->lock);
-	while (got < nr && pool->nr_free) {
-		page = list_first_entry(&pool->free_list, struct page, lru);
+	while (got < nr && *count) {
+		page = list_first_entry(list, struct page, lru);
 		list_del(&page->lru);
-		pool->nr_free--;
+		(*count)--;
 		pfns[got++] = page_to_pfn(page);
 	}
-	mutex_unlock(&pool->lock);
 	return got;
+}
+
+/*
+ * Move up to @nr free pages of @pool into @pfns, zeroed ones first; dirty
+ * ones are zeroed here. A page the worker is zeroing is waited for rather
+ * than replaced by a new one. Returns how many.
+ */
+static unsigned long aclmem_pool_take(struct aclmem_pool *pool,
+				      unsigned long nr, unsigned long *pfns)
+{
+	unsigned long got = 0, zeroed, dirty, i;
+	bool busy;
+
+	for (;;) {
+		mutex_lock(&pool->lock);
+		zeroed = aclmem_list_take(&pool->zeroed, &pool->nr_zeroed,
+					  nr - got, pfns + got);
+		dirty = aclmem_list_take(&pool->dirty, &pool->nr_dirty,
+					 nr - got - zeroed, pfns + got + zeroed);
+		busy = pool->nr_zeroing;
+		mutex_unlock(&pool->lock);
+		for (i = got + zeroed; i < got + zeroed + dirty; i++)
+			aclmem_page_zero(pfns[i], pool->order);
+		got += zeroed + dirty;
+		if (got == nr || !busy)
+			return got;
+		flush_work(&pool->zero_work);
+	}
+}
+
+/* The pool's worker: zero what is on the dirty list, one page at a time. */
+static void aclmem_pool_zero_work(struct work_struct *work)
+{
+	struct aclmem_pool *pool = container_of(work, struct aclmem_pool,
+						zero_work);
+	unsigned long pfn;
+
+	for (;;) {
+		mutex_lock(&pool->lock);
+		if (!aclmem_list_take(&pool->dirty, &pool->nr_dirty, 1, &pfn)) {
+			mutex_unlock(&pool->lock);
+			return;
+		}
+		pool->nr_zeroing++;
+		mutex_unlock(&pool->lock);
+
+		aclmem_page_zero(pfn, pool->order);
+
+		mutex_lock(&pool->lock);
+		pool->nr_zeroing--;
+		list_add_tail(&pfn_to_page(pfn)->lru, &pool->zeroed);
+		pool->nr_zeroed++;
+		mutex_unlock(&pool->lock);
+	}
+}
+
+/* Under pool->lock: pages the pool holds free, zeroed or not. */
+static unsigned long aclmem_pool_free(const struct aclmem_pool *pool)
+{
+	return pool->nr_zeroed + pool->nr_dirty + pool->nr_zeroing;
 }
 
 /* Take a new page from the kernel for @pool, counted as in use. */
@@ -205,6 +272,7 @@ static unsigned long aclmem_pools_grow(unsigned int order, u32 node,
 			pfn = aclmem_pool_grow(pool);
 			if (!pfn)
 				break;
+			aclmem_page_zero(pfn, order);
 			pfns[got++] = pfn;
 		}
 	}
@@ -225,7 +293,7 @@ int aclmem_pages_get(unsigned int order, u32 node, unsigned long nr,
 		     unsigned long *pfns)
 {
 	struct aclmem_pool *pool;
-	unsigned long got, i;
+	unsigned long got;
 
 	got = aclmem_pools_take(order, node, nr, pfns);
 	if (got < nr)
@@ -238,9 +306,6 @@ int aclmem_pages_get(unsigned int order, u32 node, unsigned long nr,
 		aclmem_pages_put(order, got, pfns);
 		return fatal_signal_pending(current) ? -EINTR : -ENOMEM;
 	}
-
-	for (i = 0; i < nr; i++)
-		aclmem_page_zero(pfns[i], order);
 	return 0;
 }
 
@@ -257,16 +322,18 @@ void aclmem_pages_put(unsigned int order, unsigned long nr,
 		page = pfn_to_page(pfns[i]);
 		pool = aclmem_pool(order, page_to_nid(page));
 		mutex_lock(&pool->lock);
-		keep = pool->nr_free < pool->target;
+		keep = aclmem_pool_free(pool) < pool->target;
 		if (keep) {
-			list_add(&page->lru, &pool->free_list);
-			pool->nr_free++;
+			list_add_tail(&page->lru, &pool->dirty);
+			pool->nr_dirty++;
 		} else {
 			pool->nr_total--;
 			pool->shrunk++;
 		}
 		mutex_unlock(&pool->lock);
-		if (!keep)
+		if (keep)
+			queue_work(system_unbound_wq, &pool->zero_work);
+		else
 			aclmem_page_release(pfns[i], order);
 	}
 }
@@ -283,7 +350,9 @@ void aclmem_pools_stats(unsigned int order, struct aclmem_pool_stats *st)
 		pool = aclmem_pool(order, nid);
 		mutex_lock(&pool->lock);
 		st->total += pool->nr_total;
-		st->free += pool->nr_free;
+		st->free += aclmem_pool_free(pool);
+		st->zeroed += pool->nr_zeroed;
+		st->dirty += pool->nr_dirty + pool->nr_zeroing;
 		st->target += pool->target;
 		st->grown += pool->grown;
 		st->shrunk += pool->shrunk;
@@ -298,11 +367,11 @@ static void aclmem_pool_fill(struct aclmem_pool *pool)
 {
 	unsigned long pfn;
 
-	while (pool->nr_free < pool->target) {
+	while (aclmem_pool_free(pool) < pool->target) {
 		pfn = aclmem_pool_grow(pool);
 		if (!pfn) {
 			pr_info("node %d: %lu of %lu pages of %lu KiB\n",
-				pool->nid, pool->nr_free, pool->target,
+				pool->nid, aclmem_pool_free(pool), pool->target,
 				(PAGE_SIZE << pool->order) >> 10);
 			return;
 		}
@@ -314,13 +383,16 @@ static void aclmem_pool_drain(struct aclmem_pool *pool)
 {
 	struct page *page, *next;
 
-	list_for_each_entry_safe(page, next, &pool->free_list, lru) {
+	cancel_work_sync(&pool->zero_work);
+	list_splice_init(&pool->dirty, &pool->zeroed);
+	list_for_each_entry_safe(page, next, &pool->zeroed, lru) {
 		list_del(&page->lru);
 		aclmem_page_release(page_to_pfn(page), pool->order);
 	}
 	/* Every buffer is gone by now: the module cannot unload before. */
-	WARN_ON(pool->nr_total != pool->nr_free);
-	pool->nr_free = 0;
+	WARN_ON(pool->nr_total != aclmem_pool_free(pool));
+	pool->nr_zeroed = 0;
+	pool->nr_dirty = 0;
 	pool->nr_total = 0;
 }
 
@@ -346,7 +418,9 @@ int aclmem_pools_init(unsigned long nr_2m, unsigned long nr_1g)
 		for_each_node(nid) {
 			pool = &aclmem_pools[i][nid];
 			mutex_init(&pool->lock);
-			INIT_LIST_HEAD(&pool->free_list);
+			INIT_LIST_HEAD(&pool->zeroed);
+			INIT_LIST_HEAD(&pool->dirty);
+			INIT_WORK(&pool->zero_work, aclmem_pool_zero_work);
 			pool->order = orders[i];
 			pool->nid = nid;
 			if (node_online(nid))

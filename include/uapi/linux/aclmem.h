@@ -93,6 +93,8 @@ enum aclmem_pool_index {
  * @grown: pages taken from the kernel since load
  * @shrunk: pages given back to the kernel since load
  * @failed: allocations refused for lack of pages since load
+ * @zeroed: free pages already zeroed (an allocation takes these first)
+ * @dirty: free pages waiting to be zeroed in the background
  */
 struct aclmem_pool_stats {
 	__aligned_u64 page_size;
@@ -103,6 +105,8 @@ struct aclmem_pool_stats {
 	__aligned_u64 grown;
 	__aligned_u64 shrunk;
 	__aligned_u64 failed;
+	__aligned_u64 zeroed;
+	__aligned_u64 dirty;
 };
 
 /**
