@@ -138,6 +138,7 @@ u64 aclmem_buf_bad_refs(const struct aclmem_buf *buf);
 int aclmem_buf_mmap(struct aclmem_buf *buf, struct vm_area_struct *vma,
 		    bool strict);
 int aclmem_mmap(struct file *file, struct vm_area_struct *vma);
+int aclmem_populate(unsigned long addr, unsigned long len);
 unsigned long aclmem_get_unmapped_area(struct file *file, unsigned long addr,
 				       unsigned long len, unsigned long pgoff,
 				       unsigned long flags);

@@ -3,7 +3,8 @@
  * Per-user limit on pinned memory: pages in aclmem buffers cannot be
  * swapped or reclaimed, so a user without CAP_IPC_LOCK may hold at most
  * user_limit_mb of them (0: no limit), charged to the user that allocated
- * them. Sharing does not charge the importer.
+ * them until the pages go back to the pool, even if other processes hold
+ * them by then. Sharing does not charge the importer.
  */
 #include <linux/capability.h>
 #include <linux/cred.h>

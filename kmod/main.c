@@ -357,6 +357,19 @@ static int aclmem_ioctl_export_fd(struct aclmem_ucmd *ucmd)
 	return 0;
 }
 
+static int aclmem_ioctl_populate(struct aclmem_ucmd *ucmd)
+{
+	struct aclmem_populate *cmd = ucmd->cmd;
+
+	if (cmd->flags & ~ACLMEM_POPULATE_VALID_FLAGS || cmd->reserved0 ||
+	    cmd->reserved[0] || cmd->reserved[1])
+		return -EINVAL;
+	if (!cmd->len || !PAGE_ALIGNED(cmd->addr | cmd->len) ||
+	    cmd->addr + cmd->len < cmd->addr || cmd->addr + cmd->len > TASK_SIZE)
+		return -EINVAL;
+	return aclmem_populate(cmd->addr, cmd->len);
+}
+
 struct aclmem_ioctl_op {
 	unsigned int cmd;
 	int (*handler)(struct aclmem_ucmd *ucmd);
@@ -377,6 +390,7 @@ static const struct aclmem_ioctl_op aclmem_ioctl_ops[] = {
 	ACLMEM_IOCTL_OP(IMPORT, aclmem_ioctl_import),
 	ACLMEM_IOCTL_OP(EXPORT_FD, aclmem_ioctl_export_fd),
 	ACLMEM_IOCTL_OP(IMPORT_FD, aclmem_ioctl_import_fd),
+	ACLMEM_IOCTL_OP(POPULATE, aclmem_ioctl_populate),
 };
 
 union aclmem_ioctl_buf {
@@ -388,6 +402,7 @@ union aclmem_ioctl_buf {
 	struct aclmem_set_pids set_pids;
 	struct aclmem_import import;
 	struct aclmem_export_fd export_fd;
+	struct aclmem_populate populate;
 };
 
 static long aclmem_ioctl(struct file *file, unsigned int cmd,

@@ -7,6 +7,7 @@
 #include <linux/mm.h>
 #include <linux/huge_mm.h>
 #include <linux/mman.h>
+#include <linux/sched/signal.h>
 
 #include "aclmem.h"
 #include "compat.h"
@@ -202,6 +203,62 @@ int aclmem_mmap(struct file *file, struct vm_area_struct *vma)
 		return -ENXIO;
 	ret = aclmem_buf_mmap(buf, vma, true);
 	aclmem_buf_put(buf);
+	return ret;
+}
+
+/* The end of the entry a fault at @addr of @vma inserts. */
+static unsigned long aclmem_entry_end(struct vm_area_struct *vma,
+				      unsigned long addr)
+{
+	struct aclmem_buf *buf = vma->vm_private_data;
+	unsigned long size = aclmem_buf_page_size(buf);
+	unsigned long blk = ALIGN_DOWN(addr, size);
+	u64 off = aclmem_vma_offset(vma) + (blk - vma->vm_start);
+
+	if (blk >= vma->vm_start && blk + size <= vma->vm_end &&
+	    IS_ALIGNED(off, size))
+		return blk + size;
+	return addr + PAGE_SIZE;
+}
+
+/**
+ * aclmem_populate - fault in the aclmem mappings of [@addr, @addr + @len)
+ * @addr: start, page aligned
+ * @len: length, page aligned, not 0
+ *
+ * Return: 0, -EFAULT if part of the range is not an aclmem mapping, or
+ * -EINTR on a fatal signal.
+ */
+int aclmem_populate(unsigned long addr, unsigned long len)
+{
+	struct mm_struct *mm = current->mm;
+	unsigned long end = addr + len, stop;
+	struct vm_area_struct *vma;
+	unsigned int flags;
+	int ret = 0;
+
+	mmap_read_lock(mm);
+	while (addr < end && !ret) {
+		vma = find_vma(mm, addr);
+		if (!vma || vma->vm_start > addr || vma->vm_ops != &aclmem_vm_ops) {
+			ret = -EFAULT;
+			break;
+		}
+		stop = min(end, vma->vm_end);
+		if (!(vma->vm_flags & (VM_READ | VM_WRITE))) {
+			addr = stop;
+			continue;
+		}
+		flags = vma->vm_flags & VM_WRITE ? FAULT_FLAG_WRITE : 0;
+		while (addr < stop && !ret) {
+			if (fatal_signal_pending(current))
+				ret = -EINTR;
+			else
+				ret = fixup_user_fault(mm, addr, flags, NULL);
+			addr = aclmem_entry_end(vma, addr);
+		}
+	}
+	mmap_read_unlock(mm);
 	return ret;
 }
 

@@ -289,6 +289,31 @@ static ssize_t map_slot(const struct acl_resv *resv, uintptr_t addr,
 	return i;
 }
 
+static pthread_once_t populate_once = PTHREAD_ONCE_INIT;
+static bool populate_off;
+
+static void populate_read_env(void)
+{
+	const char *env = getenv("ACLMEM_MAP_POPULATE");
+
+	populate_off = env && !strcmp(env, "0");
+}
+
+/*
+ * Fill in the page-table entries of a mapping, as a device's memory is
+ * there once mapped: one entry per page, so it is cheap, and touching the
+ * memory afterwards takes no fault. ACLMEM_MAP_POPULATE=0 turns it off. A
+ * failure only means faults later.
+ */
+static void va_populate(uintptr_t addr, uint64_t size, uint64_t access)
+{
+	struct aclmem_populate cmd = { .addr = addr, .len = size };
+
+	pthread_once(&populate_once, populate_read_env);
+	if (!populate_off && access != ACL_RT_MEM_ACCESS_FLAGS_NONE)
+		aclmem_ioctl(ACLMEM_IOC_POPULATE, &cmd);
+}
+
 static int access_prot(uint64_t access)
 {
 	switch (access) {
@@ -353,6 +378,7 @@ static aclError map_insert(struct acl_resv *resv, uintptr_t addr,
 		.access = access,
 	};
 	resv->nr_maps++;
+	va_populate(addr, handle->size, access);
 	return ACL_SUCCESS;
 }
 
@@ -506,6 +532,7 @@ ACL_API aclError aclrtMemSetAccess(void *virPtr, size_t size,
 		for (i = first; (size_t)i < resv->nr_maps &&
 		     resv->maps[i].addr < end; i++)
 			resv->maps[i].access = access;
+		va_populate(addr, size, access);
 	}
 	pthread_mutex_unlock(&resv->lock);
 	resv_put(resv);

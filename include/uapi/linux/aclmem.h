@@ -324,6 +324,30 @@ struct aclmem_export_fd {
 #define ACLMEM_EXPORT_FD_CLOEXEC	(1U << 0)
 #define ACLMEM_EXPORT_FD_VALID_FLAGS	ACLMEM_EXPORT_FD_CLOEXEC
 
+/**
+ * struct aclmem_populate - ioctl(ACLMEM_IOC_POPULATE)
+ * @addr: start of a range of the caller's address space, 4 KiB aligned
+ * @len: its length, a multiple of 4 KiB
+ * @flags: must be 0
+ * @reserved0: must be 0
+ * @reserved: must be 0
+ *
+ * Fills in the page-table entries of aclmem mappings (of /dev/aclmem or of
+ * an aclmem dma-buf) in the range, so that touching them takes no fault.
+ * Mappings without access (PROT_NONE) are left alone. MAP_POPULATE cannot
+ * do this: the kernel does not populate pfn mappings. Errors: EINVAL (bad
+ * range), EFAULT (part of the range is not an aclmem mapping), EINTR.
+ */
+struct aclmem_populate {
+	__aligned_u64 addr;
+	__aligned_u64 len;
+	__u32 flags;
+	__u32 reserved0;
+	__aligned_u64 reserved[2];
+};
+
+#define ACLMEM_POPULATE_VALID_FLAGS	0U
+
 #define ACLMEM_IOCTL_MAGIC	0xAC
 #define ACLMEM_IOCTL_BASE	0x40
 
@@ -337,6 +361,7 @@ enum aclmem_cmd {
 	ACLMEM_CMD_IMPORT,
 	ACLMEM_CMD_EXPORT_FD,
 	ACLMEM_CMD_IMPORT_FD,
+	ACLMEM_CMD_POPULATE,
 };
 
 #define ACLMEM_IOC_INFO		_IOWR(ACLMEM_IOCTL_MAGIC, ACLMEM_CMD_INFO, \
@@ -357,5 +382,7 @@ enum aclmem_cmd {
 				      struct aclmem_export_fd)
 #define ACLMEM_IOC_IMPORT_FD	_IOWR(ACLMEM_IOCTL_MAGIC, ACLMEM_CMD_IMPORT_FD, \
 				      struct aclmem_import)
+#define ACLMEM_IOC_POPULATE	_IOWR(ACLMEM_IOCTL_MAGIC, ACLMEM_CMD_POPULATE, \
+				      struct aclmem_populate)
 
 #endif /* _UAPI_LINUX_ACLMEM_H */
