@@ -28,8 +28,8 @@ ACL_FUNC_VISIBILITY aclError aclmemExportToFd(aclrtDrvMemHandle handle,
 /*
  * A new handle on device @deviceId for the memory behind dma-buf @fd (the
  * caller keeps @fd open or closes it as it likes). Errors: 100000 (NULL),
- * 107000 (not an aclmem descriptor), 107001 (no such device), 507899 (not
- * a descriptor at all).
+ * 107000 (a negative number, or not an aclmem descriptor), 107001 (no such
+ * device), 507899 (no open descriptor of that number).
  */
 ACL_FUNC_VISIBILITY aclError aclmemImportFromFd(int fd, int32_t deviceId,
 						aclrtDrvMemHandle *handle);
