@@ -2,14 +2,22 @@
 #
 # aclmem: top-level build and test entry points.
 #
-#   make                 module for KVER, library, selftests, library tests
+#   make demo            the demo: deps, build, QEMU, examples/ (scripts/demo.sh)
+#   make                 module for KVER, library, selftests, library tests,
+#                        examples
 #   make modules         kmod/build/$(KVER)/aclmem.ko
 #   make lib             build/lib/libascendcl.so
 #   make selftests       build/selftests/*_test (static)
 #   make libtests        build/libtests/*_test (against libascendcl.so)
+#   make examples        build/examples/* (against libascendcl.so)
 #   make check           everything below, for every kernel in KVERS
 #   make qemu-test       the QEMU suite for KVER only
 #   make deps            install the Debian packages (as root)
+#   make install         library, headers, pkg-config file, CLI, udev rule,
+#                        modprobe example (PREFIX, DESTDIR; mk/install.mk)
+#   make uninstall       removes what install put
+#   make dkms-install    the module through DKMS (as root; also dkms-add,
+#                        dkms-remove)
 #   make clean
 #
 # KVER   kernel to build for (default: newest installed 6.1)
@@ -43,9 +51,9 @@ export V
 LINUX_FILES_STAMP := $(BUILD)/.linux-files.stamp
 
 .PHONY: all modules lib libtests selftests check qemu-test host-checks deps clean \
-	linux-files require-kver
+	linux-files require-kver examples demo
 
-all: modules lib selftests libtests
+all: modules lib selftests libtests examples
 
 require-kver:
 	@if [ -z "$(KVER)" ]; then \
@@ -66,6 +74,15 @@ lib:
 
 libtests: lib
 	$(Q)$(MAKE) -C $(TOP)/lib/tests BUILD=$(BUILD)
+
+examples: lib
+	$(Q)$(MAKE) -C $(TOP)/examples BUILD=$(BUILD)
+
+# KVER only when given: on a fresh machine the kernels come with the demo's
+# own package install.
+demo:
+	$(Q)$(if $(filter command line environment,$(origin KVER)),KVER="$(KVER)") \
+		$(TOP)/scripts/demo.sh
 
 linux-files: $(LINUX_FILES_STAMP)
 
@@ -91,3 +108,5 @@ clean:
 	$(Q)if [ -f $(TOP)/kmod/Makefile ]; then \
 		$(MAKE) -C $(TOP)/kmod clean; fi
 	$(Q)rm -rf $(TOP)/kmod/build
+
+include $(TOP)/mk/install.mk

@@ -9,6 +9,9 @@
 #   per kernel in KVERS: the module builds; sparse (C=2) reports nothing in
 #         kmod/; the QEMU suite (scripts/qemu-test.sh: every TAP result, plus
 #         module load/unload, run completion and a clean kernel log).
+#   also: make install/uninstall and a pkg-config client of the installed
+#         tree (scripts/install-check.sh); DKMS for each kernel, as root
+#         (scripts/dkms-check.sh); the demo (scripts/demo.sh).
 # Ends with one line "N passed, N failed" (also in build/logs/summary.txt);
 # exits non-zero if anything failed.
 #
@@ -174,6 +177,18 @@ qemu_suite() {
 	fi
 }
 
+# DKMS add/build/install/remove for one kernel (scripts/dkms-check.sh):
+# system-wide, so root only; skipped otherwise.
+dkms_check() {
+	if [ "$(id -u)" != 0 ]; then
+		SKIPPED=$((SKIPPED + 1))
+		SUMMARY+=("skip dkms $1: needs root")
+		return
+	fi
+	step "dkms add, build, install, remove $1" \
+		"$TOP/scripts/dkms-check.sh" "$1" || true
+}
+
 host_checks() {
 	step "uapi header as C" uapi_c || true
 	step "uapi header as C++" uapi_cxx || true
@@ -225,9 +240,16 @@ main() {
 		fi
 		step "library clients: pkg-config, dlopen, exports" \
 			lib_consumers || true
+		step "make install, a pkg-config client of it, make uninstall" \
+			"$TOP/scripts/install-check.sh" || true
 		for kver in $kvers; do
 			kernel_checks "$kver"
 		done
+		for kver in $kvers; do
+			dkms_check "$kver"
+		done
+		step "make demo" env DEMO_SKIP_DEPS=1 KVER="${kvers%% *}" \
+			"$TOP/scripts/demo.sh" || true
 	fi
 	report
 	[ "$FAILED" -eq 0 ]

@@ -15,6 +15,9 @@
 #   LIBTEST_DIR   library tests (default build/libtests), likewise with
 #                 lib/tests/NAME_test.c; they run as /tests/acl_NAME_test
 #   LIBASCENDCL   the library they use (default build/lib/libascendcl.so)
+#   EXAMPLES_DIR  example programs (build/examples, for scripts/demo.sh):
+#                 copied to /examples with the library, when set
+#   INIT          the /init script (default scripts/init.sh)
 #   BUSYBOX       busybox-static binary (default /bin/busybox)
 set -e
 
@@ -119,6 +122,20 @@ add_libtests() {
 	cp "$LIBASCENDCL" "$root/lib/libascendcl.so"
 }
 
+# The example programs (scripts/demo.sh): /examples/NAME, dynamic like the
+# library tests, with libascendcl.so in /lib.
+add_examples() {
+	root=$1
+	[ -n "${EXAMPLES_DIR:-}" ] || return 0
+	mkdir -p "$root/examples" "$root/lib"
+	for bin in "$EXAMPLES_DIR"/*; do
+		[ -x "$bin" ] || continue
+		cp "$bin" "$root/examples/"
+		add_shared_libs "$root" "$bin"
+	done
+	cp "$LIBASCENDCL" "$root/lib/libascendcl.so"
+}
+
 # Copy the shared objects BIN needs (but libascendcl) to the same paths.
 add_shared_libs() {
 	root=$1
@@ -139,11 +156,12 @@ make_root() {
 		mknod -m 600 "$root/dev/console" c 5 1
 	fi
 	add_busybox "$root"
-	install -m 755 "$TOP/scripts/init.sh" "$root/init"
+	install -m 755 "${INIT:-$TOP/scripts/init.sh}" "$root/init"
 	cp "$ACLMEM_KO" "$root/aclmem.ko"
 	add_modules "$root"
 	add_tests "$root"
 	add_libtests "$root"
+	add_examples "$root"
 }
 
 pack() {
