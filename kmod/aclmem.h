@@ -9,6 +9,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/nodemask.h>
+#include <linux/sched.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
@@ -73,6 +74,8 @@ struct aclmem_pool {
  * @uid: the user charged for it (limit.c)
  * @nr_pages: entries of @pfns
  * @mappings: VMAs that map the buffer
+ * @handles: handles on the buffer, in any file
+ * @dmabufs: dma-bufs exported from it
  * @faults_pte: faults served with a 4 KiB entry, likewise @faults_pmd and
  *              @faults_pud for 2 MiB and 1 GiB entries
  * @pfns: first pfn of each page
@@ -85,6 +88,8 @@ struct aclmem_buf {
 	uid_t uid;
 	unsigned long nr_pages;
 	atomic_t mappings;
+	atomic_t handles;
+	atomic_t dmabufs;
 	atomic64_t faults_pte;
 	atomic64_t faults_pmd;
 	atomic64_t faults_pud;
@@ -105,6 +110,10 @@ struct aclmem_handle {
 
 /**
  * struct aclmem_ctx - one open file of /dev/aclmem
+ * @node: in the list of every open file (main.c)
+ * @seq: its place in that list, for resumable walks
+ * @pid: tgid (initial pid namespace) of the process that opened it
+ * @comm: that process's command
  * @lock: serialises changes to handles (publish, free, export)
  * @handles: id -> struct aclmem_handle
  * @next_id: where the search for a free id starts: ids are not reused
@@ -112,11 +121,49 @@ struct aclmem_handle {
  * @inode: host of the file's f_mapping (see fs.c)
  */
 struct aclmem_ctx {
+	struct list_head node;
+	u64 seq;
+	pid_t pid;
+	char comm[TASK_COMM_LEN];
 	struct mutex lock; /* see above */
 	struct xarray handles;
 	u32 next_id;
 	struct inode *inode;
 };
+
+/**
+ * struct aclmem_handle_info - what a walk over every handle reports
+ * @pid: owner's tgid (initial pid namespace)
+ * @comm: owner's command
+ * @id: the handle in its file
+ * @size: bytes
+ * @page_size: bytes
+ * @node: node asked for
+ * @mappings: VMAs mapping the pages
+ * @sharers: other handles on the pages
+ * @dmabufs: dma-bufs of the pages
+ * @token: the token exported from the handle, or 0
+ * @imported: made by IMPORT or IMPORT_FD
+ */
+struct aclmem_handle_info {
+	pid_t pid;
+	const char *comm;
+	u32 id;
+	u64 size;
+	u64 page_size;
+	u32 node;
+	u32 mappings;
+	u32 sharers;
+	u32 dmabufs;
+	u64 token;
+	bool imported;
+};
+
+/* main.c */
+void aclmem_ctxs_walk(pid_t pid, unsigned long *seq, unsigned long *id,
+		      bool (*fn)(const struct aclmem_handle_info *hi,
+				 void *arg),
+		      void *arg);
 
 /* pool.c */
 int aclmem_pools_init(unsigned long nr_2m, unsigned long nr_1g);
@@ -126,6 +173,19 @@ int aclmem_pages_get(unsigned int order, u32 node, unsigned long nr,
 void aclmem_pages_put(unsigned int order, unsigned long nr,
 		      const unsigned long *pfns);
 void aclmem_pools_stats(unsigned int order, struct aclmem_pool_stats *st);
+void aclmem_pool_node_stats(unsigned int order, int nid,
+			    struct aclmem_pool_stats *st);
+int aclmem_pool_set_target(unsigned int order, int nid, unsigned long target);
+
+/* genl.c */
+void aclmem_genl_event(enum aclmem_genl_event event, unsigned int order,
+		       int nid);
+int aclmem_genl_init(void);
+void aclmem_genl_exit(void);
+
+/* sysfs.c */
+int aclmem_sysfs_init(void);
+void aclmem_sysfs_exit(void);
 
 /* buf.c */
 struct aclmem_buf *aclmem_buf_create(u64 size, unsigned int order, u32 node);

@@ -77,6 +77,7 @@ static void aclmem_dmabuf_release(struct dma_buf *dmabuf)
 {
 	struct aclmem_dmabuf *priv = dmabuf->priv;
 
+	atomic_dec(&priv->buf->dmabufs);
 	aclmem_buf_put(priv->buf);
 	iput(priv->inode);
 	kfree(priv);
@@ -127,6 +128,7 @@ struct dma_buf *aclmem_dmabuf_export(struct aclmem_buf *buf)
 	 * Before anyone can map it, so every mapping sees the same host.
 	 */
 	dmabuf->file->f_mapping = priv->inode->i_mapping;
+	atomic_inc(&buf->dmabufs);
 	return dmabuf;
 
 err_buf:

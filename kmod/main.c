@@ -49,6 +49,11 @@ static int aclmem_ucmd_respond(struct aclmem_ucmd *ucmd)
 	return copy_to_user(ucmd->ubuf, ucmd->cmd, ucmd->size) ? -EFAULT : 0;
 }
 
+/* Every open file, in the order they were opened, for aclmem_ctxs_walk(). */
+static LIST_HEAD(aclmem_ctxs);
+static DEFINE_MUTEX(aclmem_ctxs_lock);
+static u64 aclmem_ctxs_seq;
+
 static u64 aclmem_handle_offset(u32 id)
 {
 	return (u64)id << ACLMEM_HANDLE_SHIFT;
@@ -90,12 +95,14 @@ static int aclmem_ctx_publish(struct aclmem_ucmd *ucmd, struct aclmem_buf *buf,
 		return -ENOMEM;
 	handle->buf = buf;
 	handle->imported = imported;
+	atomic_inc(&buf->handles);
 
 	ret = aclmem_should_fail() ? -ENOMEM :
 	      xa_alloc_cyclic(&ctx->handles, &id, NULL,
 			      XA_LIMIT(1, ACLMEM_MAX_HANDLE_ID), &ctx->next_id,
 			      GFP_KERNEL);
 	if (ret < 0) {
+		atomic_dec(&buf->handles);
 		kfree(handle);
 		return ret == -EBUSY ? -ENOSPC : ret;
 	}
@@ -104,6 +111,7 @@ static int aclmem_ctx_publish(struct aclmem_ucmd *ucmd, struct aclmem_buf *buf,
 	ret = aclmem_ucmd_respond(ucmd);
 	if (ret) {
 		xa_erase(&ctx->handles, id);
+		atomic_dec(&buf->handles);
 		kfree(handle);
 		return ret;
 	}
@@ -117,6 +125,7 @@ static void aclmem_handle_destroy(struct aclmem_handle *handle)
 {
 	if (handle->share)
 		aclmem_share_revoke(handle->share);
+	atomic_dec(&handle->buf->handles);
 	aclmem_buf_put(handle->buf);
 	kfree(handle);
 }
@@ -370,6 +379,72 @@ static int aclmem_ioctl_populate(struct aclmem_ucmd *ucmd)
 	return aclmem_populate(cmd->addr, cmd->len);
 }
 
+/* Under ctx->lock. */
+static void aclmem_handle_info(const struct aclmem_ctx *ctx, u32 id,
+			       const struct aclmem_handle *handle,
+			       struct aclmem_handle_info *hi)
+{
+	const struct aclmem_buf *buf = handle->buf;
+
+	*hi = (struct aclmem_handle_info) {
+		.pid = ctx->pid,
+		.comm = ctx->comm,
+		.id = id,
+		.size = buf->size,
+		.page_size = PAGE_SIZE << buf->order,
+		.node = buf->node,
+		.mappings = atomic_read(&buf->mappings),
+		.sharers = atomic_read(&buf->handles) - 1,
+		.dmabufs = atomic_read(&buf->dmabufs),
+		.token = handle->share ? aclmem_share_token(handle->share) : 0,
+		.imported = handle->imported,
+	};
+}
+
+/**
+ * aclmem_ctxs_walk - report every handle of every open file
+ * @pid: only the files this tgid opened, or -1 for all
+ * @seq: the file to start at (by sequence number); updated to resume
+ * @id: the handle id to start at in that file; updated to resume
+ * @fn: called for each handle; returning false stops the walk there, and
+ *      the next walk from @seq and @id starts with that handle again
+ * @arg: passed to @fn
+ */
+void aclmem_ctxs_walk(pid_t pid, unsigned long *seq, unsigned long *id,
+		      bool (*fn)(const struct aclmem_handle_info *hi,
+				 void *arg),
+		      void *arg)
+{
+	struct aclmem_handle_info hi;
+	struct aclmem_handle *handle;
+	struct aclmem_ctx *ctx;
+	unsigned long i;
+
+	mutex_lock(&aclmem_ctxs_lock);
+	list_for_each_entry(ctx, &aclmem_ctxs, node) {
+		if (ctx->seq < *seq || (pid >= 0 && ctx->pid != pid))
+			continue;
+		if (ctx->seq > *seq) {
+			*seq = ctx->seq;
+			*id = 0;
+		}
+		mutex_lock(&ctx->lock);
+		xa_for_each_start(&ctx->handles, i, handle, *id) {
+			aclmem_handle_info(ctx, i, handle, &hi);
+			if (!fn(&hi, arg)) {
+				*id = i;
+				mutex_unlock(&ctx->lock);
+				goto out;
+			}
+		}
+		mutex_unlock(&ctx->lock);
+		*id = ULONG_MAX;
+	}
+	*seq = ULONG_MAX;
+out:
+	mutex_unlock(&aclmem_ctxs_lock);
+}
+
 struct aclmem_ioctl_op {
 	unsigned int cmd;
 	int (*handler)(struct aclmem_ucmd *ucmd);
@@ -447,8 +522,15 @@ static int aclmem_open(struct inode *inode, struct file *file)
 	}
 	mutex_init(&ctx->lock);
 	xa_init_flags(&ctx->handles, XA_FLAGS_ALLOC1);
+	ctx->pid = task_tgid_nr_ns(current, &init_pid_ns);
+	get_task_comm(ctx->comm, current);
 	file->f_mapping = ctx->inode->i_mapping;
 	file->private_data = ctx;
+
+	mutex_lock(&aclmem_ctxs_lock);
+	ctx->seq = ++aclmem_ctxs_seq;
+	list_add_tail(&ctx->node, &aclmem_ctxs);
+	mutex_unlock(&aclmem_ctxs_lock);
 	return 0;
 }
 
@@ -458,6 +540,9 @@ static int aclmem_release(struct inode *inode, struct file *file)
 	struct aclmem_handle *handle;
 	unsigned long id;
 
+	mutex_lock(&aclmem_ctxs_lock);
+	list_del(&ctx->node);
+	mutex_unlock(&aclmem_ctxs_lock);
 	xa_for_each(&ctx->handles, id, handle) {
 		xa_erase(&ctx->handles, id);
 		aclmem_handle_destroy(handle);
@@ -496,11 +581,21 @@ static int __init aclmem_init(void)
 	ret = aclmem_pools_init(pool_2m, pool_1g);
 	if (ret)
 		goto err_fs;
-	ret = misc_register(&aclmem_misc);
+	ret = aclmem_sysfs_init();
 	if (ret)
 		goto err_pools;
+	ret = aclmem_genl_init();
+	if (ret)
+		goto err_sysfs;
+	ret = misc_register(&aclmem_misc);
+	if (ret)
+		goto err_genl;
 	return 0;
 
+err_genl:
+	aclmem_genl_exit();
+err_sysfs:
+	aclmem_sysfs_exit();
 err_pools:
 	aclmem_pools_exit();
 err_fs:
@@ -512,6 +607,8 @@ err_fs:
 static void __exit aclmem_exit(void)
 {
 	misc_deregister(&aclmem_misc);
+	aclmem_genl_exit();
+	aclmem_sysfs_exit();
 	aclmem_pools_exit();
 	aclmem_fault_exit();
 	aclmem_fs_exit();

@@ -123,6 +123,12 @@ static void aclmem_page_zero(unsigned long pfn, unsigned int order)
 	}
 }
 
+/* Under pool->lock: pages the pool holds free, zeroed or not. */
+static unsigned long aclmem_pool_free(const struct aclmem_pool *pool)
+{
+	return pool->nr_zeroed + pool->nr_dirty + pool->nr_zeroing;
+}
+
 /* Under pool->lock: move up to @nr pages of @list into @pfns. */
 static unsigned long aclmem_list_take(struct list_head *list,
 				      unsigned long *count, unsigned long nr,
@@ -148,17 +154,23 @@ static unsigned long aclmem_list_take(struct list_head *list,
 static unsigned long aclmem_pool_take(struct aclmem_pool *pool,
 				      unsigned long nr, unsigned long *pfns)
 {
-	unsigned long got = 0, zeroed, dirty, i;
-	bool busy;
+	unsigned long got = 0, zeroed, dirty, i, low;
+	bool busy, fell;
 
 	for (;;) {
 		mutex_lock(&pool->lock);
+		low = pool->target / 4;
+		fell = aclmem_pool_free(pool) >= low;
 		zeroed = aclmem_list_take(&pool->zeroed, &pool->nr_zeroed,
 					  nr - got, pfns + got);
 		dirty = aclmem_list_take(&pool->dirty, &pool->nr_dirty,
 					 nr - got - zeroed, pfns + got + zeroed);
 		busy = pool->nr_zeroing;
+		fell = fell && aclmem_pool_free(pool) < low;
 		mutex_unlock(&pool->lock);
+		if (fell)
+			aclmem_genl_event(ACLMEM_GENL_EVENT_POOL_LOW,
+					  pool->order, pool->nid);
 		for (i = got + zeroed; i < got + zeroed + dirty; i++)
 			aclmem_page_zero(pfns[i], pool->order);
 		got += zeroed + dirty;
@@ -192,12 +204,6 @@ static void aclmem_pool_zero_work(struct work_struct *work)
 		pool->nr_zeroed++;
 		mutex_unlock(&pool->lock);
 	}
-}
-
-/* Under pool->lock: pages the pool holds free, zeroed or not. */
-static unsigned long aclmem_pool_free(const struct aclmem_pool *pool)
-{
-	return pool->nr_zeroed + pool->nr_dirty + pool->nr_zeroing;
 }
 
 /* Take a new page from the kernel for @pool, counted as in use. */
@@ -253,7 +259,7 @@ static unsigned long aclmem_pools_take(unsigned int order, u32 node,
 static unsigned long aclmem_pools_grow(unsigned int order, u32 node,
 				       unsigned long nr, unsigned long *pfns)
 {
-	unsigned long got = 0, pfn;
+	unsigned long got = 0, grown, pfn;
 	struct aclmem_pool *pool;
 	int nid, round;
 
@@ -268,6 +274,7 @@ static unsigned long aclmem_pools_grow(unsigned int order, u32 node,
 		if (nid == NUMA_NO_NODE)
 			break;
 		pool = aclmem_pool(order, nid);
+		grown = got;
 		while (got < nr && !fatal_signal_pending(current)) {
 			pfn = aclmem_pool_grow(pool);
 			if (!pfn)
@@ -275,6 +282,9 @@ static unsigned long aclmem_pools_grow(unsigned int order, u32 node,
 			aclmem_page_zero(pfn, order);
 			pfns[got++] = pfn;
 		}
+		if (got > grown)
+			aclmem_genl_event(ACLMEM_GENL_EVENT_POOL_GROWN, order,
+					  nid);
 	}
 	return got;
 }
@@ -303,6 +313,8 @@ int aclmem_pages_get(unsigned int order, u32 node, unsigned long nr,
 		mutex_lock(&pool->lock);
 		pool->failed++;
 		mutex_unlock(&pool->lock);
+		aclmem_genl_event(ACLMEM_GENL_EVENT_ALLOC_FAILED, order,
+				  pool->nid);
 		aclmem_pages_put(order, got, pfns);
 		return fatal_signal_pending(current) ? -EINTR : -ENOMEM;
 	}
@@ -313,7 +325,7 @@ int aclmem_pages_get(unsigned int order, u32 node, unsigned long nr,
 void aclmem_pages_put(unsigned int order, unsigned long nr,
 		      const unsigned long *pfns)
 {
-	struct aclmem_pool *pool;
+	struct aclmem_pool *pool, *shrunk = NULL;
 	struct page *page;
 	bool keep;
 	unsigned long i;
@@ -321,6 +333,11 @@ void aclmem_pages_put(unsigned int order, unsigned long nr,
 	for (i = 0; i < nr; i++) {
 		page = pfn_to_page(pfns[i]);
 		pool = aclmem_pool(order, page_to_nid(page));
+		if (shrunk && shrunk != pool) {
+			aclmem_genl_event(ACLMEM_GENL_EVENT_POOL_SHRUNK, order,
+					  shrunk->nid);
+			shrunk = NULL;
+		}
 		mutex_lock(&pool->lock);
 		keep = aclmem_pool_free(pool) < pool->target;
 		if (keep) {
@@ -331,52 +348,129 @@ void aclmem_pages_put(unsigned int order, unsigned long nr,
 			pool->shrunk++;
 		}
 		mutex_unlock(&pool->lock);
-		if (keep)
+		if (keep) {
 			queue_work(system_unbound_wq, &pool->zero_work);
-		else
+		} else {
 			aclmem_page_release(pfns[i], order);
+			shrunk = pool;
+		}
 	}
+	if (shrunk)
+		aclmem_genl_event(ACLMEM_GENL_EVENT_POOL_SHRUNK, order,
+				  shrunk->nid);
 }
 
-/* Sum the counters of every node's pool of 2^@order pages. */
+/* The counters of one node's pool of 2^@order pages. */
+void aclmem_pool_node_stats(unsigned int order, int nid,
+			    struct aclmem_pool_stats *st)
+{
+	struct aclmem_pool *pool = aclmem_pool(order, nid);
+
+	memset(st, 0, sizeof(*st));
+	st->page_size = PAGE_SIZE << order;
+	mutex_lock(&pool->lock);
+	st->total = pool->nr_total;
+	st->free = aclmem_pool_free(pool);
+	st->zeroed = pool->nr_zeroed;
+	st->dirty = pool->nr_dirty + pool->nr_zeroing;
+	st->target = pool->target;
+	st->grown = pool->grown;
+	st->shrunk = pool->shrunk;
+	st->failed = pool->failed;
+	mutex_unlock(&pool->lock);
+	st->in_use = st->total - st->free;
+}
+
+/* The counters of every node's pool of 2^@order pages, summed. */
 void aclmem_pools_stats(unsigned int order, struct aclmem_pool_stats *st)
 {
-	struct aclmem_pool *pool;
+	struct aclmem_pool_stats one;
 	int nid;
 
 	memset(st, 0, sizeof(*st));
 	st->page_size = PAGE_SIZE << order;
 	for_each_node(nid) {
-		pool = aclmem_pool(order, nid);
-		mutex_lock(&pool->lock);
-		st->total += pool->nr_total;
-		st->free += aclmem_pool_free(pool);
-		st->zeroed += pool->nr_zeroed;
-		st->dirty += pool->nr_dirty + pool->nr_zeroing;
-		st->target += pool->target;
-		st->grown += pool->grown;
-		st->shrunk += pool->shrunk;
-		st->failed += pool->failed;
-		mutex_unlock(&pool->lock);
+		aclmem_pool_node_stats(order, nid, &one);
+		st->total += one.total;
+		st->free += one.free;
+		st->zeroed += one.zeroed;
+		st->dirty += one.dirty;
+		st->in_use += one.in_use;
+		st->target += one.target;
+		st->grown += one.grown;
+		st->shrunk += one.shrunk;
+		st->failed += one.failed;
 	}
-	st->in_use = st->total - st->free;
 }
 
-/* Grow @pool to its target at load time; a shortfall is not fatal. */
-static void aclmem_pool_fill(struct aclmem_pool *pool)
+/* Grow @pool to its target; false when the kernel ran out of pages. */
+static bool aclmem_pool_fill(struct aclmem_pool *pool)
 {
 	unsigned long pfn;
 
-	while (aclmem_pool_free(pool) < pool->target) {
+	while (aclmem_pool_free(pool) < READ_ONCE(pool->target)) {
+		if (fatal_signal_pending(current))
+			return false;
 		pfn = aclmem_pool_grow(pool);
 		if (!pfn) {
 			pr_info("node %d: %lu of %lu pages of %lu KiB\n",
 				pool->nid, aclmem_pool_free(pool), pool->target,
 				(PAGE_SIZE << pool->order) >> 10);
-			return;
+			return false;
 		}
 		aclmem_pages_put(pool->order, 1, &pfn);
 	}
+	return true;
+}
+
+/**
+ * aclmem_pool_set_target - keep @target free pages in a node's pool
+ * @order: ACLMEM_ORDER_2M or ACLMEM_ORDER_1G
+ * @nid: an online node
+ * @target: free pages to keep
+ *
+ * Free pages above the target go back to the kernel at once; below it the
+ * pool grows as far as the kernel gives pages.
+ *
+ * Return: 0, or -ENOMEM when the target could not be reached (it stays
+ * set), or -EINTR.
+ */
+int aclmem_pool_set_target(unsigned int order, int nid, unsigned long target)
+{
+	struct aclmem_pool *pool = aclmem_pool(order, nid);
+	unsigned long excess, pfn, before;
+	LIST_HEAD(release);
+	struct page *page;
+
+	mutex_lock(&pool->lock);
+	pool->target = target;
+	excess = aclmem_pool_free(pool) > target ?
+		 aclmem_pool_free(pool) - target : 0;
+	while (excess && (pool->nr_dirty || pool->nr_zeroed)) {
+		if (aclmem_list_take(&pool->dirty, &pool->nr_dirty, 1, &pfn) ||
+		    aclmem_list_take(&pool->zeroed, &pool->nr_zeroed, 1, &pfn)) {
+			list_add(&pfn_to_page(pfn)->lru, &release);
+			pool->nr_total--;
+			pool->shrunk++;
+			excess--;
+		}
+	}
+	before = pool->grown;
+	mutex_unlock(&pool->lock);
+
+	if (!list_empty(&release)) {
+		while ((page = list_first_entry_or_null(&release, struct page,
+							lru))) {
+			list_del(&page->lru);
+			aclmem_page_release(page_to_pfn(page), order);
+		}
+		aclmem_genl_event(ACLMEM_GENL_EVENT_POOL_SHRUNK, order, nid);
+	}
+	if (!aclmem_pool_fill(pool))
+		return fatal_signal_pending(current) ? -EINTR : -ENOMEM;
+	if (READ_ONCE(pool->grown) != before)
+		aclmem_genl_event(ACLMEM_GENL_EVENT_POOL_GROWN, order, nid);
+	return 0;
 }
 
 static void aclmem_pool_drain(struct aclmem_pool *pool)

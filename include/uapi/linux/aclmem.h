@@ -385,4 +385,78 @@ enum aclmem_cmd {
 #define ACLMEM_IOC_POPULATE	_IOWR(ACLMEM_IOCTL_MAGIC, ACLMEM_CMD_POPULATE, \
 				      struct aclmem_populate)
 
+/**
+ * DOC: Generic netlink family "aclmem"
+ *
+ * For operators: the pools per page size and node, the handles of every
+ * process, pool targets, and events. Commands:
+ *
+ * - ACLMEM_GENL_CMD_POOL_GET, dump: one message per page size and online
+ *   node with ACLMEM_GENL_A_POOL_* attributes;
+ * - ACLMEM_GENL_CMD_HANDLE_GET, dump: one message per handle of every open
+ *   /dev/aclmem file, with ACLMEM_GENL_A_HANDLE_*; ACLMEM_GENL_A_HANDLE_PID
+ *   in the request keeps only that process's;
+ * - ACLMEM_GENL_CMD_POOL_SET, do, CAP_SYS_ADMIN (EPERM otherwise): sets
+ *   ACLMEM_GENL_A_POOL_TARGET pages for ACLMEM_GENL_A_POOL_PAGE_SIZE on
+ *   ACLMEM_GENL_A_POOL_NODE (every online node without it); the pool grows
+ *   or shrinks to it at once, as far as the kernel gives pages;
+ * - ACLMEM_GENL_CMD_EVENT, in multicast group "events": ACLMEM_GENL_A_EVENT
+ *   (enum aclmem_genl_event) with the pool's page size and node.
+ *
+ * 64-bit attributes are padded with ACLMEM_GENL_A_PAD. Malformed requests
+ * get an extended-ack message.
+ */
+#define ACLMEM_GENL_NAME		"aclmem"
+#define ACLMEM_GENL_VERSION		1
+#define ACLMEM_GENL_MCGRP_EVENTS	"events"
+
+enum aclmem_genl_cmd {
+	ACLMEM_GENL_CMD_UNSPEC,
+	ACLMEM_GENL_CMD_POOL_GET,
+	ACLMEM_GENL_CMD_POOL_SET,
+	ACLMEM_GENL_CMD_HANDLE_GET,
+	ACLMEM_GENL_CMD_EVENT,
+
+	__ACLMEM_GENL_CMD_MAX,
+	ACLMEM_GENL_CMD_MAX = __ACLMEM_GENL_CMD_MAX - 1,
+};
+
+enum aclmem_genl_attr {
+	ACLMEM_GENL_A_UNSPEC,
+	ACLMEM_GENL_A_PAD,
+	ACLMEM_GENL_A_POOL_PAGE_SIZE,	/* u64, bytes */
+	ACLMEM_GENL_A_POOL_NODE,	/* u32 */
+	ACLMEM_GENL_A_POOL_TOTAL,	/* u64, pages, free or in use */
+	ACLMEM_GENL_A_POOL_FREE,	/* u64, pages */
+	ACLMEM_GENL_A_POOL_ZEROED,	/* u64, free pages zeroed */
+	ACLMEM_GENL_A_POOL_DIRTY,	/* u64, free pages waiting to be zeroed */
+	ACLMEM_GENL_A_POOL_IN_USE,	/* u64, pages */
+	ACLMEM_GENL_A_POOL_TARGET,	/* u64, pages kept free */
+	ACLMEM_GENL_A_POOL_GROWN,	/* u64, pages taken from the kernel */
+	ACLMEM_GENL_A_POOL_SHRUNK,	/* u64, pages given back */
+	ACLMEM_GENL_A_POOL_FAILED,	/* u64, refused allocations */
+	ACLMEM_GENL_A_HANDLE_PID,	/* u32, tgid (initial pid namespace) */
+	ACLMEM_GENL_A_HANDLE_COMM,	/* string, the owner's command */
+	ACLMEM_GENL_A_HANDLE_ID,	/* u32, the handle in its file */
+	ACLMEM_GENL_A_HANDLE_SIZE,	/* u64, bytes */
+	ACLMEM_GENL_A_HANDLE_PAGE_SIZE,	/* u64, bytes */
+	ACLMEM_GENL_A_HANDLE_NODE,	/* u32, asked for (may be "any") */
+	ACLMEM_GENL_A_HANDLE_MAPPINGS,	/* u32, VMAs mapping the pages */
+	ACLMEM_GENL_A_HANDLE_TOKEN,	/* u64, the token exported from it */
+	ACLMEM_GENL_A_HANDLE_IMPORTED,	/* flag: made by IMPORT/IMPORT_FD */
+	ACLMEM_GENL_A_HANDLE_SHARERS,	/* u32, other handles on the pages */
+	ACLMEM_GENL_A_HANDLE_DMABUFS,	/* u32, dma-bufs of the pages */
+	ACLMEM_GENL_A_EVENT,		/* u32, enum aclmem_genl_event */
+
+	__ACLMEM_GENL_A_MAX,
+	ACLMEM_GENL_A_MAX = __ACLMEM_GENL_A_MAX - 1,
+};
+
+enum aclmem_genl_event {
+	ACLMEM_GENL_EVENT_ALLOC_FAILED = 1,	/* an allocation was refused */
+	ACLMEM_GENL_EVENT_POOL_GROWN,		/* pages taken from the kernel */
+	ACLMEM_GENL_EVENT_POOL_SHRUNK,		/* pages given back */
+	ACLMEM_GENL_EVENT_POOL_LOW,		/* free fell below target / 4 */
+};
+
 #endif /* _UAPI_LINUX_ACLMEM_H */
