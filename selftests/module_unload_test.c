@@ -4,12 +4,16 @@
  * an open /dev/aclmem file, with only a mapping left (file closed, handle
  * freed), or with only a dma-buf fd left, delete_module(2) answers
  * EWOULDBLOCK, the device stays, and the memory keeps its data. Once the
- * last user is gone the pool counters are back at the baseline (the
- * runner unloads the module for real at the end of every run).
+ * last user is gone the pool counters are back at the baseline. And the
+ * module unloads and loads again in a loop (from /aclmem.ko, with the
+ * parameters it had), with a process holding live handles refusing the
+ * unload until it is killed; after each load the device works.
  */
 #include <sys/syscall.h>
 
 #include "aclmem_utils.h"
+
+#define ACLMEM_KO	"/aclmem.ko"
 
 FIXTURE(unload) {
 	int fd;
@@ -91,6 +95,142 @@ TEST_F(unload, refused_with_only_a_dmabuf)
 	aclmem_assert_zero(p, SZ_2M, 0);
 	ASSERT_EQ(0, munmap(p, SZ_2M));
 	ASSERT_EQ(0, close(cmd.out_fd));
+}
+
+/* "pool_2m=N pool_1g=N user_limit_mb=N" as the loaded module has them. */
+static void current_params(char *buf, size_t len)
+{
+	static const char * const names[] = {
+		"pool_2m", "pool_1g", "user_limit_mb",
+	};
+	char path[128], val[32];
+	size_t i, used = 0;
+	FILE *f;
+
+	buf[0] = 0;
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		snprintf(path, sizeof(path), "/sys/module/aclmem/parameters/%s",
+			 names[i]);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(val, sizeof(val), f)) {
+			val[strcspn(val, "\n")] = 0;
+			used += snprintf(buf + used, len - used, "%s%s=%s",
+					 used ? " " : "", names[i], val);
+		}
+		fclose(f);
+	}
+}
+
+static int load(const char *params)
+{
+	int fd = open(ACLMEM_KO, O_RDONLY | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, params, 0) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+/* Unload, waiting a little for users that are on their way out. */
+static int unload(void)
+{
+	int i, ret = -EWOULDBLOCK;
+
+	for (i = 0; i < 50 && ret == -EWOULDBLOCK; i++) {
+		ret = try_unload();
+		if (ret == -EWOULDBLOCK)
+			aclmem_msleep(20);
+	}
+	return ret;
+}
+
+/* The device works: a handle, a mapping with data, freed. */
+static void use_device(struct __test_metadata *_metadata)
+{
+	int fd = aclmem_open();
+	__u32 h = 0;
+	__u64 off = 0;
+	void *p = NULL;
+
+	ASSERT_LE(0, fd);
+	aclmem_alloc(fd, SZ_2M, SZ_2M, ACLMEM_NODE_ANY, &h, &off);
+	aclmem_mmap(fd, SZ_2M, off, &p);
+	aclmem_assert_zero(p, SZ_2M, 0);
+	aclmem_fill(p, SZ_2M, 3);
+	aclmem_assert_pattern(p, SZ_2M, 3);
+	aclmem_munmap(p, SZ_2M);
+	aclmem_free(fd, h);
+	close(fd);
+}
+
+TEST(reload_loop)
+{
+	char params[256];
+	int round;
+
+	if (access(ACLMEM_KO, R_OK))
+		SKIP(return, "no %s to load again", ACLMEM_KO);
+	current_params(params, sizeof(params));
+	TH_LOG("parameters: %s", params);
+	for (round = 0; round < 5; round++) {
+		ASSERT_EQ(0, unload());
+		ASSERT_NE(0, access(ACLMEM_DEV_PATH, F_OK));
+		ASSERT_EQ(0, load(params)) {
+			TH_LOG("round %d: the module did not load again", round);
+		}
+		use_device(_metadata);
+	}
+}
+
+TEST(reload_with_live_handles)
+{
+	int ready[2], round, status;
+	char params[256], c;
+	pid_t pid;
+
+	if (access(ACLMEM_KO, R_OK))
+		SKIP(return, "no %s to load again", ACLMEM_KO);
+	current_params(params, sizeof(params));
+	for (round = 0; round < 3; round++) {
+		ASSERT_EQ(0, pipe(ready));
+		pid = fork();
+		ASSERT_LE(0, pid);
+		if (!pid) {
+			int fd = aclmem_open();
+			struct aclmem_alloc a = {
+				.size = 2 * SZ_2M, .page_size = SZ_2M,
+				.node = ACLMEM_NODE_ANY,
+			};
+			void *p;
+
+			if (fd < 0 || ioctl(fd, ACLMEM_IOC_ALLOC, &a))
+				_exit(1);
+			p = mmap(NULL, a.size, PROT_READ | PROT_WRITE,
+				 MAP_SHARED, fd, a.out_offset);
+			if (p == MAP_FAILED)
+				_exit(1);
+			memset(p, 0x5a, a.size);
+			if (write(ready[1], "r", 1) != 1)
+				_exit(1);
+			pause();
+			_exit(0);
+		}
+		close(ready[1]);
+		ASSERT_EQ(1, read(ready[0], &c, 1));
+		close(ready[0]);
+
+		ASSERT_EQ(-EWOULDBLOCK, try_unload());
+		ASSERT_EQ(0, access(ACLMEM_DEV_PATH, F_OK));
+		ASSERT_EQ(0, kill(pid, SIGKILL));
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+
+		ASSERT_EQ(0, unload());
+		ASSERT_EQ(0, load(params));
+		use_device(_metadata);
+	}
 }
 
 TEST_HARNESS_MAIN
