@@ -89,12 +89,23 @@ static vm_fault_t aclmem_fault(struct vm_fault *vmf)
 	return aclmem_fault_order(vmf, 0);
 }
 
+/*
+ * A VMA is copied: by fork, a split, or mremap, which calls this before it
+ * moves the page tables. Neither 6.1 nor 6.12 moves a huge PUD there:
+ * get_old_pud() takes it for a bad entry and clears it without a TLB
+ * flush. So drop the 1 GiB entries of the file range first (properly, with
+ * the flush); the next access faults them back.
+ */
 static void aclmem_vm_open(struct vm_area_struct *vma)
 {
 	struct aclmem_buf *buf = vma->vm_private_data;
 
 	aclmem_buf_get(buf);
 	atomic_inc(&buf->mappings);
+	if (buf->order == ACLMEM_ORDER_1G && vma->vm_file)
+		unmap_mapping_range(vma->vm_file->f_mapping,
+				    (loff_t)vma->vm_pgoff << PAGE_SHIFT,
+				    vma->vm_end - vma->vm_start, 1);
 }
 
 static void aclmem_vm_close(struct vm_area_struct *vma)
