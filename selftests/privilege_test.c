@@ -1,0 +1,705 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Description: what an unprivileged user (uid/gid 65534, no capabilities,
+ * in a child that opened /dev/aclmem as root and dropped privileges, or
+ * opened it itself after a chmod 0666) can and cannot do. It cannot import
+ * another user's token unless the token's pid list names it (EACCES, even
+ * when the token was exported with ACLMEM_EXPORT_ANY_PID), can once it is
+ * named, and cannot add pids to someone else's token (EPERM); ANY_PID
+ * admits the exporter's own user and CAP_SYS_ADMIN, nobody else. With
+ * /sys/module/aclmem/parameters/user_limit_mb set, a user without
+ * CAP_IPC_LOCK holds at most that much: the next ALLOC gets ENOMEM (the
+ * process lives on), FREE or the last munmap makes room, an import is not
+ * charged, and root is not limited. A new allocation never shows what
+ * another process left in the pool's pages: root fills them, frees them,
+ * the unprivileged user gets the same pages zeroed.
+ */
+#define _GNU_SOURCE
+#include <grp.h>
+#include <sys/stat.h>
+
+#include "aclmem_utils.h"
+
+#define NOBODY		65534
+#define NOBODY2		65533
+#define LIMIT_PATH	"/sys/module/aclmem/parameters/user_limit_mb"
+
+/* What a child reports when one of its checks fails. */
+struct kid_report {
+	int line;
+	int err;
+	__u32 tgid;
+	__u64 token;
+};
+
+static struct kid_report *report;
+
+/* In a child: record the line and errno of a failed check, and fail. */
+#define KID_CHECK(cond) do {						\
+	if (!(cond)) {							\
+		report->line = __LINE__;				\
+		report->err = errno;					\
+		return 1;						\
+	}								\
+} while (0)
+
+/* rc is 0 or -errno, as the _aclmem_*() wrappers return. */
+#define KID_ERRNO(_errno, rc) do {					\
+	int __rc = (rc);						\
+	if (__rc != -(_errno)) {					\
+		report->line = __LINE__;				\
+		report->err = -__rc;					\
+		return 1;						\
+	}								\
+} while (0)
+
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -EIO;
+}
+
+/* The text of @path, NUL-terminated; with @one_line only its first line. */
+static int read_file(const char *path, char *buf, size_t len, bool one_line)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	if (one_line)
+		buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+/* Become @uid:@uid with no supplementary groups and no capabilities. */
+static int drop_to(uid_t uid)
+{
+	char status[4096], *cap;
+
+	if (setgroups(0, NULL) || setresgid(uid, uid, uid) ||
+	    setresuid(uid, uid, uid))
+		return -1;
+	if (getuid() != uid || geteuid() != uid || getegid() != uid)
+		return -1;
+	/* the uid change dropped every capability: check it */
+	if (read_file("/proc/self/status", status, sizeof(status), false))
+		return -1;
+	cap = strstr(status, "CapEff:");
+	if (!cap || strtoull(cap + 7, NULL, 16) != 0)
+		return -1;
+	return 0;
+}
+
+static __u32 my_tgid(int fd)
+{
+	struct aclmem_info info;
+
+	return _aclmem_info(fd, 0, &info) ? 0 : info.out_tgid;
+}
+
+static int _export(int fd, __u32 h, __u32 flags, __u64 *token)
+{
+	struct aclmem_export cmd = { .handle = h, .flags = flags };
+	int rc = _aclmem_ioctl(fd, ACLMEM_IOC_EXPORT, &cmd);
+
+	if (!rc)
+		*token = cmd.out_token;
+	return rc;
+}
+
+static int _set_pids(int fd, __u64 token, __u32 pid)
+{
+	struct aclmem_set_pids cmd = {
+		.token = token,
+		.pids = (uintptr_t)&pid,
+		.nr_pids = 1,
+	};
+
+	return _aclmem_ioctl(fd, ACLMEM_IOC_SET_PIDS, &cmd);
+}
+
+static int _import(int fd, __u64 token, struct aclmem_import *out)
+{
+	struct aclmem_import cmd = { .token = token };
+	int rc = _aclmem_ioctl(fd, ACLMEM_IOC_IMPORT, &cmd);
+
+	if (!rc && out)
+		*out = cmd;
+	return rc;
+}
+
+/* Imports @token into @fd and checks it holds @len bytes of @seed. */
+static int import_and_check(int fd, __u64 token, size_t len, __u64 seed)
+{
+	struct aclmem_import imp;
+	void *p;
+	int rc;
+
+	rc = _import(fd, token, &imp);
+	if (rc)
+		return rc;
+	if (imp.out_size != len)
+		return -EBADMSG;
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		 (off_t)imp.out_offset);
+	if (p == MAP_FAILED)
+		return -errno;
+	rc = aclmem_check(p, len, seed) == -1 ? 0 : -EBADMSG;
+	munmap(p, len);
+	_aclmem_free(fd, imp.out_handle);
+	return rc;
+}
+
+FIXTURE(priv) {
+	int fd;
+	struct aclmem_info base;
+	int p2c[2];
+	int c2p[2];
+	char limit[32];
+	bool limit_set;
+	mode_t dev_mode;
+	bool dev_chmod;
+};
+
+FIXTURE_SETUP(priv)
+{
+	aclmem_fixture_setup(_metadata, &self->fd, &self->base);
+	ASSERT_EQ(0, pipe2(self->p2c, O_CLOEXEC));
+	ASSERT_EQ(0, pipe2(self->c2p, O_CLOEXEC));
+	report = mmap(NULL, SZ_4K, PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, report);
+}
+
+FIXTURE_TEARDOWN(priv)
+{
+	int i;
+
+	if (self->limit_set) {
+		EXPECT_EQ(0, write_file(LIMIT_PATH, self->limit));
+	}
+	if (self->dev_chmod) {
+		EXPECT_EQ(0, chmod(ACLMEM_DEV_PATH, self->dev_mode));
+	}
+	aclmem_fixture_teardown(_metadata, &self->fd, &self->base);
+	for (i = 0; i < 2; i++) {
+		if (self->p2c[i] >= 0)
+			close(self->p2c[i]);
+		if (self->c2p[i] >= 0)
+			close(self->c2p[i]);
+	}
+	munmap(report, SZ_4K);
+}
+
+/*
+ * After the fork of the one child that talks through the pipes: the
+ * parent keeps only its ends, so that a child that dies is seen as EOF.
+ */
+static void keep_parent_ends(FIXTURE_DATA(priv) *self)
+{
+	close(self->p2c[0]);
+	close(self->c2p[1]);
+	self->p2c[0] = -1;
+	self->c2p[1] = -1;
+}
+
+/* Set user_limit_mb, remembering the old value for the teardown. */
+#define set_limit(self, text) do {					\
+	if (!(self)->limit_set) {					\
+		ASSERT_EQ(0, read_file(LIMIT_PATH, (self)->limit,	\
+				       sizeof((self)->limit), true));	\
+		(self)->limit_set = true;				\
+	}								\
+	ASSERT_EQ(0, write_file(LIMIT_PATH, text));			\
+} while (0)
+
+/* Reap @pid and require that it returned 0, or say where it failed. */
+#define expect_kid_ok(pid) do {						\
+	int __code = aclmem_exit_code(aclmem_reap(pid));		\
+	EXPECT_EQ(0, __code) {						\
+		TH_LOG("child failed at line %d: %s (exit %d)",		\
+		       report->line, strerror(report->err), __code);	\
+	}								\
+} while (0)
+
+static int kid_wait(int rfd, char want)
+{
+	char c;
+
+	return aclmem_pipe_recv(rfd, &c) || c != want ? -1 : 0;
+}
+
+/*
+ * Child of whitelist: as nobody, cannot import root's tokens (one with
+ * ANY_PID) nor extend their lists; after root names it, imports both.
+ */
+static int kid_whitelist(int fd, int rfd, int wfd, __u64 t_any, __u64 t_list,
+			 size_t len)
+{
+	__u32 tgid;
+
+	KID_CHECK(drop_to(NOBODY) == 0);
+	tgid = my_tgid(fd);
+	KID_CHECK(tgid == (__u32)getpid());
+	KID_ERRNO(EACCES, _import(fd, t_any, NULL));
+	KID_ERRNO(EACCES, _import(fd, t_list, NULL));
+	KID_ERRNO(EPERM, _set_pids(fd, t_any, tgid));
+	KID_ERRNO(EPERM, _set_pids(fd, t_list, tgid));
+	KID_ERRNO(ENOENT, _import(fd, t_any ^ 1, NULL));
+	KID_CHECK(aclmem_nr_handles(fd) == 0);
+
+	report->tgid = tgid;
+	KID_CHECK(aclmem_pipe_send(wfd, 't') == 0);
+	KID_CHECK(kid_wait(rfd, 'w') == 0);
+
+	KID_ERRNO(0, import_and_check(fd, t_any, len, 1));
+	KID_ERRNO(0, import_and_check(fd, t_list, len, 2));
+	KID_CHECK(aclmem_nr_handles(fd) == 0);
+	KID_CHECK(aclmem_pipe_send(wfd, 'd') == 0);
+	KID_CHECK(kid_wait(rfd, 'x') == 0);
+	/* root freed the handle behind t_any: the token is gone */
+	KID_ERRNO(ENOENT, _import(fd, t_any, NULL));
+	return 0;
+}
+
+/* Child of whitelist: another nobody, never named. */
+static int kid_not_listed(int fd, __u64 t_any, __u64 t_list)
+{
+	KID_CHECK(drop_to(NOBODY) == 0);
+	KID_ERRNO(EACCES, _import(fd, t_any, NULL));
+	KID_ERRNO(EACCES, _import(fd, t_list, NULL));
+	return 0;
+}
+
+TEST_F(priv, whitelist)
+{
+	const size_t len = SZ_2M;
+	__u32 h_any = 0, h_list = 0;
+	__u64 off_any = 0, off_list = 0, t_any = 0, t_list = 0;
+	char *p_any = NULL, *p_list = NULL;
+	pid_t pid, other;
+	int kfd;
+	char c = 0;
+
+	aclmem_alloc(self->fd, len, SZ_2M, ACLMEM_NODE_ANY, &h_any, &off_any);
+	aclmem_alloc(self->fd, len, SZ_2M, ACLMEM_NODE_ANY, &h_list,
+		     &off_list);
+	aclmem_mmap(self->fd, len, off_any, &p_any);
+	aclmem_mmap(self->fd, len, off_list, &p_list);
+	aclmem_fill(p_any, len, 1);
+	aclmem_fill(p_list, len, 2);
+	ASSERT_EQ(0, _export(self->fd, h_any, ACLMEM_EXPORT_ANY_PID, &t_any));
+	ASSERT_EQ(0, _export(self->fd, h_list, 0, &t_list));
+
+	pid = aclmem_fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		kfd = aclmem_open();
+		_exit(kfd < 0 ? 2 : kid_whitelist(kfd, self->p2c[0],
+						  self->c2p[1], t_any, t_list,
+						  len));
+	}
+	keep_parent_ends(self);
+	ASSERT_EQ(0, aclmem_pipe_recv(self->c2p[0], &c)) {
+		expect_kid_ok(pid);
+	}
+	ASSERT_EQ('t', c);
+	ASSERT_EQ((__u32)pid, report->tgid);
+
+	ASSERT_EQ(0, _set_pids(self->fd, t_any, report->tgid));
+	ASSERT_EQ(0, _set_pids(self->fd, t_list, report->tgid));
+	ASSERT_EQ(0, aclmem_pipe_send(self->p2c[1], 'w'));
+	ASSERT_EQ(0, aclmem_pipe_recv(self->c2p[0], &c)) {
+		expect_kid_ok(pid);
+	}
+	ASSERT_EQ('d', c);
+
+	/* naming one nobody process admits no other */
+	other = aclmem_fork();
+	ASSERT_LE(0, other);
+	if (other == 0) {
+		kfd = aclmem_open();
+		_exit(kfd < 0 ? 2 : kid_not_listed(kfd, t_any, t_list));
+	}
+	expect_kid_ok(other);
+
+	aclmem_munmap(p_any, len);
+	aclmem_free(self->fd, h_any);
+	ASSERT_EQ(0, aclmem_pipe_send(self->p2c[1], 'x'));
+	expect_kid_ok(pid);
+
+	aclmem_munmap(p_list, len);
+	aclmem_free(self->fd, h_list);
+}
+
+/* Child of any_pid: as @uid, exports a handle with ANY_PID; waits. */
+static int kid_any_pid_exporter(int fd, int rfd, int wfd, size_t len)
+{
+	__u32 h = 0;
+	__u64 off = 0, token = 0;
+	void *p;
+
+	KID_CHECK(drop_to(NOBODY) == 0);
+	KID_ERRNO(0, _aclmem_alloc(fd, len, SZ_2M, ACLMEM_NODE_ANY, &h, &off));
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)off);
+	KID_CHECK(p != MAP_FAILED);
+	aclmem_fill(p, len, 3);
+	KID_ERRNO(0, _export(fd, h, ACLMEM_EXPORT_ANY_PID, &token));
+	/* a second export of the same handle */
+	KID_ERRNO(EEXIST, _export(fd, h, 0, &token));
+	report->token = token;
+	KID_CHECK(aclmem_pipe_send(wfd, 'e') == 0);
+	KID_CHECK(kid_wait(rfd, 'x') == 0);
+	/* an importer wrote to it */
+	KID_CHECK(aclmem_check(p, len, 4) == -1);
+	return 0;
+}
+
+/* Child of any_pid: as @uid, imports @token (or fails with @err). */
+static int kid_any_pid_importer(int fd, uid_t uid, __u64 token, size_t len,
+				int err)
+{
+	struct aclmem_import imp;
+	void *p;
+
+	KID_CHECK(drop_to(uid) == 0);
+	KID_ERRNO(err, _import(fd, token, &imp));
+	if (err)
+		return 0;
+	KID_CHECK(imp.out_size == len);
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		 (off_t)imp.out_offset);
+	KID_CHECK(p != MAP_FAILED);
+	KID_CHECK(aclmem_check(p, len, 3) == -1);
+	aclmem_fill(p, len, 4);
+	/* an imported handle cannot be exported again */
+	KID_ERRNO(EPERM, _export(fd, imp.out_handle, ACLMEM_EXPORT_ANY_PID,
+				 &token));
+	return 0;
+}
+
+/*
+ * ANY_PID admits processes of the exporter's user and CAP_SYS_ADMIN
+ * (root here), not another unprivileged user.
+ */
+TEST_F(priv, any_pid)
+{
+	const size_t len = SZ_2M;
+	pid_t exporter, pid;
+	__u64 token;
+	int kfd;
+	char c = 0;
+
+	exporter = aclmem_fork();
+	ASSERT_LE(0, exporter);
+	if (exporter == 0) {
+		kfd = aclmem_open();
+		_exit(kfd < 0 ? 2 : kid_any_pid_exporter(kfd, self->p2c[0],
+							 self->c2p[1], len));
+	}
+	keep_parent_ends(self);
+	ASSERT_EQ(0, aclmem_pipe_recv(self->c2p[0], &c)) {
+		expect_kid_ok(exporter);
+	}
+	ASSERT_EQ('e', c);
+	token = report->token;
+
+	/* another user */
+	pid = aclmem_fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		kfd = aclmem_open();
+		_exit(kfd < 0 ? 2 : kid_any_pid_importer(kfd, NOBODY2, token,
+							 len, EACCES));
+	}
+	expect_kid_ok(pid);
+
+	/* root, through CAP_SYS_ADMIN */
+	ASSERT_EQ(0, import_and_check(self->fd, token, len, 3));
+
+	/* the same user: imports, and writes */
+	pid = aclmem_fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		kfd = aclmem_open();
+		_exit(kfd < 0 ? 2 : kid_any_pid_importer(kfd, NOBODY, token,
+							 len, 0));
+	}
+	expect_kid_ok(pid);
+
+	ASSERT_EQ(0, aclmem_pipe_send(self->p2c[1], 'x'));
+	expect_kid_ok(exporter);
+	/* the exporter is gone, and with it the token */
+	ASSERT_EQ(-ENOENT, _import(self->fd, token, NULL));
+}
+
+/*
+ * Child of user_limit: as nobody under an 8 MiB limit, allocates 2 MiB
+ * handles until the limit, and checks what makes room and what does not.
+ */
+static int kid_limited(int fd, __u64 root_token, int rfd, int wfd)
+{
+	__u32 h[4], extra = 0;
+	__u64 off[4];
+	struct aclmem_import imp;
+	void *p;
+	int i;
+
+	KID_CHECK(drop_to(NOBODY) == 0);
+	for (i = 0; i < 4; i++)
+		KID_ERRNO(0, _aclmem_alloc(fd, SZ_2M, SZ_2M, ACLMEM_NODE_ANY,
+					   &h[i], &off[i]));
+	/* the 5th, one larger than what is left, a 1 GiB page: ENOMEM */
+	KID_ERRNO(ENOMEM, _aclmem_alloc(fd, SZ_2M, SZ_2M, ACLMEM_NODE_ANY,
+					&extra, NULL));
+	KID_ERRNO(ENOMEM, _aclmem_alloc(fd, 5 * SZ_2M, SZ_2M, ACLMEM_NODE_ANY,
+					&extra, NULL));
+	KID_ERRNO(ENOMEM, _aclmem_alloc(fd, SZ_1G, SZ_1G, ACLMEM_NODE_ANY,
+					&extra, NULL));
+	KID_CHECK(aclmem_nr_handles(fd) == 4);
+
+	/* FREE makes room */
+	KID_ERRNO(0, _aclmem_free(fd, h[3]));
+	KID_ERRNO(0, _aclmem_alloc(fd, SZ_2M, SZ_2M, ACLMEM_NODE_ANY, &h[3],
+				   &off[3]));
+	KID_ERRNO(ENOMEM, _aclmem_alloc(fd, SZ_2M, SZ_2M, ACLMEM_NODE_ANY,
+					&extra, NULL));
+
+	/* a FREEd handle that is still mapped still counts */
+	p = mmap(NULL, SZ_2M, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		 (off_t)off[0]);
+	KID_CHECK(p != MAP_FAILED);
+	aclmem_fill(p, SZ_2M, 5);
+	KID_ERRNO(0, _aclmem_free(fd, h[0]));
+	KID_ERRNO(ENOMEM, _aclmem_alloc(fd, SZ_2M, SZ_2M, ACLMEM_NODE_ANY,
+					&extra, NULL));
+	KID_CHECK(aclmem_check(p, SZ_2M, 5) == -1);
+	KID_CHECK(munmap(p, SZ_2M) == 0);
+	KID_ERRNO(0, _aclmem_alloc(fd, SZ_2M, SZ_2M, ACLMEM_NODE_ANY, &h[0],
+				   &off[0]));
+
+	/* an import is charged to the allocating user, not to us */
+	report->tgid = my_tgid(fd);
+	KID_CHECK(aclmem_pipe_send(wfd, 't') == 0);
+	KID_CHECK(kid_wait(rfd, 'w') == 0);
+	KID_ERRNO(0, _import(fd, root_token, &imp));
+	KID_CHECK(aclmem_nr_handles(fd) == 5);
+	KID_ERRNO(ENOMEM, _aclmem_alloc(fd, SZ_2M, SZ_2M, ACLMEM_NODE_ANY,
+					&extra, NULL));
+	/* and we are alive to tell: not an OOM kill */
+	return 0;
+}
+
+/* Child of user_limit: a later nobody process has the whole limit again. */
+static int kid_limit_again(int fd)
+{
+	__u32 h;
+	int i;
+
+	KID_CHECK(drop_to(NOBODY) == 0);
+	for (i = 0; i < 4; i++)
+		KID_ERRNO(0, _aclmem_alloc(fd, SZ_2M, SZ_2M, ACLMEM_NODE_ANY, &h,
+					   NULL));
+	KID_ERRNO(ENOMEM, _aclmem_alloc(fd, SZ_2M, SZ_2M, ACLMEM_NODE_ANY, &h,
+					NULL));
+	return 0;
+}
+
+TEST_F(priv, user_limit)
+{
+	const __u64 base = self->base.out_pools[ACLMEM_POOL_2M].in_use;
+	__u32 rh = 0, h[6];
+	__u64 roff = 0, token = 0;
+	pid_t pid;
+	int kfd, i;
+	char c = 0;
+
+	set_limit(self, "8");
+	aclmem_alloc(self->fd, SZ_2M, SZ_2M, ACLMEM_NODE_ANY, &rh, &roff);
+	ASSERT_EQ(0, _export(self->fd, rh, 0, &token));
+
+	pid = aclmem_fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		kfd = aclmem_open();
+		_exit(kfd < 0 ? 2 : kid_limited(kfd, token, self->p2c[0],
+						self->c2p[1]));
+	}
+	keep_parent_ends(self);
+	ASSERT_EQ(0, aclmem_pipe_recv(self->c2p[0], &c)) {
+		expect_kid_ok(pid);
+	}
+	ASSERT_EQ('t', c);
+	ASSERT_EQ(0, _set_pids(self->fd, token, report->tgid));
+	ASSERT_EQ(0, aclmem_pipe_send(self->p2c[1], 'w'));
+	expect_kid_ok(pid);
+	/* its file closed with it: every page it held is back */
+	aclmem_expect_in_use(self->fd, SZ_2M, base + 1);
+
+	pid = aclmem_fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		kfd = aclmem_open();
+		_exit(kfd < 0 ? 2 : kid_limit_again(kfd));
+	}
+	expect_kid_ok(pid);
+
+	/* root has CAP_IPC_LOCK: no limit */
+	for (i = 0; i < 6; i++)
+		aclmem_alloc(self->fd, SZ_2M, SZ_2M, ACLMEM_NODE_ANY, &h[i],
+			     NULL);
+	for (i = 0; i < 6; i++)
+		aclmem_free(self->fd, h[i]);
+	aclmem_free(self->fd, rh);
+	aclmem_expect_in_use(self->fd, SZ_2M, base);
+}
+
+/* Child of no_stale_data: as nobody, @n pages of @ps, all zero. */
+static int kid_gets_zeros(int fd, __u64 ps, unsigned int n, __u64 seed)
+{
+	size_t len = ps * n;
+	__u32 h = 0;
+	__u64 off = 0;
+	void *p;
+
+	KID_CHECK(drop_to(NOBODY) == 0);
+	KID_ERRNO(0, _aclmem_alloc(fd, len, ps, ACLMEM_NODE_ANY, &h, &off));
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)off);
+	KID_CHECK(p != MAP_FAILED);
+	KID_CHECK(aclmem_check_zero(p, len, seed) == -1);
+	KID_CHECK(munmap(p, len) == 0);
+	KID_ERRNO(0, _aclmem_free(fd, h));
+	return 0;
+}
+
+FIXTURE(stale) {
+	int fd;
+	struct aclmem_info base;
+};
+
+FIXTURE_VARIANT(stale) {
+	__u64 page_size;
+};
+
+FIXTURE_VARIANT_ADD(stale, page_2m) {
+	.page_size = SZ_2M,
+};
+
+FIXTURE_VARIANT_ADD(stale, page_1g) {
+	.page_size = SZ_1G,
+};
+
+FIXTURE_SETUP(stale)
+{
+	aclmem_fixture_setup(_metadata, &self->fd, &self->base);
+	report = mmap(NULL, SZ_4K, PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, report);
+}
+
+FIXTURE_TEARDOWN(stale)
+{
+	aclmem_fixture_teardown(_metadata, &self->fd, &self->base);
+	munmap(report, SZ_4K);
+}
+
+/*
+ * Root fills every free page of the pool and frees them (they stay in
+ * the pool); nobody then allocates as many and sees zeros only.
+ */
+TEST_F_TIMEOUT(stale, no_stale_data, ACLMEM_1G_TIMEOUT)
+{
+	const __u64 ps = variant->page_size, seed = 0x5ec12e7;
+	struct aclmem_pool_stats st0, st1;
+	unsigned int n;
+	__u32 h = 0;
+	__u64 off = 0;
+	void *p = NULL;
+	pid_t pid;
+	int kfd;
+
+	aclmem_pool(self->fd, ps, &st0);
+	if (!st0.free)
+		SKIP(return, "no free %s page in the pool",
+		     aclmem_ps_name(ps));
+	n = ps == SZ_1G ? 1 : st0.free;
+	aclmem_alloc(self->fd, ps * n, ps, ACLMEM_NODE_ANY, &h, &off);
+	aclmem_mmap(self->fd, ps * n, off, &p);
+	aclmem_fill(p, ps * n, seed);
+	aclmem_munmap(p, ps * n);
+	aclmem_free(self->fd, h);
+
+	pid = aclmem_fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		kfd = aclmem_open();
+		_exit(kfd < 0 ? 2 : kid_gets_zeros(kfd, ps, n, seed));
+	}
+	expect_kid_ok(pid);
+	/* the same pages: none was taken from the kernel for the child */
+	aclmem_pool(self->fd, ps, &st1);
+	EXPECT_EQ(st0.grown, st1.grown);
+	EXPECT_EQ(st0.in_use, st1.in_use);
+}
+
+/* Child of open_after_chmod: opens /dev/aclmem as nobody. */
+static int kid_opens(int want_err)
+{
+	__u32 h = 0;
+	int fd;
+
+	KID_CHECK(drop_to(NOBODY) == 0);
+	fd = aclmem_open();
+	if (want_err) {
+		KID_CHECK(fd < 0 && errno == want_err);
+		return 0;
+	}
+	KID_CHECK(fd >= 0);
+	KID_CHECK(my_tgid(fd) == (__u32)getpid());
+	KID_ERRNO(0, _aclmem_alloc(fd, SZ_2M, SZ_2M, ACLMEM_NODE_ANY, &h,
+				   NULL));
+	KID_ERRNO(0, _aclmem_free(fd, h));
+	close(fd);
+	return 0;
+}
+
+/* The device node's mode decides who opens it; the rest is the same. */
+TEST_F(priv, open_after_chmod)
+{
+	struct stat st;
+	pid_t pid;
+
+	ASSERT_EQ(0, stat(ACLMEM_DEV_PATH, &st));
+	TH_LOG("%s: mode %04o, uid %u", ACLMEM_DEV_PATH, st.st_mode & 07777,
+	       st.st_uid);
+	self->dev_mode = st.st_mode & 07777;
+	if (!(st.st_mode & S_IROTH) && !(st.st_mode & S_IWOTH)) {
+		pid = aclmem_fork();
+		ASSERT_LE(0, pid);
+		if (pid == 0)
+			_exit(kid_opens(EACCES));
+		expect_kid_ok(pid);
+	}
+
+	self->dev_chmod = true;
+	ASSERT_EQ(0, chmod(ACLMEM_DEV_PATH, 0666));
+	pid = aclmem_fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		_exit(kid_opens(0));
+	expect_kid_ok(pid);
+}
+
+TEST_HARNESS_MAIN
