@@ -99,6 +99,11 @@ static int aclmem_genl_pool_set(struct sk_buff *skb, struct genl_info *info)
 	unsigned int order;
 	int nid, ret;
 
+	/* GENL_ADMIN_PERM would ask for CAP_NET_ADMIN: this is memory. */
+	if (!netlink_capable(skb, CAP_SYS_ADMIN)) {
+		NL_SET_ERR_MSG(info->extack, "POOL_SET needs CAP_SYS_ADMIN");
+		return -EPERM;
+	}
 	if (!tb[ACLMEM_GENL_A_POOL_PAGE_SIZE] || !tb[ACLMEM_GENL_A_POOL_TARGET]) {
 		NL_SET_ERR_MSG(info->extack,
 			       "POOL_SET needs a page size and a target");
@@ -136,7 +141,7 @@ static int aclmem_genl_pool_set(struct sk_buff *skb, struct genl_info *info)
 }
 
 static int aclmem_put_handle(struct sk_buff *skb,
-			     const struct aclmem_handle_info *hi)
+			     const struct aclmem_handle_info *hi, bool tokens)
 {
 	if (nla_put_u32(skb, ACLMEM_GENL_A_HANDLE_PID, hi->pid) ||
 	    nla_put_string(skb, ACLMEM_GENL_A_HANDLE_COMM, hi->comm) ||
@@ -148,7 +153,7 @@ static int aclmem_put_handle(struct sk_buff *skb,
 	    nla_put_u32(skb, ACLMEM_GENL_A_HANDLE_SHARERS, hi->sharers) ||
 	    nla_put_u32(skb, ACLMEM_GENL_A_HANDLE_DMABUFS, hi->dmabufs))
 		return -EMSGSIZE;
-	if (hi->token &&
+	if (tokens && hi->token &&
 	    aclmem_put_u64(skb, ACLMEM_GENL_A_HANDLE_TOKEN, hi->token))
 		return -EMSGSIZE;
 	if (hi->imported && nla_put_flag(skb, ACLMEM_GENL_A_HANDLE_IMPORTED))
@@ -159,6 +164,7 @@ static int aclmem_put_handle(struct sk_buff *skb,
 struct aclmem_handle_dump {
 	struct sk_buff *skb;
 	struct netlink_callback *cb;
+	bool tokens;	/* the requester may see tokens */
 };
 
 /* One handle into the dump; false when the message is full. */
@@ -172,7 +178,7 @@ static bool aclmem_dump_one(const struct aclmem_handle_info *hi, void *arg)
 			  NLM_F_MULTI, ACLMEM_GENL_CMD_HANDLE_GET);
 	if (!hdr)
 		return false;
-	if (aclmem_put_handle(d->skb, hi)) {
+	if (aclmem_put_handle(d->skb, hi, d->tokens)) {
 		genlmsg_cancel(d->skb, hdr);
 		return false;
 	}
@@ -188,7 +194,12 @@ static bool aclmem_dump_one(const struct aclmem_handle_info *hi, void *arg)
 static int aclmem_genl_handle_dump(struct sk_buff *skb,
 				   struct netlink_callback *cb)
 {
-	struct aclmem_handle_dump d = { .skb = skb, .cb = cb };
+	struct aclmem_handle_dump d = {
+		.skb = skb,
+		.cb = cb,
+		/* A token lets whoever knows it import: only for admins. */
+		.tokens = netlink_capable(cb->skb, CAP_SYS_ADMIN),
+	};
 	struct nlattr *tb[ACLMEM_GENL_A_MAX + 1];
 	int ret;
 
@@ -216,7 +227,6 @@ static const struct genl_ops aclmem_genl_ops[] = {
 	{
 		.cmd = ACLMEM_GENL_CMD_POOL_SET,
 		.doit = aclmem_genl_pool_set,
-		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = ACLMEM_GENL_CMD_HANDLE_GET,

@@ -409,7 +409,8 @@ static bool aclmem_pool_fill(struct aclmem_pool *pool)
 	unsigned long pfn;
 
 	while (aclmem_pool_free(pool) < READ_ONCE(pool->target)) {
-		if (fatal_signal_pending(current))
+		if (fatal_signal_pending(current) ||
+		    (1UL << pool->order) > si_mem_available())
 			return false;
 		pfn = aclmem_pool_grow(pool);
 		if (!pfn) {

@@ -395,11 +395,14 @@ enum aclmem_cmd {
  *   node with ACLMEM_GENL_A_POOL_* attributes;
  * - ACLMEM_GENL_CMD_HANDLE_GET, dump: one message per handle of every open
  *   /dev/aclmem file, with ACLMEM_GENL_A_HANDLE_*; ACLMEM_GENL_A_HANDLE_PID
- *   in the request keeps only that process's;
+ *   in the request keeps only that process's; ACLMEM_GENL_A_HANDLE_TOKEN
+ *   only for a requester with CAP_SYS_ADMIN, as a token admits whoever
+ *   knows it to import under ACLMEM_EXPORT_ANY_PID;
  * - ACLMEM_GENL_CMD_POOL_SET, do, CAP_SYS_ADMIN (EPERM otherwise): sets
  *   ACLMEM_GENL_A_POOL_TARGET pages for ACLMEM_GENL_A_POOL_PAGE_SIZE on
  *   ACLMEM_GENL_A_POOL_NODE (every online node without it); the pool grows
- *   or shrinks to it at once, as far as the kernel gives pages;
+ *   or shrinks to it at once, as far as the kernel gives pages (ENOMEM
+ *   when it could not reach it; the target stays);
  * - ACLMEM_GENL_CMD_EVENT, in multicast group "events": ACLMEM_GENL_A_EVENT
  *   (enum aclmem_genl_event) with the pool's page size and node.
  *
