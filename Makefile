@@ -4,14 +4,21 @@
 #
 #   make demo            the demo: deps, build, QEMU, examples/ (scripts/demo.sh)
 #   make                 module for KVER, library, selftests, library tests,
-#                        examples
+#                        examples, the CLI
 #   make modules         kmod/build/$(KVER)/aclmem.ko
 #   make lib             build/lib/libascendcl.so
 #   make selftests       build/selftests/*_test (static)
 #   make libtests        build/libtests/*_test (against libascendcl.so)
 #   make examples        build/examples/* (against libascendcl.so)
-#   make check           everything below, for every kernel in KVERS
+#   make tools           build/tools/aclmemctl (libnl-genl-3), its test helper
+#   make check           everything below, for every kernel in KVERS, and
+#                        the debug-kernel leg (with ACLMEM_DEBUG=1)
+#   make check-debug     the debug-kernel leg only (scripts/debug-kernel.sh)
 #   make qemu-test       the QEMU suite for KVER only
+#   make bench           aclmem against hugetlbfs, memfds, THP and the dma-buf
+#                        heap in one QEMU boot (scripts/bench.sh; KVER default:
+#                        newest 6.12) -> bench/results/KVER.{md,csv,png}
+#   make bench-build     build/bench/aclbench only
 #   make deps            install the Debian packages (as root)
 #   make install         library, headers, pkg-config file, CLI, udev rule,
 #                        modprobe example (PREFIX, DESTDIR; mk/install.mk)
@@ -51,9 +58,9 @@ export V
 LINUX_FILES_STAMP := $(BUILD)/.linux-files.stamp
 
 .PHONY: all modules lib libtests selftests check qemu-test host-checks deps clean \
-	linux-files require-kver examples demo
+	linux-files require-kver examples demo bench bench-build tools
 
-all: modules lib selftests libtests examples
+all: modules lib selftests libtests examples tools
 
 require-kver:
 	@if [ -z "$(KVER)" ]; then \
@@ -78,6 +85,17 @@ libtests: lib
 examples: lib
 	$(Q)$(MAKE) -C $(TOP)/examples BUILD=$(BUILD)
 
+tools:
+	$(Q)$(MAKE) -C $(TOP)/tools BUILD=$(BUILD)
+
+bench-build: lib
+	$(Q)$(MAKE) -C $(TOP)/bench BUILD=$(BUILD)
+
+# KVER only when given: the benchmark's default kernel is the newest 6.12.
+bench:
+	$(Q)$(if $(filter command line environment,$(origin KVER)),KVER="$(KVER)") \
+		$(TOP)/scripts/bench.sh
+
 # KVER only when given: on a fresh machine the kernels come with the demo's
 # own package install.
 demo:
@@ -93,7 +111,11 @@ $(LINUX_FILES_STAMP):
 check: linux-files
 	$(Q)KVERS="$(KVERS)" $(TOP)/scripts/check.sh
 
-qemu-test: modules selftests libtests
+.PHONY: check-debug
+check-debug: linux-files
+	$(Q)$(TOP)/scripts/check.sh --debug-only
+
+qemu-test: modules selftests libtests tools
 	$(Q)$(TOP)/scripts/qemu-test.sh $(KVER)
 
 host-checks: linux-files

@@ -4,8 +4,8 @@
 # Q and quiet come from there).
 #
 #   make install        libascendcl.so, the headers, the pkg-config file,
-#                       the CLI (when built), the udev rule and the modprobe
-#                       example, into DESTDIR + PREFIX
+#                       the CLI and its man page (when built), the udev rule
+#                       and the modprobe example, into DESTDIR + PREFIX
 #   make uninstall      removes exactly those files
 #   make dkms-add       copies the module sources to /usr/src/aclmem-VERSION
 #                       and runs "dkms add" (as root), replacing an earlier
@@ -16,6 +16,7 @@
 #
 # PREFIX      /usr/local      LIBDIR      $(PREFIX)/lib
 # INCLUDEDIR  $(PREFIX)/include           BINDIR      $(PREFIX)/bin
+# MANDIR      $(PREFIX)/share/man
 # SYSCONFDIR  /etc            UDEVRULESDIR /lib/udev/rules.d
 # DESTDIR     staging root prepended to every path (packaging, tests)
 #
@@ -28,6 +29,7 @@ PREFIX ?= /usr/local
 LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
 SYSCONFDIR ?= /etc
 # Where packages put udev rules (pkg-config --variable=udevdir udev).
 UDEVRULESDIR ?= /lib/udev/rules.d
@@ -72,6 +74,9 @@ install: lib
 	$(Q)if [ -x $(CLI) ]; then \
 		echo "  INSTALL $(DESTDIR)$(BINDIR)/aclmemctl"; \
 		install -D -m 755 $(CLI) $(DESTDIR)$(BINDIR)/aclmemctl; \
+		echo "  INSTALL $(DESTDIR)$(MANDIR)/man8/aclmemctl.8"; \
+		install -D -m 644 $(TOP)/tools/aclmemctl.8 \
+			$(DESTDIR)$(MANDIR)/man8/aclmemctl.8; \
 	fi
 	$(quiet) "  INSTALL $(DESTDIR)$(UDEVRULESDIR)/60-aclmem.rules"
 	$(Q)install -D -m 644 $(TOP)/dist/60-aclmem.rules \
@@ -88,6 +93,7 @@ uninstall:
 		$(addprefix $(DESTDIR)$(INCLUDEDIR)/,$(ACL_HEADERS)) \
 		$(DESTDIR)$(INCLUDEDIR)/linux/aclmem.h \
 		$(DESTDIR)$(BINDIR)/aclmemctl \
+		$(DESTDIR)$(MANDIR)/man8/aclmemctl.8 \
 		$(DESTDIR)$(UDEVRULESDIR)/60-aclmem.rules \
 		$(DESTDIR)$(SYSCONFDIR)/modprobe.d/aclmem.conf.example
 	$(Q)for d in $(sort $(ACL_HEADER_DIRS)); do echo $$d; done | sort -r | \

@@ -5,19 +5,28 @@
 #   host: the uapi header compiles alone as C (with -Wpadded) and as C++;
 #         checkpatch --strict is clean on kmod/*.[ch] and the uapi header;
 #         the ACL headers' layout checks pass in C and C++; the selftests,
-#         the library and the library tests build;
+#         the library and the library tests build; aclmemctl builds, its
+#         "help" runs without the module and its man page is clean;
 #   per kernel in KVERS: the module builds; sparse (C=2) reports nothing in
 #         kmod/; the QEMU suite (scripts/qemu-test.sh: every TAP result, plus
 #         module load/unload, run completion and a clean kernel log).
+#   the debug leg (with ACLMEM_DEBUG=1; not yet on by default): the debug
+#         kernel builds
+#         (scripts/debug-kernel.sh: 6.1 with KASAN, lockdep, kmemleak,
+#         DEBUG_VM..., cached), the module builds against it, and the QEMU
+#         suite runs under it, with a kmemleak scan after rmmod;
 #   also: make install/uninstall and a pkg-config client of the installed
 #         tree (scripts/install-check.sh); DKMS for each kernel, as root
 #         (scripts/dkms-check.sh); the demo (scripts/demo.sh).
 # Ends with one line "N passed, N failed" (also in build/logs/summary.txt);
 # exits non-zero if anything failed.
 #
-# Usage: scripts/check.sh [--host-only]
-# Environment: KVERS (default scripts/kernels.sh), MAKE, V=1, and what
-# scripts/qemu-test.sh takes.
+# Usage: scripts/check.sh [--host-only | --debug-only]
+#   --debug-only: builds the test programs, then the debug leg alone.
+# Environment: KVERS (default scripts/kernels.sh), MAKE, V=1, ACLMEM_DEBUG=1
+# (add the debug leg), DEBUG_TEST_TIMEOUT and DEBUG_QEMU_TIMEOUT (the debug leg's
+# TEST_TIMEOUT and QEMU_TIMEOUT, default 900 and 2700), ACLMEM_CACHE (see
+# scripts/debug-kernel.sh), and what scripts/qemu-test.sh takes.
 set -euo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -155,6 +164,21 @@ build_lib() {
 	run $MAKE -C "$TOP" lib libtests
 }
 
+# aclmemctl: builds, answers "help" without the module, and its man page
+# renders without groff warnings (when groff is installed).
+build_tools() {
+	local warnings
+	run $MAKE -C "$TOP" tools &&
+		run "$BUILD/tools/aclmemctl" help > /dev/null || return 1
+	if ! command -v groff > /dev/null; then
+		echo "  groff not installed: aclmemctl.8 not checked"
+		return 0
+	fi
+	echo "  + groff -man -ww -z tools/aclmemctl.8"
+	warnings=$(groff -man -ww -z "$TOP/tools/aclmemctl.8" 2>&1) || return 1
+	[ -z "$warnings" ] || { echo "$warnings"; return 1; }
+}
+
 # The QEMU suite counts its own results (build/logs/KVER/counts).
 qemu_suite() {
 	local kver=$1 counts=$LOGS/$1/counts p f s start=$SECONDS
@@ -209,6 +233,60 @@ kernel_checks() {
 	qemu_suite "$kver"
 }
 
+# The debug leg. KVER "debug-6.1" names the module's build directory and
+# the logs (build/logs/debug-6.1/).
+DEBUG_KVER="debug-6.1"
+
+debug_kernel() {
+	run "$TOP/scripts/debug-kernel.sh"
+}
+
+# kmod/Makefile rebuilds only when the module's sources change: drop the
+# .ko so that a rebuilt debug kernel gets a module of its own.
+build_debug_module() {
+	rm -f "$TOP/kmod/build/$DEBUG_KVER/aclmem.ko"
+	run $MAKE -C "$TOP/kmod" KVER="$DEBUG_KVER" \
+		KDIR="$("$TOP/scripts/debug-kernel.sh" --dir)"
+}
+
+debug_checks() {
+	if ! step "debug kernel build" debug_kernel; then
+		fail "module build $DEBUG_KVER: not run, no kernel"
+		fail "qemu suite $DEBUG_KVER: not run, no kernel"
+		return
+	fi
+	if ! step "module build $DEBUG_KVER" build_debug_module; then
+		fail "qemu suite $DEBUG_KVER: not run, no module"
+		return
+	fi
+	# brd is built in (the runner passes brd.rd_nr and rd_size).
+	KERNEL_IMAGE=$("$TOP/scripts/debug-kernel.sh" --image) \
+		GUEST_MODULES='' \
+		TEST_TIMEOUT=${DEBUG_TEST_TIMEOUT:-900} \
+		QEMU_TIMEOUT=${DEBUG_QEMU_TIMEOUT:-2700} \
+		qemu_suite "$DEBUG_KVER"
+}
+
+# "make check-debug": the programs the guest runs, then the debug leg.
+debug_only() {
+	echo "aclmem check: debug kernel only"
+	if ! step "selftests build" build_selftests; then
+		export SELFTEST_DIR=$BUILD/selftests.none
+		mkdir -p "$SELFTEST_DIR"
+	fi
+	if ! step "library and its tests build" build_lib; then
+		export LIBTEST_DIR=$BUILD/libtests.none
+		mkdir -p "$LIBTEST_DIR"
+	fi
+	if ! step "aclmemctl build, help, man page" build_tools; then
+		export TOOLS_DIR=$BUILD/tools.none
+		mkdir -p "$TOOLS_DIR"
+	fi
+	debug_checks
+	report
+	[ "$FAILED" -eq 0 ]
+}
+
 report() {
 	local line
 	echo
@@ -226,6 +304,10 @@ main() {
 	local kvers=${KVERS:-$("$TOP/scripts/kernels.sh")} kver
 	mkdir -p "$LOGS"
 	rm -f "$LOGS/summary.txt"
+	if [ "${1:-}" = --debug-only ]; then
+		debug_only
+		return
+	fi
 	echo "aclmem check: kernels $kvers"
 	host_checks
 	if [ "${1:-}" != --host-only ]; then
@@ -238,6 +320,10 @@ main() {
 			export LIBTEST_DIR=$BUILD/libtests.none
 			mkdir -p "$LIBTEST_DIR"
 		fi
+		if ! step "aclmemctl build, help, man page" build_tools; then
+			export TOOLS_DIR=$BUILD/tools.none
+			mkdir -p "$TOOLS_DIR"
+		fi
 		step "library clients: pkg-config, dlopen, exports" \
 			lib_consumers || true
 		step "make install, a pkg-config client of it, make uninstall" \
@@ -245,6 +331,8 @@ main() {
 		for kver in $kvers; do
 			kernel_checks "$kver"
 		done
+		# Off by default until a whole CI run with it has been timed.
+		[ "${ACLMEM_DEBUG:-0}" = 0 ] || debug_checks
 		for kver in $kvers; do
 			dkms_check "$kver"
 		done

@@ -6,7 +6,8 @@
 #   - install puts exactly the expected files there: libascendcl.so.VERSION
 #     with soname libascendcl.so and the link libascendcl.so to it, the
 #     pkg-config file, the ACL headers, linux/aclmem.h, the udev rule, the
-#     modprobe example (and aclmemctl when build/tools/aclmemctl exists);
+#     modprobe example (and aclmemctl with aclmemctl.8 when
+#     build/tools/aclmemctl exists);
 #   - a client built with the installed tree's pkg-config flags links,
 #     records DT_NEEDED libascendcl.so and runs; examples/ build against it;
 #   - uninstall leaves no file behind.
@@ -37,6 +38,8 @@ expected_files() {
 	(cd "$TOP/include" && find acl -name '*.h') | sed "s|^|.$PREFIX/include/|"
 	echo ".$PREFIX/include/linux/aclmem.h"
 	[ ! -x "$BUILD/tools/aclmemctl" ] || echo ".$PREFIX/bin/aclmemctl"
+	[ ! -x "$BUILD/tools/aclmemctl" ] ||
+		echo ".$PREFIX/share/man/man8/aclmemctl.8"
 	echo "./lib/udev/rules.d/60-aclmem.rules"
 	echo "./etc/modprobe.d/aclmem.conf.example"
 }

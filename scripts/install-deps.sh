@@ -12,6 +12,8 @@ PACKAGES=(
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1
 	qemu-system-x86 busybox-static cpio kmod xz-utils zstd
 	libnl-3-dev libnl-genl-3-dev dkms sparse
+	gnuplot-nox
+	bc bison flex libelf-dev libssl-dev python3
 )
 
 # Versions (6.12.N+deb12-amd64) for which apt knows packages named $1-VER.

@@ -15,15 +15,22 @@
 #   LIBTEST_DIR   library tests (default build/libtests), likewise with
 #                 lib/tests/NAME_test.c; they run as /tests/acl_NAME_test
 #   LIBASCENDCL   the library they use (default build/lib/libascendcl.so)
+#   TOOLS_DIR     aclmemctl and its test helper (default build/tools): in
+#                 /usr/bin, with tools/tests/*_test.sh in /tests, when built
 #   EXAMPLES_DIR  example programs (build/examples, for scripts/demo.sh):
 #                 copied to /examples with the library, when set
+#   BENCH_DIR     benchmark programs (build/bench, for scripts/bench.sh):
+#                 copied to /bench with the library, when set
 #   INIT          the /init script (default scripts/init.sh)
 #   BUSYBOX       busybox-static binary (default /bin/busybox)
+#   GUEST_MODULES the kernel's modules to load besides aclmem's dependencies
+#                 (default brd; empty for a kernel with brd built in)
 set -e
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 PATH=$PATH:/usr/sbin:/sbin
 BUSYBOX=${BUSYBOX:-/bin/busybox}
+GUEST_MODULES=${GUEST_MODULES-brd}
 
 usage() {
 	echo "usage: $0 KVER OUT" >&2
@@ -70,7 +77,7 @@ add_modules() {
 	mkdir -p "$root/lib/modules"
 	: > "$root/modules.order"
 	deps=$(modinfo -F depends "$ACLMEM_KO" | tr ',' ' ')
-	for name in $deps brd; do
+	for name in $deps $GUEST_MODULES; do
 		files=$(module_files "$name")
 		if [ -z "$files" ]; then
 			echo "warning: no module $name for $KVER" >&2
@@ -122,6 +129,23 @@ add_libtests() {
 	cp "$LIBASCENDCL" "$root/lib/libascendcl.so"
 }
 
+# The CLI (dynamic, with the libnl libraries it needs) and the static
+# helper of its shell test in /usr/bin; tools/tests/NAME_test.sh as
+# /tests/NAME_test.sh.
+add_tools() {
+	root=$1
+	[ -x "$TOOLS_DIR/aclmemctl" ] || return 0
+	cp "$TOOLS_DIR/aclmemctl" "$root/usr/bin/aclmemctl"
+	add_shared_libs "$root" "$TOOLS_DIR/aclmemctl"
+	if [ -x "$TOOLS_DIR/tests/aclmem_hold" ]; then
+		cp "$TOOLS_DIR/tests/aclmem_hold" "$root/usr/bin/aclmem_hold"
+	fi
+	for test in "$TOP"/tools/tests/*_test.sh; do
+		[ -f "$test" ] || continue
+		install -m 755 "$test" "$root/tests/$(basename "$test")"
+	done
+}
+
 # The example programs (scripts/demo.sh): /examples/NAME, dynamic like the
 # library tests, with libascendcl.so in /lib.
 add_examples() {
@@ -131,6 +155,19 @@ add_examples() {
 	for bin in "$EXAMPLES_DIR"/*; do
 		[ -x "$bin" ] || continue
 		cp "$bin" "$root/examples/"
+		add_shared_libs "$root" "$bin"
+	done
+	cp "$LIBASCENDCL" "$root/lib/libascendcl.so"
+}
+
+# The benchmark (scripts/bench.sh): /bench/NAME, dynamic like the examples.
+add_bench() {
+	root=$1
+	[ -n "${BENCH_DIR:-}" ] || return 0
+	mkdir -p "$root/bench" "$root/lib"
+	for bin in "$BENCH_DIR"/*; do
+		[ -x "$bin" ] || continue
+		cp "$bin" "$root/bench/"
 		add_shared_libs "$root" "$bin"
 	done
 	cp "$LIBASCENDCL" "$root/lib/libascendcl.so"
@@ -161,7 +198,9 @@ make_root() {
 	add_modules "$root"
 	add_tests "$root"
 	add_libtests "$root"
+	add_tools "$root"
 	add_examples "$root"
+	add_bench "$root"
 }
 
 pack() {
@@ -180,6 +219,7 @@ main() {
 	SELFTEST_DIR=${SELFTEST_DIR:-$TOP/build/selftests}
 	LIBTEST_DIR=${LIBTEST_DIR:-$TOP/build/libtests}
 	LIBASCENDCL=${LIBASCENDCL:-$TOP/build/lib/libascendcl.so}
+	TOOLS_DIR=${TOOLS_DIR:-$TOP/build/tools}
 	if [ ! -f "$ACLMEM_KO" ]; then
 		echo "$0: $ACLMEM_KO missing: run make modules KVER=$KVER" >&2
 		exit 1
