@@ -12,7 +12,7 @@
 #   make examples        build/examples/* (against libascendcl.so)
 #   make tools           build/tools/aclmemctl (libnl-genl-3), its test helper
 #   make check           everything below, for every kernel in KVERS, and
-#                        the debug-kernel leg (with ACLMEM_DEBUG=1)
+#                        the debug-kernel leg (ACLMEM_DEBUG=0: without it)
 #   make check-debug     the debug-kernel leg only (scripts/debug-kernel.sh)
 #   make qemu-test       the QEMU suite for KVER only
 #   make bench           aclmem against hugetlbfs, memfds, THP and the dma-buf

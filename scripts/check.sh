@@ -10,10 +10,10 @@
 #   per kernel in KVERS: the module builds; sparse (C=2) reports nothing in
 #         kmod/; the QEMU suite (scripts/qemu-test.sh: every TAP result, plus
 #         module load/unload, run completion and a clean kernel log).
-#   the debug leg (with ACLMEM_DEBUG=1; not yet on by default): the debug
-#         kernel builds
+#   the debug leg (ACLMEM_DEBUG=0 leaves it out): the debug kernel builds
 #         (scripts/debug-kernel.sh: 6.1 with KASAN, lockdep, kmemleak,
-#         DEBUG_VM..., cached), the module builds against it, and the QEMU
+#         DEBUG_VM, fault injection; cached, built in the background while
+#         the other legs run), the module builds against it, and the QEMU
 #         suite runs under it, with a kmemleak scan after rmmod;
 #   also: make install/uninstall and a pkg-config client of the installed
 #         tree (scripts/install-check.sh); DKMS for each kernel, as root
@@ -23,8 +23,8 @@
 #
 # Usage: scripts/check.sh [--host-only | --debug-only]
 #   --debug-only: builds the test programs, then the debug leg alone.
-# Environment: KVERS (default scripts/kernels.sh), MAKE, V=1, ACLMEM_DEBUG=1
-# (add the debug leg), DEBUG_TEST_TIMEOUT and DEBUG_QEMU_TIMEOUT (the debug leg's
+# Environment: KVERS (default scripts/kernels.sh), MAKE, V=1, ACLMEM_DEBUG=0
+# (leave the debug leg out), DEBUG_TEST_TIMEOUT and DEBUG_QEMU_TIMEOUT (the debug leg's
 # TEST_TIMEOUT and QEMU_TIMEOUT, default 900 and 2700), ACLMEM_CACHE (see
 # scripts/debug-kernel.sh), and what scripts/qemu-test.sh takes.
 set -euo pipefail
@@ -236,9 +236,39 @@ kernel_checks() {
 # The debug leg. KVER "debug-6.1" names the module's build directory and
 # the logs (build/logs/debug-6.1/).
 DEBUG_KVER="debug-6.1"
+# Whether "make check" runs the debug leg (0 or 1).
+ACLMEM_DEBUG=${ACLMEM_DEBUG:-1}
+
+# "make check" starts the debug kernel's build first, in the background at
+# the lowest priority, so that it uses the CPU time the other checks leave
+# (QEMU's TCG mostly keeps one core busy); debug_kernel then waits for it.
+DEBUG_KERNEL_PID=
+DEBUG_KERNEL_LOG=$LOGS/debug-kernel.log
+
+debug_kernel_start() {
+	mkdir -p "$LOGS"
+	echo "  + nice -n 19 scripts/debug-kernel.sh &" \
+		"(log: ${DEBUG_KERNEL_LOG#"$TOP"/})"
+	# Its own process group, so that an early exit can stop all of it.
+	setsid nice -n 19 "$TOP/scripts/debug-kernel.sh" \
+		> "$DEBUG_KERNEL_LOG" 2>&1 < /dev/null &
+	DEBUG_KERNEL_PID=$!
+	# shellcheck disable=SC2064
+	trap "kill -- -$DEBUG_KERNEL_PID 2> /dev/null || true" EXIT
+}
 
 debug_kernel() {
-	run "$TOP/scripts/debug-kernel.sh"
+	local rc=0
+	if [ -z "$DEBUG_KERNEL_PID" ]; then
+		run "$TOP/scripts/debug-kernel.sh"
+		return
+	fi
+	echo "  waiting for the background build (pid $DEBUG_KERNEL_PID)"
+	wait "$DEBUG_KERNEL_PID" || rc=$?
+	DEBUG_KERNEL_PID=
+	trap - EXIT
+	cat "$DEBUG_KERNEL_LOG"
+	return "$rc"
 }
 
 # kmod/Makefile rebuilds only when the module's sources change: drop the
@@ -309,6 +339,9 @@ main() {
 		return
 	fi
 	echo "aclmem check: kernels $kvers"
+	if [ "${1:-}" != --host-only ] && [ "$ACLMEM_DEBUG" != 0 ]; then
+		debug_kernel_start
+	fi
 	host_checks
 	if [ "${1:-}" != --host-only ]; then
 		if ! step "selftests build" build_selftests; then
@@ -331,8 +364,7 @@ main() {
 		for kver in $kvers; do
 			kernel_checks "$kver"
 		done
-		# Off by default until a whole CI run with it has been timed.
-		[ "${ACLMEM_DEBUG:-0}" = 0 ] || debug_checks
+		[ "$ACLMEM_DEBUG" = 0 ] || debug_checks
 		for kver in $kvers; do
 			dkms_check "$kver"
 		done

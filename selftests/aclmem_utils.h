@@ -517,22 +517,16 @@ static inline bool aclmem_full_page(__u64 off)
 }
 
 /*
- * Writes the pattern of @seed into @buf, which sits at offset @base of the
- * handle (@base and @len multiples of 4 KiB). Up to ACLMEM_FULL_CHECK_MAX
- * every word is written; above, one word per 4 KiB page plus the pages of
- * aclmem_full_page(). The first access to every 4 KiB page is a write.
+ * The sampled pattern, whatever the length: one word per 4 KiB page plus
+ * the aclmem_full_page() pages in full. The first access to every 4 KiB
+ * page is a write. @buf sits at offset @base of the handle.
  */
-static inline void aclmem_fill_at(void *buf, size_t len, __u64 seed,
-				  __u64 base)
+static inline void aclmem_fill_sampled(void *buf, size_t len, __u64 seed,
+				       __u64 base)
 {
 	volatile __u64 *w = buf;
 	size_t off, i;
 
-	if (len <= ACLMEM_FULL_CHECK_MAX) {
-		for (i = 0; i < len / 8; i++)
-			w[i] = aclmem_word(seed, base + i * 8);
-		return;
-	}
 	for (off = 0; off < len; off += SZ_4K) {
 		__u64 hoff = base + off;
 
@@ -547,28 +541,13 @@ static inline void aclmem_fill_at(void *buf, size_t len, __u64 seed,
 	}
 }
 
-static inline void aclmem_fill(void *buf, size_t len, __u64 seed)
-{
-	aclmem_fill_at(buf, len, seed, 0);
-}
-
-/*
- * Checks what aclmem_fill_at() wrote (a check over at most
- * ACLMEM_FULL_CHECK_MAX bytes expects a full fill). Returns the byte offset
- * in @buf of the first bad word, or -1.
- */
-static inline long aclmem_check_at(const void *buf, size_t len, __u64 seed,
-				   __u64 base)
+/* Checks what aclmem_fill_sampled() wrote: the bad word's offset or -1. */
+static inline long aclmem_check_sampled(const void *buf, size_t len,
+					__u64 seed, __u64 base)
 {
 	const volatile __u64 *w = buf;
 	size_t off, i;
 
-	if (len <= ACLMEM_FULL_CHECK_MAX) {
-		for (i = 0; i < len / 8; i++)
-			if (w[i] != aclmem_word(seed, base + i * 8))
-				return i * 8;
-		return -1;
-	}
 	for (off = 0; off < len; off += SZ_4K) {
 		__u64 hoff = base + off;
 
@@ -587,29 +566,17 @@ static inline long aclmem_check_at(const void *buf, size_t len, __u64 seed,
 	return -1;
 }
 
-static inline long aclmem_check(const void *buf, size_t len, __u64 seed)
-{
-	return aclmem_check_at(buf, len, seed, 0);
-}
-
 /*
- * Checks @buf is zero: every word up to ACLMEM_FULL_CHECK_MAX; above, the
- * first and last word of every 4 KiB page, the word a fill with @seed
- * wrote there, and the aclmem_full_page() pages in full. Returns the byte
- * offset of the first non-zero word, or -1.
+ * Checks @buf is zero where a sampled fill with @seed would have written,
+ * and the first and last word of every 4 KiB page: the offset of the first
+ * non-zero word, or -1.
  */
-static inline long aclmem_check_zero_at(const void *buf, size_t len,
-					__u64 seed, __u64 base)
+static inline long aclmem_check_zero_sampled(const void *buf, size_t len,
+					     __u64 seed, __u64 base)
 {
 	const volatile __u64 *w = buf;
 	size_t off, i;
 
-	if (len <= ACLMEM_FULL_CHECK_MAX) {
-		for (i = 0; i < len / 8; i++)
-			if (w[i])
-				return i * 8;
-		return -1;
-	}
 	for (off = 0; off < len; off += SZ_4K) {
 		__u64 hoff = base + off;
 		size_t first = off / 8, last = first + SZ_4K / 8 - 1;
@@ -628,6 +595,75 @@ static inline long aclmem_check_zero_at(const void *buf, size_t len,
 		if (w[i])
 			return i * 8;
 	}
+	return -1;
+}
+
+/*
+ * Writes the pattern of @seed into @buf, which sits at offset @base of the
+ * handle (@base and @len multiples of 4 KiB). Up to ACLMEM_FULL_CHECK_MAX
+ * every word is written; above, one word per 4 KiB page plus the pages of
+ * aclmem_full_page(). The first access to every 4 KiB page is a write.
+ */
+static inline void aclmem_fill_at(void *buf, size_t len, __u64 seed,
+				  __u64 base)
+{
+	volatile __u64 *w = buf;
+	size_t i;
+
+	if (len > ACLMEM_FULL_CHECK_MAX) {
+		aclmem_fill_sampled(buf, len, seed, base);
+		return;
+	}
+	for (i = 0; i < len / 8; i++)
+		w[i] = aclmem_word(seed, base + i * 8);
+}
+
+static inline void aclmem_fill(void *buf, size_t len, __u64 seed)
+{
+	aclmem_fill_at(buf, len, seed, 0);
+}
+
+/*
+ * Checks what aclmem_fill_at() wrote (a check over at most
+ * ACLMEM_FULL_CHECK_MAX bytes expects a full fill). Returns the byte offset
+ * in @buf of the first bad word, or -1.
+ */
+static inline long aclmem_check_at(const void *buf, size_t len, __u64 seed,
+				   __u64 base)
+{
+	const volatile __u64 *w = buf;
+	size_t i;
+
+	if (len > ACLMEM_FULL_CHECK_MAX)
+		return aclmem_check_sampled(buf, len, seed, base);
+	for (i = 0; i < len / 8; i++)
+		if (w[i] != aclmem_word(seed, base + i * 8))
+			return i * 8;
+	return -1;
+}
+
+static inline long aclmem_check(const void *buf, size_t len, __u64 seed)
+{
+	return aclmem_check_at(buf, len, seed, 0);
+}
+
+/*
+ * Checks @buf is zero: every word up to ACLMEM_FULL_CHECK_MAX; above, the
+ * first and last word of every 4 KiB page, the word a fill with @seed
+ * wrote there, and the aclmem_full_page() pages in full. Returns the byte
+ * offset of the first non-zero word, or -1.
+ */
+static inline long aclmem_check_zero_at(const void *buf, size_t len,
+					__u64 seed, __u64 base)
+{
+	const volatile __u64 *w = buf;
+	size_t i;
+
+	if (len > ACLMEM_FULL_CHECK_MAX)
+		return aclmem_check_zero_sampled(buf, len, seed, base);
+	for (i = 0; i < len / 8; i++)
+		if (w[i])
+			return i * 8;
 	return -1;
 }
 
@@ -699,6 +735,59 @@ static inline int aclmem_exit_code(int status)
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
 	return -1;
+}
+
+/* Writes @text to @path: 0, or -errno (-EIO for a short write). */
+static inline int aclmem_write_file(const char *path, const char *text)
+{
+	size_t len = strlen(text);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, text, len);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	return (size_t)n == len ? 0 : -EIO;
+}
+
+/*
+ * Reads @path up to @len - 1 bytes into @buf, NUL-terminated: 0 or -errno.
+ * Loops: proc files hand out a page or a record per read.
+ */
+static inline int aclmem_read_file(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t got = 0;
+	ssize_t n = 0;
+
+	if (fd < 0)
+		return -errno;
+	while (got + 1 < len) {
+		n = read(fd, buf + got, len - 1 - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += n;
+	}
+	if (n < 0)
+		n = -errno;
+	close(fd);
+	buf[got] = '\0';
+	return n < 0 ? (int)n : 0;
+}
+
+/* The first line of @path, without its newline. */
+static inline int aclmem_read_line(const char *path, char *buf, size_t len)
+{
+	int rc = aclmem_read_file(path, buf, len);
+
+	if (!rc)
+		buf[strcspn(buf, "\n")] = '\0';
+	return rc;
 }
 
 static inline void aclmem_msleep(unsigned int ms)

@@ -49,49 +49,8 @@
 /* a part of a 1 GiB page can be checked alone.                         */
 /* ------------------------------------------------------------------ */
 
-static void mm_fill(void *buf, size_t len, __u64 seed, __u64 base)
-{
-	volatile __u64 *w = buf;
-	size_t off, i;
-
-	for (off = 0; off < len; off += SZ_4K) {
-		__u64 hoff = base + off;
-
-		if (aclmem_full_page(hoff)) {
-			for (i = 0; i < SZ_4K / 8; i++)
-				w[off / 8 + i] = aclmem_word(seed, hoff + i * 8);
-		} else {
-			unsigned int s = aclmem_slot(seed, hoff);
-
-			w[off / 8 + s] = aclmem_word(seed, hoff + s * 8);
-		}
-	}
-}
-
-static long mm_check(const void *buf, size_t len, __u64 seed, __u64 base)
-{
-	const volatile __u64 *w = buf;
-	size_t off, i;
-
-	for (off = 0; off < len; off += SZ_4K) {
-		__u64 hoff = base + off;
-
-		if (aclmem_full_page(hoff)) {
-			for (i = 0; i < SZ_4K / 8; i++)
-				if (w[off / 8 + i] != aclmem_word(seed, hoff + i * 8))
-					return off + i * 8;
-		} else {
-			unsigned int s = aclmem_slot(seed, hoff);
-
-			if (w[off / 8 + s] != aclmem_word(seed, hoff + s * 8))
-				return off + s * 8;
-		}
-	}
-	return -1;
-}
-
 #define assert_data(buf, len, seed, base) do {				\
-	long __bad = mm_check(buf, len, seed, base);			\
+	long __bad = aclmem_check_sampled(buf, len, seed, base);			\
 	ASSERT_EQ(-1, __bad) {						\
 		TH_LOG("pattern %llx at %p+0x%lx: bad word at +0x%lx",	\
 		       (unsigned long long)(seed), (void *)(buf),	\
@@ -136,7 +95,7 @@ static void ctx_setup(struct __test_metadata *_metadata, struct mm_ctx *c,
 	}
 	ASSERT_EQ(0, rc);
 	aclmem_mmap(c->fd, c->len, c->off, &c->p);
-	mm_fill(c->p, c->len, SEED, 0);
+	aclmem_fill_sampled(c->p, c->len, SEED, 0);
 }
 
 static void ctx_teardown(struct __test_metadata *_metadata, struct mm_ctx *c)
@@ -322,35 +281,6 @@ static int pagemap_entry(int pm, uintptr_t addr, __u64 *ent)
 	return n == sizeof(*ent) ? 0 : -EIO;
 }
 
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, text, strlen(text));
-	close(fd);
-	if (n < 0)
-		return -errno;
-	return n == (ssize_t)strlen(text) ? 0 : -EIO;
-}
-
-static int read_file(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	return 0;
-}
-
 /* ------------------------------------------------------------------ */
 /* One mapping of the whole handle: 2 MiB x 4 and 1 GiB x 1             */
 /* ------------------------------------------------------------------ */
@@ -427,7 +357,7 @@ TEST_F_TIMEOUT(mm, split_inside_page, ACLMEM_1G_TIMEOUT)
 
 	expect_mappings(c, 1);
 	assert_data(c->p, c->len, SEED, 0);
-	mm_fill(c->p, c->len, SEED2, 0);
+	aclmem_fill_sampled(c->p, c->len, SEED2, 0);
 	assert_data(c->p, c->len, SEED2, 0);
 	/* the entries were never taken down */
 	q1 = mm_query(c);
@@ -544,7 +474,7 @@ static int kid_sees_data(struct mm_ctx *c, void *arg)
 	(void)arg;
 	if (mapped(c->p, c->len) != 1)
 		return 10;
-	return mm_check(c->p, c->len, SEED2, 0) == -1 ? 0 : 11;
+	return aclmem_check_sampled(c->p, c->len, SEED2, 0) == -1 ? 0 : 11;
 }
 
 TEST_F_TIMEOUT(mm, madvise_dontfork, ACLMEM_1G_TIMEOUT)
@@ -566,7 +496,7 @@ TEST_F_TIMEOUT(mm, madvise_dontfork, ACLMEM_1G_TIMEOUT)
 	expect_mappings(c, 1);
 	assert_data(c->p, c->len, SEED, 0);
 
-	mm_fill(c->p, c->len, SEED2, 0);
+	aclmem_fill_sampled(c->p, c->len, SEED2, 0);
 	ASSERT_EQ(0, madvise(c->p, c->len, MADV_DOFORK));
 	code = run_child(kid_sees_data, c, NULL);
 	EXPECT_EQ(0, code);
@@ -634,7 +564,7 @@ TEST_F_TIMEOUT(mm, madvise_nohugepage, ACLMEM_1G_TIMEOUT)
 	EXPECT_EQ(SZ_2M / SZ_4K, q1.out_faults_pte);
 	EXPECT_EQ(huge_faults(&q0, c->ps), huge_faults(&q1, c->ps));
 	EXPECT_EQ(0U, q1.out_faults_pmd - q0.out_faults_pmd);
-	mm_fill(p2, SZ_2M, SEED2, 0);
+	aclmem_fill_sampled(p2, SZ_2M, SEED2, 0);
 	assert_data(c->p, SZ_2M, SEED2, 0);
 	expect_gup_fails(_metadata, p2 + SZ_4K);
 	expect_mappings(c, 2);
@@ -787,7 +717,7 @@ TEST_F_TIMEOUT(mm, proc_smaps, ACLMEM_1G_TIMEOUT)
 		 (unsigned long)(uintptr_t)c->p,
 		 (unsigned long)((uintptr_t)c->p + c->len),
 		 (unsigned long long)c->off);
-	ASSERT_EQ(0, read_file("/proc/self/maps", buf, 1 << 20));
+	ASSERT_EQ(0, aclmem_read_file("/proc/self/maps", buf, 1 << 20));
 	EXPECT_NE(NULL, strstr(buf, maps_line)) {
 		TH_LOG("no \"%s\" in /proc/self/maps", maps_line);
 	}
@@ -800,7 +730,7 @@ TEST_F_TIMEOUT(mm, proc_smaps, ACLMEM_1G_TIMEOUT)
 
 	expect_mappings(c, 1);
 	assert_data(c->p, c->len, SEED, 0);
-	mm_fill(c->p, c->len, SEED2, 0);
+	aclmem_fill_sampled(c->p, c->len, SEED2, 0);
 	assert_data(c->p, c->len, SEED2, 0);
 	/* at most each page faulted back, and with a huge entry again */
 	q1 = mm_query(c);
@@ -825,7 +755,7 @@ static int kid_pagemap_nobody(struct mm_ctx *c, void *arg)
 	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0))
 		return 14;
 	/* touch it, so that there is an entry to report */
-	if (mm_check(c->p, SZ_4K, SEED, 0) != -1)
+	if (aclmem_check_sampled(c->p, SZ_4K, SEED, 0) != -1)
 		return 11;
 	pm = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
 	if (pm < 0)
@@ -956,7 +886,7 @@ TEST_F_TIMEOUT(mm, mremap_whole, ACLMEM_1G_TIMEOUT)
 	c->p = p;
 	expect_mappings(c, 1);
 	assert_data(c->p, c->len, SEED, 0);
-	mm_fill(c->p, c->len, SEED2, 0);
+	aclmem_fill_sampled(c->p, c->len, SEED2, 0);
 	assert_data(c->p, c->len, SEED2, 0);
 	/* get_user_pages refuses the moved mapping as well */
 	expect_gup_fails(_metadata, c->p + c->len / 2);
@@ -1059,9 +989,9 @@ static int kid_dumps(struct mm_ctx *c, void *arg)
 	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0))
 		return 11;
 	/* shared file mappings too: only VM_DONTDUMP keeps ours out */
-	if (write_file("/proc/self/coredump_filter", "0x1ff"))
+	if (aclmem_write_file("/proc/self/coredump_filter", "0x1ff"))
 		return 12;
-	if (mm_check(c->p, c->len, SEED, 0) != -1)
+	if (aclmem_check_sampled(c->p, c->len, SEED, 0) != -1)
 		return 13;
 	if (aclmem_pipe_send(wfd, 'r'))
 		return 14;
@@ -1120,9 +1050,9 @@ TEST_F_TIMEOUT(mm, core_dump, ACLMEM_1G_TIMEOUT)
 	pid_t pid;
 	char ch = 0;
 
-	ASSERT_EQ(0, read_file(CORE_PATTERN, saved, sizeof(saved)));
+	ASSERT_EQ(0, aclmem_read_file(CORE_PATTERN, saved, sizeof(saved)));
 	ASSERT_EQ(0, pipe2(pfd, O_CLOEXEC));
-	ASSERT_EQ(0, write_file(CORE_PATTERN, CORE_PREFIX "%p"));
+	ASSERT_EQ(0, aclmem_write_file(CORE_PATTERN, CORE_PREFIX "%p"));
 
 	pid = aclmem_fork();
 	if (pid == 0)
@@ -1135,7 +1065,7 @@ TEST_F_TIMEOUT(mm, core_dump, ACLMEM_1G_TIMEOUT)
 		kill(pid, SIGABRT);
 	code = pid > 0 ? aclmem_reap(pid) : -1;
 	/* put core_pattern back before anything can stop the test */
-	EXPECT_EQ(0, write_file(CORE_PATTERN, saved));
+	EXPECT_EQ(0, aclmem_write_file(CORE_PATTERN, saved));
 	ASSERT_LT(0, pid);
 	ASSERT_EQ(0, rc);
 	ASSERT_EQ('r', ch);
@@ -1232,7 +1162,7 @@ TEST_F_TIMEOUT(mm_split, munmap_pieces, ACLMEM_1G_TIMEOUT)
 	/* write everything through a second mapping of the whole handle */
 	aclmem_mmap(c->fd, c->len, c->off, &all);
 	assert_data(all, c->len, SEED, 0);
-	mm_fill(all, c->len, SEED2, 0);
+	aclmem_fill_sampled(all, c->len, SEED2, 0);
 	aclmem_munmap(all, c->len);
 	assert_data(c->p + ps, ps, SEED2, ps);
 	assert_data(c->p + c->len - ps, ps, SEED2, c->len - ps);
@@ -1240,7 +1170,7 @@ TEST_F_TIMEOUT(mm_split, munmap_pieces, ACLMEM_1G_TIMEOUT)
 	aclmem_free(c->fd, c->h);
 	c->h = 0;
 	aclmem_expect_in_use(c->fd, ps, base + n);
-	mm_fill(c->p + ps, ps, SEED, ps);
+	aclmem_fill_sampled(c->p + ps, ps, SEED, ps);
 	assert_data(c->p + ps, ps, SEED, ps);
 	aclmem_munmap(c->p + ps, ps);
 	if (n >= 4) {
@@ -1255,11 +1185,11 @@ TEST_F_TIMEOUT(mm_split, munmap_pieces, ACLMEM_1G_TIMEOUT)
 static int kid_write_pieces(struct mm_ctx *c, void *arg)
 {
 	(void)arg;
-	if (mm_check(c->p, c->len, SEED, 0) != -1)
+	if (aclmem_check_sampled(c->p, c->len, SEED, 0) != -1)
 		return 10;
-	mm_fill(c->p, SZ_4K, SEED2, 0);
+	aclmem_fill_sampled(c->p, SZ_4K, SEED2, 0);
 	/* read-only: SIGSEGV here */
-	mm_fill(c->p + c->ps, SZ_4K, SEED2, c->ps);
+	aclmem_fill_sampled(c->p + c->ps, SZ_4K, SEED2, c->ps);
 	return 11;
 }
 
@@ -1287,14 +1217,14 @@ TEST_F_TIMEOUT(mm_split, mprotect_pieces, ACLMEM_1G_TIMEOUT)
 
 	ASSERT_EQ(0, mprotect(c->p + ps, ps, PROT_READ | PROT_WRITE));
 	expect_mappings(c, pieces);
-	mm_fill(c->p, c->len, SEED2, 0);
+	aclmem_fill_sampled(c->p, c->len, SEED2, 0);
 	assert_data(c->p, c->len, SEED2, 0);
 
 	/* the whole range at once, across the pieces */
 	ASSERT_EQ(0, mprotect(c->p, c->len, PROT_READ));
 	assert_data(c->p, c->len, SEED2, 0);
 	ASSERT_EQ(0, mprotect(c->p, c->len, PROT_READ | PROT_WRITE));
-	mm_fill(c->p, c->len, SEED, 0);
+	aclmem_fill_sampled(c->p, c->len, SEED, 0);
 	assert_data(c->p, c->len, SEED, 0);
 	expect_mappings(c, pieces);
 }
@@ -1332,7 +1262,7 @@ TEST_F_TIMEOUT(mm_split, mremap_pieces, ACLMEM_1G_TIMEOUT)
 	assert_data(moved, ps, SEED, ps);
 	assert_data(c->p, ps, SEED, 0);
 	expect_gup_fails(_metadata, moved);
-	mm_fill(moved, ps, SEED2, ps);
+	aclmem_fill_sampled(moved, ps, SEED2, ps);
 	assert_data(moved, ps, SEED2, ps);
 
 	/* growing the moved page: VM_DONTEXPAND */
@@ -1377,9 +1307,9 @@ static int kid_dontfork_piece(struct mm_ctx *c, void *arg)
 	(void)arg;
 	if (mapped(c->p + c->ps, SZ_4K) != 0)
 		return 10;
-	if (mm_check(c->p, c->ps, SEED, 0) != -1)
+	if (aclmem_check_sampled(c->p, c->ps, SEED, 0) != -1)
 		return 11;
-	if (c->n > 2 && mm_check(c->p + 2 * c->ps, c->len - 2 * c->ps, SEED,
+	if (c->n > 2 && aclmem_check_sampled(c->p + 2 * c->ps, c->len - 2 * c->ps, SEED,
 				 2 * c->ps) != -1)
 		return 12;
 	/* SIGSEGV */

@@ -53,36 +53,6 @@ static struct kid_report *report;
 	}								\
 } while (0)
 
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, text, strlen(text));
-	close(fd);
-	return n == (ssize_t)strlen(text) ? 0 : -EIO;
-}
-
-/* The text of @path, NUL-terminated; with @one_line only its first line. */
-static int read_file(const char *path, char *buf, size_t len, bool one_line)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	if (one_line)
-		buf[strcspn(buf, "\n")] = '\0';
-	return 0;
-}
-
 /* Become @uid:@uid with no supplementary groups and no capabilities. */
 static int drop_to(uid_t uid)
 {
@@ -94,7 +64,7 @@ static int drop_to(uid_t uid)
 	if (getuid() != uid || geteuid() != uid || getegid() != uid)
 		return -1;
 	/* the uid change dropped every capability: check it */
-	if (read_file("/proc/self/status", status, sizeof(status), false))
+	if (aclmem_read_file("/proc/self/status", status, sizeof(status)))
 		return -1;
 	cap = strstr(status, "CapEff:");
 	if (!cap || strtoull(cap + 7, NULL, 16) != 0)
@@ -188,7 +158,7 @@ FIXTURE_TEARDOWN(priv)
 	int i;
 
 	if (self->limit_set) {
-		EXPECT_EQ(0, write_file(LIMIT_PATH, self->limit));
+		EXPECT_EQ(0, aclmem_write_file(LIMIT_PATH, self->limit));
 	}
 	if (self->dev_chmod) {
 		EXPECT_EQ(0, chmod(ACLMEM_DEV_PATH, self->dev_mode));
@@ -218,11 +188,11 @@ static void keep_parent_ends(FIXTURE_DATA(priv) *self)
 /* Set user_limit_mb, remembering the old value for the teardown. */
 #define set_limit(self, text) do {					\
 	if (!(self)->limit_set) {					\
-		ASSERT_EQ(0, read_file(LIMIT_PATH, (self)->limit,	\
-				       sizeof((self)->limit), true));	\
+		ASSERT_EQ(0, aclmem_read_line(LIMIT_PATH, (self)->limit,	\
+				       sizeof((self)->limit)));	\
 		(self)->limit_set = true;				\
 	}								\
-	ASSERT_EQ(0, write_file(LIMIT_PATH, text));			\
+	ASSERT_EQ(0, aclmem_write_file(LIMIT_PATH, text));			\
 } while (0)
 
 /* Reap @pid and require that it returned 0, or say where it failed. */
