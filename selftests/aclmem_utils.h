@@ -8,8 +8,9 @@
  *   the harness's ASSERT/EXPECT and so need _metadata in scope.
  * - pool counters (ACLMEM_IOC_INFO out_pools[]) and a fixture setup and
  *   teardown pair that checks them against a baseline.
- * - a pattern derived from a seed and the offset inside the handle, written
- *   and checked in every 4 KiB page (cheap enough for 1 GiB).
+ * - a pattern derived from a seed and the offset inside the handle
+ *   (tests/common/pattern.h), written and checked in every 4 KiB page
+ *   (cheap enough for 1 GiB).
  * - a tracker of the mappings and child processes a test made, so that the
  *   fixture teardown can undo them when an ASSERT cut the test short.
  */
@@ -26,12 +27,15 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <linux/aclmem.h>
+
+#include "common/pattern.h"
 
 /*
  * The 6.1 harness has an unused parameter in its SIGALRM handler; and its
@@ -127,11 +131,19 @@ static inline void aclmem_track_unmap(void *p, size_t len)
 	}
 }
 
-static inline pid_t aclmem_fork(void)
+/* fork(), or clone(2) with @flags (CLONE_NEWPID...), tracked for teardown. */
+static inline pid_t aclmem_clone(unsigned long flags)
 {
-	pid_t pid = fork();
+	pid_t pid;
 	int i;
 
+	if (flags) {
+		fflush(NULL);
+		pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, 0, NULL, NULL,
+				     0);
+	} else {
+		pid = fork();
+	}
 	if (pid > 0) {
 		for (i = 0; i < ACLMEM_MAX_TRACKED; i++) {
 			if (!aclmem_kids[i]) {
@@ -145,6 +157,11 @@ static inline pid_t aclmem_fork(void)
 		memset(aclmem_maps, 0, sizeof(aclmem_maps));
 	}
 	return pid;
+}
+
+static inline pid_t aclmem_fork(void)
+{
+	return aclmem_clone(0);
 }
 
 /* waitpid() a child made by aclmem_fork(); returns the wait status or -1. */
@@ -485,19 +502,11 @@ static inline void aclmem_fixture_teardown(struct __test_metadata *_metadata,
 /* Memory patterns                                                    */
 /* ------------------------------------------------------------------ */
 
-static inline __u64 aclmem_mix(__u64 x)
-{
-	x += 0x9e3779b97f4a7c15ULL;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
-}
+/* The mixer of the pattern (tests/common/pattern.h). */
+#define aclmem_mix		pattern_mix
 
 /* The word at byte offset @off of the handle for @seed; never 0. */
-static inline __u64 aclmem_word(__u64 seed, __u64 off)
-{
-	return aclmem_mix(seed * 0x2545f4914f6cdd1dULL + off) | 1;
-}
+#define aclmem_word		pattern_word
 
 /* The word index (0..511) sampled in the 4 KiB page at handle offset @off. */
 static inline unsigned int aclmem_slot(__u64 seed, __u64 off)
@@ -607,15 +616,10 @@ static inline long aclmem_check_zero_sampled(const void *buf, size_t len,
 static inline void aclmem_fill_at(void *buf, size_t len, __u64 seed,
 				  __u64 base)
 {
-	volatile __u64 *w = buf;
-	size_t i;
-
-	if (len > ACLMEM_FULL_CHECK_MAX) {
+	if (len > ACLMEM_FULL_CHECK_MAX)
 		aclmem_fill_sampled(buf, len, seed, base);
-		return;
-	}
-	for (i = 0; i < len / 8; i++)
-		w[i] = aclmem_word(seed, base + i * 8);
+	else
+		pattern_fill(buf, len, seed, base);
 }
 
 static inline void aclmem_fill(void *buf, size_t len, __u64 seed)
@@ -631,15 +635,9 @@ static inline void aclmem_fill(void *buf, size_t len, __u64 seed)
 static inline long aclmem_check_at(const void *buf, size_t len, __u64 seed,
 				   __u64 base)
 {
-	const volatile __u64 *w = buf;
-	size_t i;
-
 	if (len > ACLMEM_FULL_CHECK_MAX)
 		return aclmem_check_sampled(buf, len, seed, base);
-	for (i = 0; i < len / 8; i++)
-		if (w[i] != aclmem_word(seed, base + i * 8))
-			return i * 8;
-	return -1;
+	return pattern_check(buf, len, seed, base);
 }
 
 static inline long aclmem_check(const void *buf, size_t len, __u64 seed)
@@ -656,15 +654,9 @@ static inline long aclmem_check(const void *buf, size_t len, __u64 seed)
 static inline long aclmem_check_zero_at(const void *buf, size_t len,
 					__u64 seed, __u64 base)
 {
-	const volatile __u64 *w = buf;
-	size_t i;
-
 	if (len > ACLMEM_FULL_CHECK_MAX)
 		return aclmem_check_zero_sampled(buf, len, seed, base);
-	for (i = 0; i < len / 8; i++)
-		if (w[i])
-			return i * 8;
-	return -1;
+	return pattern_check_zero(buf, len);
 }
 
 static inline long aclmem_check_zero(const void *buf, size_t len, __u64 seed)

@@ -36,6 +36,7 @@
 
 #include "aclmem_utils.h"
 #include "aclmem_kmsg.h"
+#include "common/pidfd.h"
 
 #define NR_SLOTS	4		/* children at any time */
 #define MAX_PAGES	4		/* pages of one 2 MiB handle */
@@ -47,13 +48,6 @@
 #define MAX_1G		2		/* 1 GiB ALLOCs in the whole run */
 #define DEFAULT_SECONDS	20
 #define MAX_SECONDS	200
-
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open	434
-#endif
-#ifndef SYS_pidfd_getfd
-#define SYS_pidfd_getfd	438
-#endif
 
 /* ------------------------------------------------------------------ */
 /* Shared between the parent and the children (a memfd)                */

@@ -8,9 +8,10 @@
  * - pool counters of the aclmem kernel module (ACLMEM_IOC_INFO on a
  *   /dev/aclmem file of our own), to prove that pages went back;
  * - aclrtPhysicalMemProp builders;
- * - a data pattern derived from a seed and the byte offset, written and
- *   checked in full up to 64 MiB, sampled above (three words per 4 KiB
- *   page): fill and check a buffer with the same length;
+ * - a data pattern derived from a seed and the byte offset
+ *   (tests/common/pattern.h), written and checked in full up to 64 MiB,
+ *   sampled above (three words per 4 KiB page): fill and check a buffer
+ *   with the same length;
  * - probing an address from a forked child, which dies with SIGSEGV when
  *   the access is not allowed;
  * - NUMA node queries from sysfs.
@@ -20,7 +21,8 @@
  *
  * Build (from the top of the tree):
  *   gcc -O2 -Wall -Wextra -Werror -I<kselftest dir> -Iinclude -Iinclude/uapi \
- *       -o foo_test lib/tests/foo_test.c -Lbuild/lib -lascendcl -lpthread
+ *       -Itests -o foo_test lib/tests/foo_test.c -Lbuild/lib -lascendcl \
+ *       -lpthread
  */
 #ifndef ACL_TEST_UTILS_H
 #define ACL_TEST_UTILS_H
@@ -49,6 +51,8 @@
 
 #include <acl/acl.h>
 #include <linux/aclmem.h>
+
+#include "common/pattern.h"
 
 /*
  * The 6.1 harness has unused parameters in its SIGALRM handler and in the
@@ -197,24 +201,13 @@ static inline aclError acl_alloc_2m(aclrtDrvMemHandle *h, size_t size)
 /* Up to this size every word is written and checked. */
 #define ACL_FULL_CHECK_MAX	(64 * SZ_1M)
 
-static inline uint64_t acl_mix(uint64_t x)
-{
-	x += 0x9e3779b97f4a7c15ULL;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
-}
-
-/* The word at byte offset @off for @seed; never 0. */
-static inline uint64_t acl_word(uint64_t seed, uint64_t off)
-{
-	return acl_mix(seed * 0x2545f4914f6cdd1dULL + off) | 1;
-}
+/* The word at byte offset @off for @seed; never 0 (common/pattern.h). */
+#define acl_word	pattern_word
 
 /* Word indexes written in sampled mode, for the 4 KiB page at @off. */
 static inline size_t acl_mid_slot(uint64_t seed, uint64_t off)
 {
-	return 1 + acl_mix(seed ^ (off >> 12)) % 510;
+	return 1 + pattern_mix(seed ^ (off >> 12)) % 510;
 }
 
 /*
@@ -227,11 +220,10 @@ static inline void acl_fill_at(void *buf, size_t len, uint64_t seed,
 			       uint64_t base)
 {
 	volatile uint64_t *w = buf;
-	size_t i, off;
+	size_t off;
 
 	if (len <= ACL_FULL_CHECK_MAX) {
-		for (i = 0; i < len / 8; i++)
-			w[i] = acl_word(seed, base + i * 8);
+		pattern_fill(buf, len, seed, base);
 		return;
 	}
 	for (off = 0; off < len; off += SZ_4K) {
@@ -254,14 +246,10 @@ static inline long acl_check_at(const void *buf, size_t len, uint64_t seed,
 				uint64_t base)
 {
 	const volatile uint64_t *w = buf;
-	size_t i, off;
+	size_t off;
 
-	if (len <= ACL_FULL_CHECK_MAX) {
-		for (i = 0; i < len / 8; i++)
-			if (w[i] != acl_word(seed, base + i * 8))
-				return (long)(i * 8);
-		return -1;
-	}
+	if (len <= ACL_FULL_CHECK_MAX)
+		return pattern_check(buf, len, seed, base);
 	for (off = 0; off < len; off += SZ_4K) {
 		size_t first = off / 8, last = first + SZ_4K / 8 - 1;
 		size_t mid = first + acl_mid_slot(seed, base + off);
@@ -289,14 +277,10 @@ static inline long acl_check(const void *buf, size_t len, uint64_t seed)
 static inline long acl_check_zero(const void *buf, size_t len, uint64_t seed)
 {
 	const volatile uint64_t *w = buf;
-	size_t i, off;
+	size_t off;
 
-	if (len <= ACL_FULL_CHECK_MAX) {
-		for (i = 0; i < len / 8; i++)
-			if (w[i])
-				return (long)(i * 8);
-		return -1;
-	}
+	if (len <= ACL_FULL_CHECK_MAX)
+		return pattern_check_zero(buf, len);
 	for (off = 0; off < len; off += SZ_4K) {
 		size_t first = off / 8, last = first + SZ_4K / 8 - 1;
 		size_t mid = first + acl_mid_slot(seed, off);
