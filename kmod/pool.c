@@ -29,6 +29,9 @@
 #include <linux/workqueue.h>
 
 #include "aclmem.h"
+#include "compat.h"
+
+#define ACLMEM_CONTIG_GFP	(ACLMEM_CONTIG_ZEROES ? __GFP_ZERO : 0)
 
 static struct aclmem_pool *aclmem_pools[ACLMEM_NR_POOLS];
 
@@ -60,17 +63,36 @@ static bool aclmem_range_usable(struct zone *zone, unsigned long pfn,
 	return true;
 }
 
-/* Take an aligned range of 2^@order pages on @nid, highest zone first. */
+/*
+ * The @i-th zone to scan: the highest first, except that ZONE_MOVABLE
+ * comes after ZONE_NORMAL. The kernel keeps unmovable allocations out of
+ * ZONE_MOVABLE (movablecore=, kernelcore=), so an aligned GiB can nearly
+ * always be emptied there however fragmented the rest is; but a page
+ * taken there is pinned, which the zone's users (memory offlining, long
+ * term GUP) do not expect: it is the fallback, not the first choice.
+ */
+static enum zone_type aclmem_zone_nth(int i)
+{
+	enum zone_type z = MAX_NR_ZONES - 1 - i;
+
+	if (z == ZONE_MOVABLE)
+		return ZONE_NORMAL;
+	if (z == ZONE_NORMAL)
+		return ZONE_MOVABLE;
+	return z;
+}
+
+/* Take an aligned range of 2^@order pages on @nid (aclmem_zone_nth()). */
 static unsigned long aclmem_contig_alloc(int nid, unsigned int order)
 {
 	unsigned long nr = 1UL << order;
 	pg_data_t *pgdat = NODE_DATA(nid);
 	struct zone *zone;
 	unsigned long start, end;
-	int z;
+	int i;
 
-	for (z = MAX_NR_ZONES - 1; z >= 0; z--) {
-		zone = &pgdat->node_zones[z];
+	for (i = 0; i < MAX_NR_ZONES; i++) {
+		zone = &pgdat->node_zones[aclmem_zone_nth(i)];
 		if (!populated_zone(zone))
 			continue;
 		start = ALIGN(zone->zone_start_pfn, nr);
@@ -83,11 +105,24 @@ static unsigned long aclmem_contig_alloc(int nid, unsigned int order)
 				continue;
 			/* A busy range (-EBUSY) is common: try the next one. */
 			if (!alloc_contig_range(end - nr, end, MIGRATE_MOVABLE,
-						GFP_KERNEL | __GFP_NOWARN))
+						GFP_KERNEL | __GFP_NOWARN |
+						ACLMEM_CONTIG_GFP))
 				return end - nr;
 		}
 	}
 	return 0;
+}
+
+/*
+ * Whether a page new from the kernel is zero already: pages are asked for
+ * with __GFP_ZERO, which the kernel honours with one clearing whether
+ * init_on_alloc is on or not (not clearing again here halves the cost of
+ * growing the pool); but 6.1's alloc_contig_range() ignores it, so 1 GiB
+ * pages are cleared here there.
+ */
+static bool aclmem_page_new_is_zero(unsigned int order)
+{
+	return order != ACLMEM_ORDER_1G || ACLMEM_CONTIG_ZEROES;
 }
 
 static unsigned long aclmem_page_alloc(int nid, unsigned int order)
@@ -100,7 +135,8 @@ static unsigned long aclmem_page_alloc(int nid, unsigned int order)
 		return aclmem_contig_alloc(nid, order);
 
 	page = alloc_pages_node(nid, GFP_KERNEL | __GFP_COMP | __GFP_THISNODE |
-				__GFP_NOWARN | __GFP_RETRY_MAYFAIL, order);
+				__GFP_ZERO | __GFP_NOWARN | __GFP_RETRY_MAYFAIL,
+				order);
 	return page ? page_to_pfn(page) : 0;
 }
 
@@ -279,7 +315,8 @@ static unsigned long aclmem_pools_grow(unsigned int order, u32 node,
 			pfn = aclmem_pool_grow(pool);
 			if (!pfn)
 				break;
-			aclmem_page_zero(pfn, order);
+			if (!aclmem_page_new_is_zero(order))
+				aclmem_page_zero(pfn, order);
 			pfns[got++] = pfn;
 		}
 		if (got > grown)
@@ -321,9 +358,12 @@ int aclmem_pages_get(unsigned int order, u32 node, unsigned long nr,
 	return 0;
 }
 
-/* Give @nr pages back to their pools, or to the kernel above the target. */
-void aclmem_pages_put(unsigned int order, unsigned long nr,
-		      const unsigned long *pfns)
+/*
+ * Give @nr pages to their pools, or to the kernel above the target: dirty
+ * ones to be zeroed by the worker, or straight to the zeroed list if @zero.
+ */
+static void aclmem_pages_give(unsigned int order, unsigned long nr,
+			      const unsigned long *pfns, bool zero)
 {
 	struct aclmem_pool *pool, *shrunk = NULL;
 	struct page *page;
@@ -340,7 +380,10 @@ void aclmem_pages_put(unsigned int order, unsigned long nr,
 		}
 		mutex_lock(&pool->lock);
 		keep = aclmem_pool_free(pool) < pool->target;
-		if (keep) {
+		if (keep && zero) {
+			list_add_tail(&page->lru, &pool->zeroed);
+			pool->nr_zeroed++;
+		} else if (keep) {
 			list_add_tail(&page->lru, &pool->dirty);
 			pool->nr_dirty++;
 		} else {
@@ -348,9 +391,9 @@ void aclmem_pages_put(unsigned int order, unsigned long nr,
 			pool->shrunk++;
 		}
 		mutex_unlock(&pool->lock);
-		if (keep) {
+		if (keep && !zero) {
 			queue_work(system_unbound_wq, &pool->zero_work);
-		} else {
+		} else if (!keep) {
 			aclmem_page_release(pfns[i], order);
 			shrunk = pool;
 		}
@@ -358,6 +401,13 @@ void aclmem_pages_put(unsigned int order, unsigned long nr,
 	if (shrunk)
 		aclmem_genl_event(ACLMEM_GENL_EVENT_POOL_SHRUNK, order,
 				  shrunk->nid);
+}
+
+/* Pages handed out come back dirty. */
+void aclmem_pages_put(unsigned int order, unsigned long nr,
+		      const unsigned long *pfns)
+{
+	aclmem_pages_give(order, nr, pfns, false);
 }
 
 /* The counters of one node's pool of 2^@order pages. */
@@ -419,7 +469,8 @@ static bool aclmem_pool_fill(struct aclmem_pool *pool)
 				(PAGE_SIZE << pool->order) >> 10);
 			return false;
 		}
-		aclmem_pages_put(pool->order, 1, &pfn);
+		aclmem_pages_give(pool->order, 1, &pfn,
+				  aclmem_page_new_is_zero(pool->order));
 	}
 	return true;
 }

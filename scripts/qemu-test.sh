@@ -19,6 +19,11 @@
 #   QEMU_TIMEOUT   seconds for the whole QEMU run (default 900)
 #   TESTS          run only these test binaries (space separated names)
 #   QEMU_MEM, QEMU_SMP  guest size (default 6G, 2)
+#   MOVABLECORE    the guest's movablecore= (default 3G; empty: none): all
+#                  of the 6 GiB guest above 4 GiB, so that tests growing the
+#                  1 GiB pool mid-run find a GiB however fragmented the rest
+#                  is by then (boot-time allocations fill the top GiB: two
+#                  aligned GiB are to be had there)
 #   QEMU_APPEND    more kernel command line arguments
 #   KERNEL_IMAGE   kernel to boot (default /boot/vmlinuz-KVER)
 #   ACLMEM_KO, SELFTEST_DIR, GUEST_MODULES  passed on to scripts/mkinitramfs.sh
@@ -31,6 +36,7 @@ TEST_TIMEOUT=${TEST_TIMEOUT:-300}
 QEMU_TIMEOUT=${QEMU_TIMEOUT:-900}
 QEMU_MEM=${QEMU_MEM:-6G}
 QEMU_SMP=${QEMU_SMP:-2}
+MOVABLECORE=${MOVABLECORE-3G}
 TESTS=${TESTS:-}
 V=${V:-0}
 
@@ -72,6 +78,7 @@ run_qemu() {
 	append+=" aclmemtest.params=$(commas "$ACLMEM_PARAMS")"
 	append+=" aclmemtest.timeout=$TEST_TIMEOUT"
 	[ -z "$TESTS" ] || append+=" aclmemtest.tests=$(commas "$TESTS")"
+	[ -z "$MOVABLECORE" ] || append+=" movablecore=$MOVABLECORE"
 	[ -z "${QEMU_APPEND:-}" ] || append+=" $QEMU_APPEND"
 
 	local cmd=(timeout "$QEMU_TIMEOUT" qemu-system-x86_64
