@@ -313,9 +313,10 @@ debug_checks() {
 		qemu_suite "$DEBUG_KVER"
 }
 
-# "make check-debug": the programs the guest runs, then the debug leg.
-debug_only() {
-	echo "aclmem check: debug kernel only"
+# The programs the guest runs. One that does not build is left out of the
+# initramfs (an empty directory in its place), so that no stale binary is
+# booted: the runner then counts only what did build, and load/unload.
+build_guest_programs() {
 	if ! step "selftests build" build_selftests; then
 		export SELFTEST_DIR=$BUILD/selftests.none
 		mkdir -p "$SELFTEST_DIR"
@@ -328,6 +329,12 @@ debug_only() {
 		export TOOLS_DIR=$BUILD/tools.none
 		mkdir -p "$TOOLS_DIR"
 	fi
+}
+
+# "make check-debug": the programs the guest runs, then the debug leg.
+debug_only() {
+	echo "aclmem check: debug kernel only"
+	build_guest_programs
 	debug_checks
 	report
 	[ "$FAILED" -eq 0 ]
@@ -360,19 +367,7 @@ main() {
 	fi
 	host_checks
 	if [ "${1:-}" != --host-only ]; then
-		if ! step "selftests build" build_selftests; then
-			# Do not boot stale binaries: run load/unload checks only.
-			export SELFTEST_DIR=$BUILD/selftests.none
-			mkdir -p "$SELFTEST_DIR"
-		fi
-		if ! step "library and its tests build" build_lib; then
-			export LIBTEST_DIR=$BUILD/libtests.none
-			mkdir -p "$LIBTEST_DIR"
-		fi
-		if ! step "aclmemctl build, help, man page" build_tools; then
-			export TOOLS_DIR=$BUILD/tools.none
-			mkdir -p "$TOOLS_DIR"
-		fi
+		build_guest_programs
 		step "library clients: pkg-config, dlopen, exports" \
 			lib_consumers || true
 		step "make install, a pkg-config client of it, make uninstall" \

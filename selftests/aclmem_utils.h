@@ -782,6 +782,39 @@ static inline int aclmem_read_line(const char *path, char *buf, size_t len)
 	return rc;
 }
 
+/* A number from the first line of @path, or -errno (-EIO if empty). */
+static inline long long aclmem_read_number(const char *path)
+{
+	char buf[32];
+	int rc = aclmem_read_line(path, buf, sizeof(buf));
+
+	if (rc)
+		return rc;
+	return buf[0] ? strtoll(buf, NULL, 10) : -EIO;
+}
+
+/*
+ * The module's fault knob (kmod/fault.c): the Nth allocation site the
+ * writing process reaches fails. A debugfs attribute is read once per
+ * open, so each access opens it anew (which reaches no allocation site).
+ */
+#define ACLMEM_FAIL_NTH		"/sys/kernel/debug/aclmem/fail_nth"
+
+/* Arms the knob for this process (0 disarms): 0 or -errno. */
+static inline int aclmem_fail_nth_set(unsigned int n)
+{
+	char buf[16];
+
+	snprintf(buf, sizeof(buf), "%u", n);
+	return aclmem_write_file(ACLMEM_FAIL_NTH, buf);
+}
+
+/* The sites still to pass before the armed failure (0: fired), or -errno. */
+static inline long aclmem_fail_nth_left(void)
+{
+	return (long)aclmem_read_number(ACLMEM_FAIL_NTH);
+}
+
 static inline void aclmem_msleep(unsigned int ms)
 {
 	struct timespec ts = { .tv_sec = ms / 1000,

@@ -26,7 +26,6 @@
 
 #include "aclmem_utils.h"
 
-#define MODULE_KNOB	"/sys/kernel/debug/aclmem/fail_nth"
 #define KERNEL_KNOB	"/proc/thread-self/fail-nth"
 #define FAILSLAB	"/sys/kernel/debug/failslab/"
 #define FAIL_PAGE	"/sys/kernel/debug/fail_page_alloc/"
@@ -88,33 +87,28 @@ struct knob {
 static int knob_open(struct knob *k, bool kernel)
 {
 	k->kernel = kernel;
-	k->fd = open(kernel ? KERNEL_KNOB : MODULE_KNOB, O_RDWR | O_CLOEXEC);
+	k->fd = open(kernel ? KERNEL_KNOB : ACLMEM_FAIL_NTH, O_RDWR | O_CLOEXEC);
 	return k->fd < 0 ? -errno : 0;
 }
 
 static int knob_set(const struct knob *k, unsigned int n)
 {
 	char buf[16];
-	int len = snprintf(buf, sizeof(buf), "%u", n), fd, rc;
+	int len;
 
-	if (k->kernel) {
-		if (pwrite(k->fd, buf, len, 0) == len)
-			return 0;
-		/*
-		 * Disarming is a fault point too: a knob still armed may fire
-		 * at the copy_from_user of this very write, which leaves it
-		 * disarmed; the second write then goes through.
-		 */
-		if (errno != EFAULT || n)
-			return -errno;
-		return pwrite(k->fd, buf, len, 0) == len ? 0 : -errno;
-	}
-	fd = open(MODULE_KNOB, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (!k->kernel)
+		return aclmem_fail_nth_set(n);
+	len = snprintf(buf, sizeof(buf), "%u", n);
+	if (pwrite(k->fd, buf, len, 0) == len)
+		return 0;
+	/*
+	 * Disarming is a fault point too: a knob still armed may fire at the
+	 * copy_from_user of this very write, which leaves it disarmed; the
+	 * second write then goes through.
+	 */
+	if (errno != EFAULT || n)
 		return -errno;
-	rc = write(fd, buf, len) == len ? 0 : -errno;
-	close(fd);
-	return rc;
+	return pwrite(k->fd, buf, len, 0) == len ? 0 : -errno;
 }
 
 /*
@@ -126,21 +120,12 @@ static long knob_left(const struct knob *k)
 {
 	char buf[32];
 	ssize_t n;
-	int fd;
 
-	if (k->kernel) {
-		n = pread(k->fd, buf, sizeof(buf) - 1, 0);
-		if (n < 0)
-			return errno == EFAULT ? 1 : -errno;
-	} else {
-		fd = open(MODULE_KNOB, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			return -errno;
-		n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (n < 0)
-			return -errno;
-	}
+	if (!k->kernel)
+		return aclmem_fail_nth_left();
+	n = pread(k->fd, buf, sizeof(buf) - 1, 0);
+	if (n < 0)
+		return errno == EFAULT ? 1 : -errno;
 	buf[n] = '\0';
 	return strtol(buf, NULL, 10);
 }
@@ -508,8 +493,8 @@ FIXTURE_SETUP(fi)
 			ASSERT_EQ(0, aclmem_write_file(path,
 						kernel_settings[i].value));
 		}
-	} else if (access(MODULE_KNOB, F_OK)) {
-		snprintf(self->skip, sizeof(self->skip), "%s: %s", MODULE_KNOB,
+	} else if (access(ACLMEM_FAIL_NTH, F_OK)) {
+		snprintf(self->skip, sizeof(self->skip), "%s: %s", ACLMEM_FAIL_NTH,
 			 strerror(errno));
 		return;
 	}

@@ -479,17 +479,11 @@ static int online_nodes(void)
 {
 	char buf[256], *p = buf, *end;
 	long a, b;
-	int fd, n = 0;
-	ssize_t len;
+	int n = 0;
 
-	fd = open("/sys/devices/system/node/online", O_RDONLY);
-	if (fd < 0)
+	if (aclmem_read_file("/sys/devices/system/node/online", buf,
+			     sizeof(buf)))
 		return 1;
-	len = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (len <= 0)
-		return 1;
-	buf[len] = 0;
 	while (*p >= '0' && *p <= '9') {
 		a = strtol(p, &end, 10);
 		b = a;
@@ -504,39 +498,20 @@ static int online_nodes(void)
 /* A counter from /sys/kernel/aclmem/<2M|1G>/@name, or -1. */
 static long long sysfs_counter(__u64 page_size, const char *name)
 {
-	char path[96], buf[32];
-	ssize_t n;
-	int fd;
+	char path[96];
+	long long v;
 
 	snprintf(path, sizeof(path), "/sys/kernel/aclmem/%s/%s",
 		 aclmem_ps_name(page_size), name);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = 0;
-	return strtoll(buf, NULL, 10);
+	v = aclmem_read_number(path);
+	return v < 0 ? -1 : v;
 }
 
 /* The process's own command name, as the kernel keeps it. */
 static void own_comm(char *buf, size_t len)
 {
-	ssize_t n;
-	int fd;
-
-	buf[0] = 0;
-	fd = open("/proc/self/comm", O_RDONLY);
-	if (fd < 0)
-		return;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n <= 0)
-		return;
-	buf[n] = 0;
-	buf[strcspn(buf, "\n")] = 0;
+	if (aclmem_read_line("/proc/self/comm", buf, len))
+		buf[0] = 0;
 }
 
 /* Drop @cap from every set of the calling thread. */

@@ -45,21 +45,13 @@ FIXTURE_TEARDOWN(pool)
 /* A module parameter from sysfs, or -1 if it is not there. */
 static long module_param(const char *name)
 {
-	char path[128], buf[32];
-	ssize_t n;
-	int fd;
+	char path[128];
+	long long v;
 
 	snprintf(path, sizeof(path), "/sys/module/aclmem/parameters/%s",
 		 name);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = 0;
-	return strtol(buf, NULL, 10);
+	v = aclmem_read_number(path);
+	return v < 0 ? -1 : (long)v;
 }
 
 TEST_F(pool, info)

@@ -42,7 +42,7 @@ FIXTURE_SETUP(share_fd)
 
 FIXTURE_TEARDOWN(share_fd)
 {
-	share_fail_nth(0);
+	aclmem_fail_nth_set(0);
 	aclmem_fixture_teardown(_metadata, &self->fd, &self->base);
 }
 

@@ -90,7 +90,7 @@ static int user_limit_restore(void)
 FIXTURE_TEARDOWN(share_token)
 {
 	EXPECT_EQ(0, user_limit_restore());
-	share_fail_nth(0);
+	aclmem_fail_nth_set(0);
 	aclmem_fixture_teardown(_metadata, &self->fd, &self->base);
 }
 

@@ -468,42 +468,6 @@ static inline int ag_query(struct share_agent *ag, __u32 h,
 /* Fault injection (kmod/fault.c)                                     */
 /* ------------------------------------------------------------------ */
 
-#define SHARE_FAIL_NTH		"/sys/kernel/debug/aclmem/fail_nth"
-
-/* Arms fail_nth for this process (0 disarms): 0 or -errno. */
-static inline int share_fail_nth(unsigned int n)
-{
-	char buf[16];
-	int fd, len, rc = 0;
-
-	fd = open(SHARE_FAIL_NTH, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	len = snprintf(buf, sizeof(buf), "%u\n", n);
-	if (write(fd, buf, len) != len)
-		rc = -errno;
-	close(fd);
-	return rc;
-}
-
-/* The sites still to pass before the armed failure, or -errno. */
-static inline long share_fail_left(void)
-{
-	char buf[32];
-	ssize_t n;
-	int fd;
-
-	fd = open(SHARE_FAIL_NTH, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -EIO;
-	buf[n] = '\0';
-	return strtol(buf, NULL, 10);
-}
-
 /*
  * Runs @call (an expression giving 0 or -errno) with the Nth allocation
  * site failing, for N = 1, 2, ... until it succeeds with the failure not
@@ -514,10 +478,10 @@ static inline long share_fail_left(void)
 	unsigned int __n, __fails = 0;					\
 	long __left = 0;						\
 	for (__n = 1; __n < 64; __n++) {				\
-		ASSERT_EQ(0, share_fail_nth(__n));			\
+		ASSERT_EQ(0, aclmem_fail_nth_set(__n));			\
 		rc = (call);						\
-		__left = share_fail_left();				\
-		ASSERT_EQ(0, share_fail_nth(0));			\
+		__left = aclmem_fail_nth_left();			\
+		ASSERT_EQ(0, aclmem_fail_nth_set(0));			\
 		if (!rc)						\
 			break;						\
 		__fails++;						\
@@ -535,8 +499,8 @@ static inline long share_fail_left(void)
 } while (0)
 
 #define SHARE_NEED_FAIL_NTH() do {					\
-	if (access(SHARE_FAIL_NTH, W_OK))				\
-		SKIP(return, "no " SHARE_FAIL_NTH " in this module");	\
+	if (access(ACLMEM_FAIL_NTH, W_OK))				\
+		SKIP(return, "no " ACLMEM_FAIL_NTH " in this module");	\
 } while (0)
 
 /* ------------------------------------------------------------------ */
