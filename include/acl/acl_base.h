@@ -4,10 +4,14 @@
  *
  * Source-compatible with the CANN runtime's acl/acl_base.h (ACL 1.17.0,
  * as published in hicann/runtime, where the runtime half of this header
- * lives in acl_base_rt.h and the ACL_ERROR_RT_* codes in
- * error_codes/rt_error_codes.h).  Identifiers, values and types match
- * CANN; everything here is types and constants except the few
- * functions aclmem implements.
+ * lives in acl_base_rt.h, the ACL_ERROR_RT_* codes in
+ * error_codes/rt_error_codes.h and the ACL_ERROR_GE_* codes in
+ * error_codes/ge_error_codes.h).  Identifiers, values and types match
+ * CANN (lib/tests/cann_header_conformance_test.c checks them against
+ * commit 681ef7610df1); everything here is types and constants.  The
+ * functions CANN declares in acl_base_rt.h (data buffers, float16
+ * conversion, logging, CANN attributes) are not implemented and not
+ * declared.
  *
  * The ACL_ERROR_* (non-RT) codes are `static const int`, exactly as in
  * CANN: in C++ they are constant expressions, in C they are not (use
@@ -21,6 +25,7 @@
 #include <stddef.h>
 
 #include "error_codes/rt_error_codes.h"
+#include "error_codes/ge_error_codes.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -78,13 +83,11 @@ typedef void *aclrtAllocatorBlock;
 typedef void *aclrtAllocatorAddr;
 
 typedef struct aclDataBuffer aclDataBuffer;
-typedef struct aclTensorDesc aclTensorDesc;
 
 /* ---- ACL error codes ----------------------------------------------- */
 
 static const int ACL_SUCCESS = 0;
 static const int ACL_ERROR_NONE = 0;
-static const int ACL_ERROR_INVALID_EXCEPTION_INFO = -1;
 
 /* 1000xx / 1480xx: parameter and usage errors */
 static const int ACL_ERROR_INVALID_PARAM = 100000;
@@ -193,9 +196,7 @@ typedef enum {
     ACL_FLOAT6_E3M2 = 38,
     ACL_FLOAT6_E2M3 = 39,
     ACL_FLOAT4_E2M1 = 40,
-    ACL_FLOAT4_E1M2 = 41,
-    ACL_HIFLOAT4 = 42,
-    ACL_HIFLOAT4_SCALE = 43
+    ACL_FLOAT4_E1M2 = 41
 } aclDataType;
 
 typedef enum {

@@ -13,7 +13,10 @@
  *
  * Names, enum values, struct layouts and prototypes match the public
  * CANN runtime header (hicann/runtime include/external/acl/acl_rt.h,
- * ACL 1.17.0).  Comments are aclmem's own.
+ * ACL 1.17.0; lib/tests/cann_header_conformance_test.c checks them
+ * against commit 681ef7610df1).  Comments are aclmem's own.  Where CANN
+ * declares an empty parameter list, "()", this header says "(void)":
+ * the same function type, with a prototype in C.
  */
 #ifndef INC_EXTERNAL_ACL_ACL_RT_H_
 #define INC_EXTERNAL_ACL_ACL_RT_H_

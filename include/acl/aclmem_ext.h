@@ -18,9 +18,9 @@ extern "C" {
 #endif
 
 /*
- * A new close-on-exec dma-buf descriptor for @handle in *fd. The same as
- * aclrtMemExportToShareableHandle(handle, ACL_MEM_HANDLE_TYPE_POSIX, 0, &u)
- * with the descriptor in u. Errors: 100000 (NULL), 107017 (no such handle).
+ * A new close-on-exec dma-buf descriptor for @handle in *fd (CANN's
+ * aclrtMemExportToShareableHandle takes only ACL_MEM_HANDLE_TYPE_NONE).
+ * Errors: 100000 (NULL), 107017 (no such handle).
  */
 ACL_FUNC_VISIBILITY aclError aclmemExportToFd(aclrtDrvMemHandle handle,
 					      int *fd);

@@ -4,8 +4,13 @@
  *
  * Values follow the public CANN runtime header of the same name
  * (hicann/runtime include/external/acl/error_codes/rt_error_codes.h,
- * ACL 1.17.0).  They are plain macros there too, so they work in
- * `case` labels and preprocessor conditionals from both C and C++.
+ * ACL 1.17.0; checked against commit 681ef7610df1 by
+ * lib/tests/cann_header_conformance_test.c).  They are plain macros
+ * there too, so they work in `case` labels and preprocessor
+ * conditionals from both C and C++.
+ *
+ * ACL_ERROR_RT_SYMBOL_NOT_FOUND was 507915 in an earlier CANN revision;
+ * CANN moved it to 107042 and gave 507915 to ACL_ERROR_RT_CCU_TIMEOUT.
  *
  * The include guard is the one CANN uses, so a translation unit that
  * also pulls in a vendored CANN copy does not see two definitions.
@@ -64,6 +69,10 @@ extern "C" {
 #define ACL_ERROR_RT_INSUFFICIENT_INPUT_ARRAY        107039
 #define ACL_ERROR_RT_MODEL_UPDATE_FAILED             107040
 #define ACL_ERROR_RT_CAPTURE_MODE_BLOCK_ASYNC        107041
+#define ACL_ERROR_RT_SYMBOL_NOT_FOUND                107042
+#define ACL_ERROR_RT_INVALID_SYMBOL                  107043
+#define ACL_ERROR_RT_INVALID_DEVICE_FUNCTION         107044
+#define ACL_ERROR_RT_SUB_ACLGRAPH_IS_CAPTURING       107045
 
 /* 2070xx: resource or capability problems */
 #define ACL_ERROR_RT_FEATURE_NOT_SUPPORT             207000
@@ -87,6 +96,7 @@ extern "C" {
 #define ACL_ERROR_RT_DEVICE_OOM                      207018
 #define ACL_ERROR_RT_FEATURE_NOT_SUPPORT_UPDATE_OP   207019
 #define ACL_ERROR_RT_TIMEOUT                         207020
+#define ACL_ERROR_RT_LINK_TYPE_NOT_SUPPORTED         207021
 
 /* 5070xx / 5078xx / 5079xx: internal, driver and device faults */
 #define ACL_ERROR_RT_INTERNAL_ERROR                  507000
@@ -163,7 +173,8 @@ extern "C" {
 #define ACL_ERROR_SNAPSHOT_CALLBACK_FAILED           507912
 #define ACL_ERROR_SNAPSHOT_REGISTER_CALLBACK_FAILED  507913
 #define ACL_ERROR_RT_L3_PORT_ERROR                   507914
-#define ACL_ERROR_RT_SYMBOL_NOT_FOUND                507915
+#define ACL_ERROR_RT_CCU_TIMEOUT                     507915
+#define ACL_ERROR_RT_CCU_EXCEPTION                   507916
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,865 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Conformance of the include/acl headers to the public CANN headers.
+ *
+ * Reference: hicann/runtime at commit
+ *   681ef7610df13c8128982901142a2c869ddbb53e
+ * files include/external/acl/acl_base_rt.h (which CANN's acl_base.h
+ * includes), acl_rt.h, error_codes/rt_error_codes.h and
+ * error_codes/ge_error_codes.h.  Every expected value below is a number
+ * read from those files at that commit; every function type is the
+ * prototype CANN declares there.  When CANN changes, update the numbers
+ * here together with the headers; the comment over each group says what
+ * aclmem had to change or leave out to match.  This test took over the
+ * checks of the former header_layout_test.c.
+ *
+ * Covered: each enumerator and constant aclmem's acl.h, acl_base.h,
+ * acl_rt.h and error_codes/ headers define, each struct's size, alignment
+ * and every field's offset, size and type, the opaque typedefs and tags,
+ * each declared function's type, and the include guards (the same as
+ * CANN's, so that a vendored CANN header and ours do not both define a
+ * name).  aclmem_ext.h is aclmem's own and not covered.
+ *
+ *   make -C lib/tests conformance
+ *   gcc -std=c11 -O2 -Wall -Wextra -Werror -pedantic -Iinclude \
+ *       lib/tests/cann_header_conformance_test.c -o /tmp/cc && /tmp/cc
+ *
+ * Only names CANN has are used, so the test also builds against CANN's
+ * own headers (-I<hicann/runtime>/include/external), which checks the
+ * numbers here against the reference rather than against aclmem.
+ *
+ * Compile time: every integer constant expression (macros, enumerators,
+ * sizes, offsets) and every type by _Static_assert.  The ACL_ERROR_* and
+ * ACL_ERROR_GE_* codes are `static const` objects, as in CANN, and not
+ * constant expressions in C: their types are asserted statically, their
+ * values by a call to an undefined function with the "error" attribute
+ * that the compiler must fold away (active with clang, and with GCC when
+ * optimizing, as the Makefile does).  Run time: every check again,
+ * reported as TAP, one result per group, a "# FAIL:" line per mismatch
+ * with the actual value; -DCONF_NO_STATIC_ASSERT leaves the compile-time
+ * checks out, so that one run lists every mismatch.  No function is
+ * called; the library is not needed.  The layout figures are for LP64
+ * (x86_64, aarch64), the ABIs CANN is built for.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <acl/acl.h>
+#include <acl/acl_base.h>
+#include <acl/acl_rt.h>
+#include <acl/error_codes/rt_error_codes.h>
+#include <acl/error_codes/ge_error_codes.h>
+
+#define CANN_COMMIT "681ef7610df13c8128982901142a2c869ddbb53e"
+
+/* ---- include guards and helper macros (preprocessor) -------------- */
+
+#ifndef INC_EXTERNAL_ACL_ACL_H_
+#error "acl/acl.h: include guard differs from CANN's (INC_EXTERNAL_ACL_ACL_H_)"
+#endif
+#ifndef INC_EXTERNAL_ACL_ACL_BASE_H_
+#error "acl/acl_base.h: include guard differs from CANN's (INC_EXTERNAL_ACL_ACL_BASE_H_)"
+#endif
+#ifndef INC_EXTERNAL_ACL_ACL_RT_H_
+#error "acl/acl_rt.h: include guard differs from CANN's (INC_EXTERNAL_ACL_ACL_RT_H_)"
+#endif
+#ifndef __INC_EXTERNEL_RT_ERROR_CODES_H__
+#error "rt_error_codes.h: include guard differs from CANN's (__INC_EXTERNEL_RT_ERROR_CODES_H__)"
+#endif
+#ifndef INC_EXTERNAL_GE_GE_ERROR_CODES_H_
+#error "ge_error_codes.h: include guard differs from CANN's (INC_EXTERNAL_GE_GE_ERROR_CODES_H_)"
+#endif
+#if !defined(ACL_FUNC_VISIBILITY) || !defined(ACL_DEPRECATED) || !defined(ACL_DEPRECATED_MESSAGE)
+#error "acl_base.h: ACL_FUNC_VISIBILITY, ACL_DEPRECATED or ACL_DEPRECATED_MESSAGE missing"
+#endif
+#ifndef GE_FUNC_VISIBILITY
+#error "ge_error_codes.h: GE_FUNC_VISIBILITY missing"
+#endif
+
+/* ---- checking and reporting ------------------------------------------ */
+
+static int group_checks;
+static int group_failures;
+
+static void check_value(const char *what, long long actual, long long expected)
+{
+    group_checks++;
+    if (actual != expected) {
+        group_failures++;
+        printf("# FAIL: %s is %lld, CANN %.12s has %lld\n", what, actual, CANN_COMMIT, expected);
+    }
+}
+
+static void check_true(const char *what, int ok)
+{
+    group_checks++;
+    if (!ok) {
+        group_failures++;
+        printf("# FAIL: not so: %s (CANN %.12s)\n", what, CANN_COMMIT);
+    }
+}
+
+#ifdef CONF_NO_STATIC_ASSERT
+#define CONF_STATIC(cond, msg)
+#else
+#define CONF_STATIC(cond, msg) _Static_assert(cond, msg)
+#endif
+
+/*
+ * Value of a `static const` object, at compile time: the call survives,
+ * and the build fails naming the constant, only if the comparison is
+ * not folded to false.
+ */
+#if defined(CONF_NO_STATIC_ASSERT)
+#define CONF_FOLD_OK 0
+#elif defined(__clang__) && defined(__has_attribute)
+#if __has_attribute(error)
+#define CONF_FOLD_OK 1
+#else
+#define CONF_FOLD_OK 0
+#endif
+#elif defined(__GNUC__) && defined(__OPTIMIZE__)
+#define CONF_FOLD_OK 1
+#else
+#define CONF_FOLD_OK 0
+#endif
+
+#define CONF_CAT2(a, b) a##b
+#define CONF_CAT(a, b) CONF_CAT2(a, b)
+
+#if CONF_FOLD_OK
+#define CONF_FOLDED(msg, expr, expected)                                   \
+    do {                                                                   \
+        extern void CONF_CAT(conf_mismatch_line_, __LINE__)(void)          \
+            __attribute__((error(msg)));                                   \
+        if ((expr) != (expected))                                          \
+            CONF_CAT(conf_mismatch_line_, __LINE__)();                     \
+    } while (0)
+#else
+#define CONF_FOLDED(msg, expr, expected) ((void)0)
+#endif
+
+#define CONF_SAME_TYPE(a, b) __builtin_types_compatible_p(a, b)
+
+/*
+ * The *_AS forms take the name to report as a string, so that a macro
+ * constant is reported by its name, not by its expansion.
+ */
+
+/* integer constant expression: compile time and run time */
+#define CK_AS(what, expr, expected)                                               \
+    do {                                                                          \
+        CONF_STATIC((expr) == (expected), what " == " #expected " (as in CANN)"); \
+        check_value(what, (long long)(expr), (long long)(expected));              \
+    } while (0)
+#define CK(expr, expected) CK_AS(#expr, expr, expected)
+
+/* the type of an expression */
+#define CK_TYPE_AS(what, expr, type)                                  \
+    do {                                                              \
+        CONF_STATIC(CONF_SAME_TYPE(__typeof__(expr), type), what);    \
+        check_true(what, CONF_SAME_TYPE(__typeof__(expr), type));     \
+    } while (0)
+#define CK_TYPE(expr, type) CK_TYPE_AS(#expr " has type " #type, expr, type)
+
+/* a macro constant of type int (the error codes, the version) */
+#define CK_INT(name, expected)                                  \
+    do {                                                        \
+        CK_AS(#name, name, expected);                           \
+        CK_TYPE_AS(#name " has type int", name, int);           \
+    } while (0)
+
+/* a `static const` object: type statically, value folded and at run time */
+#define CK_OBJ(name, expected, type)                                                  \
+    do {                                                                              \
+        CK_TYPE_AS(#name " has type " #type, name, type);                             \
+        CONF_FOLDED(#name " differs from CANN's " #expected, name, expected);         \
+        check_value(#name, (long long)(name), (long long)(expected));                 \
+    } while (0)
+#define CK_ACL(name, expected) CK_OBJ(name, expected, int)
+#define CK_GE(name, expected) CK_OBJ(name, expected, uint32_t)
+
+/* a struct field: offset, size and type */
+#define CK_FIELD(st, field, offset, type)                                                 \
+    do {                                                                                  \
+        CK_AS("offsetof(" #st ", " #field ")", offsetof(st, field), offset);              \
+        CK_AS("sizeof " #st "." #field, sizeof(((st *)0)->field), sizeof(type));          \
+        CK_TYPE_AS(#st "." #field " has type " #type, ((st *)0)->field, type);            \
+    } while (0)
+
+/* a function's type, without referring to the symbol at link time */
+#define CK_PROTO(fn, type)                                                        \
+    do {                                                                          \
+        CONF_STATIC(CONF_SAME_TYPE(__typeof__(&fn), type), "prototype of " #fn); \
+        check_true("prototype of " #fn " is " #type,                              \
+                   CONF_SAME_TYPE(__typeof__(&fn), type));                        \
+    } while (0)
+
+/* a precondition, not a check: kept with CONF_NO_STATIC_ASSERT too */
+_Static_assert(sizeof(void *) == 8 && sizeof(size_t) == 8 && sizeof(long) == 8,
+               "the layout figures below are for LP64");
+
+/* ---- error codes --------------------------------------------------- */
+
+/*
+ * CANN include/external/acl/acl_base_rt.h at 681ef7610df1 (static const
+ * int).  Not in CANN, so not here: ACL_ERROR_INVALID_EXCEPTION_INFO
+ * (aclmem's acl_base.h had it as -1; CANN keeps a 0xFFFFFFFF of that name
+ * private to its sources).
+ */
+static void test_acl_error_codes(void)
+{
+    CK_ACL(ACL_SUCCESS, 0);
+    CK_ACL(ACL_ERROR_NONE, 0);
+    CK_ACL(ACL_ERROR_INVALID_PARAM, 100000);
+    CK_ACL(ACL_ERROR_UNINITIALIZE, 100001);
+    CK_ACL(ACL_ERROR_REPEAT_INITIALIZE, 100002);
+    CK_ACL(ACL_ERROR_INVALID_FILE, 100003);
+    CK_ACL(ACL_ERROR_WRITE_FILE, 100004);
+    CK_ACL(ACL_ERROR_INVALID_FILE_SIZE, 100005);
+    CK_ACL(ACL_ERROR_PARSE_FILE, 100006);
+    CK_ACL(ACL_ERROR_FILE_MISSING_ATTR, 100007);
+    CK_ACL(ACL_ERROR_FILE_ATTR_INVALID, 100008);
+    CK_ACL(ACL_ERROR_INVALID_DUMP_CONFIG, 100009);
+    CK_ACL(ACL_ERROR_INVALID_PROFILING_CONFIG, 100010);
+    CK_ACL(ACL_ERROR_INVALID_MODEL_ID, 100011);
+    CK_ACL(ACL_ERROR_DESERIALIZE_MODEL, 100012);
+    CK_ACL(ACL_ERROR_PARSE_MODEL, 100013);
+    CK_ACL(ACL_ERROR_READ_MODEL_FAILURE, 100014);
+    CK_ACL(ACL_ERROR_MODEL_SIZE_INVALID, 100015);
+    CK_ACL(ACL_ERROR_MODEL_MISSING_ATTR, 100016);
+    CK_ACL(ACL_ERROR_MODEL_INPUT_NOT_MATCH, 100017);
+    CK_ACL(ACL_ERROR_MODEL_OUTPUT_NOT_MATCH, 100018);
+    CK_ACL(ACL_ERROR_MODEL_NOT_DYNAMIC, 100019);
+    CK_ACL(ACL_ERROR_OP_TYPE_NOT_MATCH, 100020);
+    CK_ACL(ACL_ERROR_OP_INPUT_NOT_MATCH, 100021);
+    CK_ACL(ACL_ERROR_OP_OUTPUT_NOT_MATCH, 100022);
+    CK_ACL(ACL_ERROR_OP_ATTR_NOT_MATCH, 100023);
+    CK_ACL(ACL_ERROR_OP_NOT_FOUND, 100024);
+    CK_ACL(ACL_ERROR_OP_LOAD_FAILED, 100025);
+    CK_ACL(ACL_ERROR_UNSUPPORTED_DATA_TYPE, 100026);
+    CK_ACL(ACL_ERROR_FORMAT_NOT_MATCH, 100027);
+    CK_ACL(ACL_ERROR_BIN_SELECTOR_NOT_REGISTERED, 100028);
+    CK_ACL(ACL_ERROR_KERNEL_NOT_FOUND, 100029);
+    CK_ACL(ACL_ERROR_BIN_SELECTOR_ALREADY_REGISTERED, 100030);
+    CK_ACL(ACL_ERROR_KERNEL_ALREADY_REGISTERED, 100031);
+    CK_ACL(ACL_ERROR_INVALID_QUEUE_ID, 100032);
+    CK_ACL(ACL_ERROR_REPEAT_SUBSCRIBE, 100033);
+    CK_ACL(ACL_ERROR_STREAM_NOT_SUBSCRIBE, 100034);
+    CK_ACL(ACL_ERROR_THREAD_NOT_SUBSCRIBE, 100035);
+    CK_ACL(ACL_ERROR_WAIT_CALLBACK_TIMEOUT, 100036);
+    CK_ACL(ACL_ERROR_REPEAT_FINALIZE, 100037);
+    CK_ACL(ACL_ERROR_NOT_STATIC_AIPP, 100038);
+    CK_ACL(ACL_ERROR_COMPILING_STUB_MODE, 100039);
+    CK_ACL(ACL_ERROR_GROUP_NOT_SET, 100040);
+    CK_ACL(ACL_ERROR_GROUP_NOT_CREATE, 100041);
+    CK_ACL(ACL_ERROR_PROF_ALREADY_RUN, 100042);
+    CK_ACL(ACL_ERROR_PROF_NOT_RUN, 100043);
+    CK_ACL(ACL_ERROR_DUMP_ALREADY_RUN, 100044);
+    CK_ACL(ACL_ERROR_DUMP_NOT_RUN, 100045);
+    CK_ACL(ACL_ERROR_PROF_REPEAT_SUBSCRIBE, 148046);
+    CK_ACL(ACL_ERROR_PROF_API_CONFLICT, 148047);
+    CK_ACL(ACL_ERROR_INVALID_MAX_OPQUEUE_NUM_CONFIG, 148048);
+    CK_ACL(ACL_ERROR_INVALID_OPP_PATH, 148049);
+    CK_ACL(ACL_ERROR_OP_UNSUPPORTED_DYNAMIC, 148050);
+    CK_ACL(ACL_ERROR_RELATIVE_RESOURCE_NOT_CLEARED, 148051);
+    CK_ACL(ACL_ERROR_UNSUPPORTED_JPEG, 148052);
+    CK_ACL(ACL_ERROR_INVALID_BUNDLE_MODEL_ID, 148053);
+    CK_ACL(ACL_ERROR_BAD_ALLOC, 200000);
+    CK_ACL(ACL_ERROR_API_NOT_SUPPORT, 200001);
+    CK_ACL(ACL_ERROR_INVALID_DEVICE, 200002);
+    CK_ACL(ACL_ERROR_MEMORY_ADDRESS_UNALIGNED, 200003);
+    CK_ACL(ACL_ERROR_RESOURCE_NOT_MATCH, 200004);
+    CK_ACL(ACL_ERROR_INVALID_RESOURCE_HANDLE, 200005);
+    CK_ACL(ACL_ERROR_FEATURE_UNSUPPORTED, 200006);
+    CK_ACL(ACL_ERROR_PROF_MODULES_UNSUPPORTED, 200007);
+    CK_ACL(ACL_ERROR_STORAGE_OVER_LIMIT, 300000);
+    CK_ACL(ACL_ERROR_INTERNAL_ERROR, 500000);
+    CK_ACL(ACL_ERROR_FAILURE, 500001);
+    CK_ACL(ACL_ERROR_GE_FAILURE, 500002);
+    CK_ACL(ACL_ERROR_RT_FAILURE, 500003);
+    CK_ACL(ACL_ERROR_DRV_FAILURE, 500004);
+    CK_ACL(ACL_ERROR_PROFILING_FAILURE, 500005);
+}
+
+/* CANN include/external/acl/error_codes/ge_error_codes.h at 681ef7610df1
+ * (static const uint32_t; new in aclmem with this test). */
+static void test_ge_error_codes(void)
+{
+    CK_GE(ACL_ERROR_GE_PARAM_INVALID, 145000U);
+    CK_GE(ACL_ERROR_GE_EXEC_NOT_INIT, 145001U);
+    CK_GE(ACL_ERROR_GE_EXEC_MODEL_PATH_INVALID, 145002U);
+    CK_GE(ACL_ERROR_GE_EXEC_MODEL_ID_INVALID, 145003U);
+    CK_GE(ACL_ERROR_GE_EXEC_MODEL_DATA_SIZE_INVALID, 145006U);
+    CK_GE(ACL_ERROR_GE_EXEC_MODEL_ADDR_INVALID, 145007U);
+    CK_GE(ACL_ERROR_GE_EXEC_MODEL_QUEUE_ID_INVALID, 145008U);
+    CK_GE(ACL_ERROR_GE_EXEC_LOAD_MODEL_REPEATED, 145009U);
+    CK_GE(ACL_ERROR_GE_DYNAMIC_INPUT_ADDR_INVALID, 145011U);
+    CK_GE(ACL_ERROR_GE_DYNAMIC_INPUT_LENGTH_INVALID, 145012U);
+    CK_GE(ACL_ERROR_GE_DYNAMIC_BATCH_SIZE_INVALID, 145013U);
+    CK_GE(ACL_ERROR_GE_AIPP_BATCH_EMPTY, 145014U);
+    CK_GE(ACL_ERROR_GE_AIPP_NOT_EXIST, 145015U);
+    CK_GE(ACL_ERROR_GE_AIPP_MODE_INVALID, 145016U);
+    CK_GE(ACL_ERROR_GE_OP_TASK_TYPE_INVALID, 145017U);
+    CK_GE(ACL_ERROR_GE_OP_KERNEL_TYPE_INVALID, 145018U);
+    CK_GE(ACL_ERROR_GE_PLGMGR_PATH_INVALID, 145019U);
+    CK_GE(ACL_ERROR_GE_FORMAT_INVALID, 145020U);
+    CK_GE(ACL_ERROR_GE_SHAPE_INVALID, 145021U);
+    CK_GE(ACL_ERROR_GE_DATATYPE_INVALID, 145022U);
+    CK_GE(ACL_ERROR_GE_MEMORY_ALLOCATION, 245000U);
+    CK_GE(ACL_ERROR_GE_MEMORY_OPERATE_FAILED, 245001U);
+    CK_GE(ACL_ERROR_GE_DEVICE_MEMORY_OPERATE_FAILED, 245002U);
+    CK_GE(ACL_ERROR_GE_SUBHEALTHY, 345102U);
+    CK_GE(ACL_ERROR_GE_USER_RAISE_EXCEPTION, 345103U);
+    CK_GE(ACL_ERROR_GE_DATA_NOT_ALIGNED, 345104U);
+    CK_GE(ACL_ERROR_GE_INTERNAL_ERROR, 545000U);
+    CK_GE(ACL_ERROR_GE_LOAD_MODEL, 545001U);
+    CK_GE(ACL_ERROR_GE_EXEC_LOAD_MODEL_PARTITION_FAILED, 545002U);
+    CK_GE(ACL_ERROR_GE_EXEC_LOAD_WEIGHT_PARTITION_FAILED, 545003U);
+    CK_GE(ACL_ERROR_GE_EXEC_LOAD_TASK_PARTITION_FAILED, 545004U);
+    CK_GE(ACL_ERROR_GE_EXEC_LOAD_KERNEL_PARTITION_FAILED, 545005U);
+    CK_GE(ACL_ERROR_GE_EXEC_RELEASE_MODEL_DATA, 545006U);
+    CK_GE(ACL_ERROR_GE_COMMAND_HANDLE, 545007U);
+    CK_GE(ACL_ERROR_GE_GET_TENSOR_INFO, 545008U);
+    CK_GE(ACL_ERROR_GE_UNLOAD_MODEL, 545009U);
+    CK_GE(ACL_ERROR_GE_MODEL_EXECUTE_TIMEOUT, 545601U);
+    CK_GE(ACL_ERROR_GE_REDEPLOYING, 545602U);
+}
+
+/*
+ * CANN include/external/acl/error_codes/rt_error_codes.h at 681ef7610df1
+ * (macros).  Changed in aclmem with this test: ACL_ERROR_RT_SYMBOL_NOT_FOUND
+ * 507915 -> 107042; added 107043-107045, 207021, 507915
+ * (ACL_ERROR_RT_CCU_TIMEOUT) and 507916.
+ */
+static void test_rt_error_codes(void)
+{
+    CK_INT(ACL_RT_SUCCESS, 0);
+    CK_INT(ACL_ERROR_RT_PARAM_INVALID, 107000);
+    CK_INT(ACL_ERROR_RT_INVALID_DEVICEID, 107001);
+    CK_INT(ACL_ERROR_RT_CONTEXT_NULL, 107002);
+    CK_INT(ACL_ERROR_RT_STREAM_CONTEXT, 107003);
+    CK_INT(ACL_ERROR_RT_MODEL_CONTEXT, 107004);
+    CK_INT(ACL_ERROR_RT_STREAM_MODEL, 107005);
+    CK_INT(ACL_ERROR_RT_EVENT_TIMESTAMP_INVALID, 107006);
+    CK_INT(ACL_ERROR_RT_EVENT_TIMESTAMP_REVERSAL, 107007);
+    CK_INT(ACL_ERROR_RT_ADDR_UNALIGNED, 107008);
+    CK_INT(ACL_ERROR_RT_FILE_OPEN, 107009);
+    CK_INT(ACL_ERROR_RT_FILE_WRITE, 107010);
+    CK_INT(ACL_ERROR_RT_STREAM_SUBSCRIBE, 107011);
+    CK_INT(ACL_ERROR_RT_THREAD_SUBSCRIBE, 107012);
+    CK_INT(ACL_ERROR_RT_GROUP_NOT_SET, 107013);
+    CK_INT(ACL_ERROR_RT_GROUP_NOT_CREATE, 107014);
+    CK_INT(ACL_ERROR_RT_STREAM_NO_CB_REG, 107015);
+    CK_INT(ACL_ERROR_RT_INVALID_MEMORY_TYPE, 107016);
+    CK_INT(ACL_ERROR_RT_INVALID_HANDLE, 107017);
+    CK_INT(ACL_ERROR_RT_INVALID_MALLOC_TYPE, 107018);
+    CK_INT(ACL_ERROR_RT_WAIT_TIMEOUT, 107019);
+    CK_INT(ACL_ERROR_RT_TASK_TIMEOUT, 107020);
+    CK_INT(ACL_ERROR_RT_SYSPARAMOPT_NOT_SET, 107021);
+    CK_INT(ACL_ERROR_RT_DEVICE_TASK_ABORT, 107022);
+    CK_INT(ACL_ERROR_RT_STREAM_ABORT, 107023);
+    CK_INT(ACL_ERROR_RT_CAPTURE_DEPENDENCY, 107024);
+    CK_INT(ACL_ERROR_RT_STREAM_UNJOINED, 107025);
+    CK_INT(ACL_ERROR_RT_MODEL_CAPTURED, 107026);
+    CK_INT(ACL_ERROR_RT_STREAM_CAPTURED, 107027);
+    CK_INT(ACL_ERROR_RT_EVENT_CAPTURED, 107028);
+    CK_INT(ACL_ERROR_RT_STREAM_NOT_CAPTURED, 107029);
+    CK_INT(ACL_ERROR_RT_CAPTURE_MODE_NOT_SUPPORT, 107030);
+    CK_INT(ACL_ERROR_RT_STREAM_CAPTURE_IMPLICIT, 107031);
+    CK_INT(ACL_ERROR_STREAM_CAPTURE_CONFLICT, 107032);
+    CK_INT(ACL_ERROR_STREAM_TASK_GROUP_STATUS, 107033);
+    CK_INT(ACL_ERROR_STREAM_TASK_GROUP_INTR, 107034);
+    CK_INT(ACL_ERROR_RT_TASK_ABORT_STOP, 107035);
+    CK_INT(ACL_ERROR_RT_STREAM_CAPTURE_UNMATCHED, 107036);
+    CK_INT(ACL_ERROR_RT_MODEL_RUNNING, 107037);
+    CK_INT(ACL_ERROR_RT_STREAM_CAPTURE_WRONG_THREAD, 107038);
+    CK_INT(ACL_ERROR_RT_INSUFFICIENT_INPUT_ARRAY, 107039);
+    CK_INT(ACL_ERROR_RT_MODEL_UPDATE_FAILED, 107040);
+    CK_INT(ACL_ERROR_RT_CAPTURE_MODE_BLOCK_ASYNC, 107041);
+    CK_INT(ACL_ERROR_RT_SYMBOL_NOT_FOUND, 107042);
+    CK_INT(ACL_ERROR_RT_INVALID_SYMBOL, 107043);
+    CK_INT(ACL_ERROR_RT_INVALID_DEVICE_FUNCTION, 107044);
+    CK_INT(ACL_ERROR_RT_SUB_ACLGRAPH_IS_CAPTURING, 107045);
+    CK_INT(ACL_ERROR_RT_FEATURE_NOT_SUPPORT, 207000);
+    CK_INT(ACL_ERROR_RT_MEMORY_ALLOCATION, 207001);
+    CK_INT(ACL_ERROR_RT_MEMORY_FREE, 207002);
+    CK_INT(ACL_ERROR_RT_AICORE_OVER_FLOW, 207003);
+    CK_INT(ACL_ERROR_RT_NO_DEVICE, 207004);
+    CK_INT(ACL_ERROR_RT_RESOURCE_ALLOC_FAIL, 207005);
+    CK_INT(ACL_ERROR_RT_NO_PERMISSION, 207006);
+    CK_INT(ACL_ERROR_RT_NO_EVENT_RESOURCE, 207007);
+    CK_INT(ACL_ERROR_RT_NO_STREAM_RESOURCE, 207008);
+    CK_INT(ACL_ERROR_RT_NO_NOTIFY_RESOURCE, 207009);
+    CK_INT(ACL_ERROR_RT_NO_MODEL_RESOURCE, 207010);
+    CK_INT(ACL_ERROR_RT_NO_CDQ_RESOURCE, 207011);
+    CK_INT(ACL_ERROR_RT_OVER_LIMIT, 207012);
+    CK_INT(ACL_ERROR_RT_QUEUE_EMPTY, 207013);
+    CK_INT(ACL_ERROR_RT_QUEUE_FULL, 207014);
+    CK_INT(ACL_ERROR_RT_REPEATED_INIT, 207015);
+    CK_INT(ACL_ERROR_RT_AIVEC_OVER_FLOW, 207016);
+    CK_INT(ACL_ERROR_RT_OVER_FLOW, 207017);
+    CK_INT(ACL_ERROR_RT_DEVICE_OOM, 207018);
+    CK_INT(ACL_ERROR_RT_FEATURE_NOT_SUPPORT_UPDATE_OP, 207019);
+    CK_INT(ACL_ERROR_RT_TIMEOUT, 207020);
+    CK_INT(ACL_ERROR_RT_LINK_TYPE_NOT_SUPPORTED, 207021);
+    CK_INT(ACL_ERROR_RT_INTERNAL_ERROR, 507000);
+    CK_INT(ACL_ERROR_RT_TS_ERROR, 507001);
+    CK_INT(ACL_ERROR_RT_STREAM_TASK_FULL, 507002);
+    CK_INT(ACL_ERROR_RT_STREAM_TASK_EMPTY, 507003);
+    CK_INT(ACL_ERROR_RT_STREAM_NOT_COMPLETE, 507004);
+    CK_INT(ACL_ERROR_RT_END_OF_SEQUENCE, 507005);
+    CK_INT(ACL_ERROR_RT_EVENT_NOT_COMPLETE, 507006);
+    CK_INT(ACL_ERROR_RT_CONTEXT_RELEASE_ERROR, 507007);
+    CK_INT(ACL_ERROR_RT_SOC_VERSION, 507008);
+    CK_INT(ACL_ERROR_RT_TASK_TYPE_NOT_SUPPORT, 507009);
+    CK_INT(ACL_ERROR_RT_LOST_HEARTBEAT, 507010);
+    CK_INT(ACL_ERROR_RT_MODEL_EXECUTE, 507011);
+    CK_INT(ACL_ERROR_RT_REPORT_TIMEOUT, 507012);
+    CK_INT(ACL_ERROR_RT_SYS_DMA, 507013);
+    CK_INT(ACL_ERROR_RT_AICORE_TIMEOUT, 507014);
+    CK_INT(ACL_ERROR_RT_AICORE_EXCEPTION, 507015);
+    CK_INT(ACL_ERROR_RT_AICORE_TRAP_EXCEPTION, 507016);
+    CK_INT(ACL_ERROR_RT_AICPU_TIMEOUT, 507017);
+    CK_INT(ACL_ERROR_RT_AICPU_EXCEPTION, 507018);
+    CK_INT(ACL_ERROR_RT_AICPU_DATADUMP_RSP_ERR, 507019);
+    CK_INT(ACL_ERROR_RT_AICPU_MODEL_RSP_ERR, 507020);
+    CK_INT(ACL_ERROR_RT_PROFILING_ERROR, 507021);
+    CK_INT(ACL_ERROR_RT_IPC_ERROR, 507022);
+    CK_INT(ACL_ERROR_RT_MODEL_ABORT_NORMAL, 507023);
+    CK_INT(ACL_ERROR_RT_KERNEL_UNREGISTERING, 507024);
+    CK_INT(ACL_ERROR_RT_RINGBUFFER_NOT_INIT, 507025);
+    CK_INT(ACL_ERROR_RT_RINGBUFFER_NO_DATA, 507026);
+    CK_INT(ACL_ERROR_RT_KERNEL_LOOKUP, 507027);
+    CK_INT(ACL_ERROR_RT_KERNEL_DUPLICATE, 507028);
+    CK_INT(ACL_ERROR_RT_DEBUG_REGISTER_FAIL, 507029);
+    CK_INT(ACL_ERROR_RT_DEBUG_UNREGISTER_FAIL, 507030);
+    CK_INT(ACL_ERROR_RT_LABEL_CONTEXT, 507031);
+    CK_INT(ACL_ERROR_RT_PROGRAM_USE_OUT, 507032);
+    CK_INT(ACL_ERROR_RT_DEV_SETUP_ERROR, 507033);
+    CK_INT(ACL_ERROR_RT_VECTOR_CORE_TIMEOUT, 507034);
+    CK_INT(ACL_ERROR_RT_VECTOR_CORE_EXCEPTION, 507035);
+    CK_INT(ACL_ERROR_RT_VECTOR_CORE_TRAP_EXCEPTION, 507036);
+    CK_INT(ACL_ERROR_RT_CDQ_BATCH_ABNORMAL, 507037);
+    CK_INT(ACL_ERROR_RT_DIE_MODE_CHANGE_ERROR, 507038);
+    CK_INT(ACL_ERROR_RT_DIE_SET_ERROR, 507039);
+    CK_INT(ACL_ERROR_RT_INVALID_DIEID, 507040);
+    CK_INT(ACL_ERROR_RT_DIE_MODE_NOT_SET, 507041);
+    CK_INT(ACL_ERROR_RT_AICORE_TRAP_READ_OVERFLOW, 507042);
+    CK_INT(ACL_ERROR_RT_AICORE_TRAP_WRITE_OVERFLOW, 507043);
+    CK_INT(ACL_ERROR_RT_VECTOR_CORE_TRAP_READ_OVERFLOW, 507044);
+    CK_INT(ACL_ERROR_RT_VECTOR_CORE_TRAP_WRITE_OVERFLOW, 507045);
+    CK_INT(ACL_ERROR_RT_STREAM_SYNC_TIMEOUT, 507046);
+    CK_INT(ACL_ERROR_RT_EVENT_SYNC_TIMEOUT, 507047);
+    CK_INT(ACL_ERROR_RT_FFTS_PLUS_TIMEOUT, 507048);
+    CK_INT(ACL_ERROR_RT_FFTS_PLUS_EXCEPTION, 507049);
+    CK_INT(ACL_ERROR_RT_FFTS_PLUS_TRAP_EXCEPTION, 507050);
+    CK_INT(ACL_ERROR_RT_SEND_MSG, 507051);
+    CK_INT(ACL_ERROR_RT_COPY_DATA, 507052);
+    CK_INT(ACL_ERROR_RT_DEVICE_MEM_ERROR, 507053);
+    CK_INT(ACL_ERROR_RT_HBM_MULTI_BIT_ECC_ERROR, 507054);
+    CK_INT(ACL_ERROR_RT_SUSPECT_DEVICE_MEM_ERROR, 507055);
+    CK_INT(ACL_ERROR_RT_LINK_ERROR, 507056);
+    CK_INT(ACL_ERROR_RT_SUSPECT_REMOTE_ERROR, 507057);
+    CK_INT(ACL_ERROR_RT_DRV_INTERNAL_ERROR, 507899);
+    CK_INT(ACL_ERROR_RT_AICPU_INTERNAL_ERROR, 507900);
+    CK_INT(ACL_ERROR_RT_SOCKET_CLOSE, 507901);
+    CK_INT(ACL_ERROR_RT_AICPU_INFO_LOAD_RSP_ERR, 507902);
+    CK_INT(ACL_ERROR_RT_STREAM_CAPTURE_INVALIDATED, 507903);
+    CK_INT(ACL_ERROR_RT_COMM_OP_RETRY_FAIL, 507904);
+    CK_INT(ACL_ERROR_SNAPSHOT_LOCK_TIMEOUT, 507905);
+    CK_INT(ACL_ERROR_SNAPSHOT_LOCK_FAILED, 507906);
+    CK_INT(ACL_ERROR_SNAPSHOT_UNLOCK_FAILED, 507907);
+    CK_INT(ACL_ERROR_SNAPSHOT_BACKUP_FAILED, 507908);
+    CK_INT(ACL_ERROR_SNAPSHOT_RESTORE_FAILED, 507909);
+    CK_INT(ACL_ERROR_HOST_MEMORY_ALREADY_REGISTERED, 507910);
+    CK_INT(ACL_ERROR_HOST_MEMORY_NOT_REGISTERED, 507911);
+    CK_INT(ACL_ERROR_SNAPSHOT_CALLBACK_FAILED, 507912);
+    CK_INT(ACL_ERROR_SNAPSHOT_REGISTER_CALLBACK_FAILED, 507913);
+    CK_INT(ACL_ERROR_RT_L3_PORT_ERROR, 507914);
+    CK_INT(ACL_ERROR_RT_CCU_TIMEOUT, 507915);
+    CK_INT(ACL_ERROR_RT_CCU_EXCEPTION, 507916);
+}
+
+/* ---- enums and constants ------------------------------------------- */
+
+/* CANN include/external/acl/acl_base_rt.h at 681ef7610df1.  Not in CANN,
+ * so not here: ACL_HIFLOAT4 (42) and ACL_HIFLOAT4_SCALE (43), added to CANN
+ * in b69ea3075 and reverted in f78e92b52. */
+static void test_base_enums(void)
+{
+    /* aclDataType */
+    CK(ACL_DT_UNDEFINED, -1);
+    CK(ACL_FLOAT, 0);
+    CK(ACL_FLOAT16, 1);
+    CK(ACL_INT8, 2);
+    CK(ACL_INT32, 3);
+    CK(ACL_UINT8, 4);
+    CK(ACL_INT16, 6);
+    CK(ACL_UINT16, 7);
+    CK(ACL_UINT32, 8);
+    CK(ACL_INT64, 9);
+    CK(ACL_UINT64, 10);
+    CK(ACL_DOUBLE, 11);
+    CK(ACL_BOOL, 12);
+    CK(ACL_STRING, 13);
+    CK(ACL_COMPLEX64, 16);
+    CK(ACL_COMPLEX128, 17);
+    CK(ACL_BF16, 27);
+    CK(ACL_INT4, 29);
+    CK(ACL_UINT1, 30);
+    CK(ACL_COMPLEX32, 33);
+    CK(ACL_HIFLOAT8, 34);
+    CK(ACL_FLOAT8_E5M2, 35);
+    CK(ACL_FLOAT8_E4M3FN, 36);
+    CK(ACL_FLOAT8_E8M0, 37);
+    CK(ACL_FLOAT6_E3M2, 38);
+    CK(ACL_FLOAT6_E2M3, 39);
+    CK(ACL_FLOAT4_E2M1, 40);
+    CK(ACL_FLOAT4_E1M2, 41);
+
+    /* aclFormat */
+    CK(ACL_FORMAT_UNDEFINED, -1);
+    CK(ACL_FORMAT_NCHW, 0);
+    CK(ACL_FORMAT_NHWC, 1);
+    CK(ACL_FORMAT_ND, 2);
+    CK(ACL_FORMAT_NC1HWC0, 3);
+    CK(ACL_FORMAT_FRACTAL_Z, 4);
+    CK(ACL_FORMAT_NC1HWC0_C04, 12);
+    CK(ACL_FORMAT_HWCN, 16);
+    CK(ACL_FORMAT_NDHWC, 27);
+    CK(ACL_FORMAT_FRACTAL_NZ, 29);
+    CK(ACL_FORMAT_NCDHW, 30);
+    CK(ACL_FORMAT_NDC1HWC0, 32);
+    CK(ACL_FRACTAL_Z_3D, 33);
+    CK(ACL_FORMAT_NC, 35);
+    CK(ACL_FORMAT_NCL, 47);
+    CK(ACL_FORMAT_FRACTAL_NZ_C0_16, 50);
+    CK(ACL_FORMAT_FRACTAL_NZ_C0_32, 51);
+    CK(ACL_FORMAT_FRACTAL_NZ_C0_2, 52);
+    CK(ACL_FORMAT_FRACTAL_NZ_C0_4, 53);
+    CK(ACL_FORMAT_FRACTAL_NZ_C0_8, 54);
+
+    /* aclLogLevel */
+    CK(ACL_DEBUG, 0);
+    CK(ACL_INFO, 1);
+    CK(ACL_WARNING, 2);
+    CK(ACL_ERROR, 3);
+
+    /* aclMemType */
+    CK(ACL_MEMTYPE_DEVICE, 0);
+    CK(ACL_MEMTYPE_HOST, 1);
+    CK(ACL_MEMTYPE_HOST_COMPILE_INDEPENDENT, 2);
+}
+
+/* CANN include/external/acl/acl_rt.h at 681ef7610df1 */
+static void test_rt_constants(void)
+{
+    CK_INT(ACL_MAJOR_VERSION, 1);
+    CK_INT(ACL_MINOR_VERSION, 17);
+    CK_INT(ACL_PATCH_VERSION, 0);
+
+    /* 0x0UL and 0x1UL in CANN: unsigned long */
+    CK(ACL_RT_VMM_EXPORT_FLAG_DEFAULT, 0x0);
+    CK_TYPE(ACL_RT_VMM_EXPORT_FLAG_DEFAULT, unsigned long);
+    CK(ACL_RT_VMM_EXPORT_FLAG_DISABLE_PID_VALIDATION, 0x1);
+    CK_TYPE(ACL_RT_VMM_EXPORT_FLAG_DISABLE_PID_VALIDATION, unsigned long);
+}
+
+/* CANN include/external/acl/acl_rt.h at 681ef7610df1 */
+static void test_rt_enums(void)
+{
+    /* aclrtRunMode */
+    CK(ACL_DEVICE, 0);
+    CK(ACL_HOST, 1);
+
+    /* aclrtMemcpyKind */
+    CK(ACL_MEMCPY_HOST_TO_HOST, 0);
+    CK(ACL_MEMCPY_HOST_TO_DEVICE, 1);
+    CK(ACL_MEMCPY_DEVICE_TO_HOST, 2);
+    CK(ACL_MEMCPY_DEVICE_TO_DEVICE, 3);
+    CK(ACL_MEMCPY_DEFAULT, 4);
+    CK(ACL_MEMCPY_HOST_TO_BUF_TO_DEVICE, 5);
+    CK(ACL_MEMCPY_INNER_DEVICE_TO_DEVICE, 6);
+    CK(ACL_MEMCPY_INTER_DEVICE_TO_DEVICE, 7);
+
+    /* aclrtMemMallocPolicy */
+    CK(ACL_MEM_MALLOC_HUGE_FIRST, 0);
+    CK(ACL_MEM_MALLOC_HUGE_ONLY, 1);
+    CK(ACL_MEM_MALLOC_NORMAL_ONLY, 2);
+    CK(ACL_MEM_MALLOC_HUGE_FIRST_P2P, 3);
+    CK(ACL_MEM_MALLOC_HUGE_ONLY_P2P, 4);
+    CK(ACL_MEM_MALLOC_NORMAL_ONLY_P2P, 5);
+    CK(ACL_MEM_MALLOC_HUGE1G_ONLY, 6);
+    CK(ACL_MEM_MALLOC_HUGE1G_ONLY_P2P, 7);
+    CK(ACL_MEM_TYPE_LOW_BAND_WIDTH, 0x100);
+    CK(ACL_MEM_TYPE_HIGH_BAND_WIDTH, 0x1000);
+    CK(ACL_MEM_ACCESS_USER_SPACE_READONLY, 0x100000);
+
+    /* aclrtMemAttr */
+    CK(ACL_DDR_MEM, 0);
+    CK(ACL_HBM_MEM, 1);
+    CK(ACL_DDR_MEM_HUGE, 2);
+    CK(ACL_DDR_MEM_NORMAL, 3);
+    CK(ACL_HBM_MEM_HUGE, 4);
+    CK(ACL_HBM_MEM_NORMAL, 5);
+    CK(ACL_DDR_MEM_P2P_HUGE, 6);
+    CK(ACL_DDR_MEM_P2P_NORMAL, 7);
+    CK(ACL_HBM_MEM_P2P_HUGE, 8);
+    CK(ACL_HBM_MEM_P2P_NORMAL, 9);
+    CK(ACL_HBM_MEM_HUGE1G, 10);
+    CK(ACL_HBM_MEM_P2P_HUGE1G, 11);
+    CK(ACL_MEM_NORMAL, 12);
+    CK(ACL_MEM_HUGE, 13);
+    CK(ACL_MEM_HUGE1G, 14);
+    CK(ACL_MEM_P2P_NORMAL, 15);
+    CK(ACL_MEM_P2P_HUGE, 16);
+    CK(ACL_MEM_P2P_HUGE1G, 17);
+
+    /* aclrtMemLocationType */
+    CK(ACL_MEM_LOCATION_TYPE_HOST, 0);
+    CK(ACL_MEM_LOCATION_TYPE_DEVICE, 1);
+    CK(ACL_MEM_LOCATION_TYPE_UNREGISTERED, 2);
+    CK(ACL_MEM_LOCATION_TYPE_MANAGED, 3);
+    CK(ACL_MEM_LOCATION_TYPE_HOST_NUMA, 4);
+
+    /* aclrtMemAllocationType */
+    CK(ACL_MEM_ALLOCATION_TYPE_PINNED, 0);
+
+    /* aclrtMemHandleType */
+    CK(ACL_MEM_HANDLE_TYPE_NONE, 0);
+    CK(ACL_MEM_HANDLE_TYPE_POSIX, 2);
+
+    /* aclrtMemSharedHandleType */
+    CK(ACL_MEM_SHARE_HANDLE_TYPE_DEFAULT, 0x1);
+    CK(ACL_MEM_SHARE_HANDLE_TYPE_FABRIC, 0x2);
+
+    /* aclrtMemGranularityOptions */
+    CK(ACL_RT_MEM_ALLOC_GRANULARITY_MINIMUM, 0);
+    CK(ACL_RT_MEM_ALLOC_GRANULARITY_RECOMMENDED, 1);
+    CK(ACL_RT_MEM_ALLOC_GRANULARITY_UNDEF, 0xFFFF);
+
+    /* aclrtMemAccessFlags */
+    CK(ACL_RT_MEM_ACCESS_FLAGS_NONE, 0x0);
+    CK(ACL_RT_MEM_ACCESS_FLAGS_READ, 0x1);
+    CK(ACL_RT_MEM_ACCESS_FLAGS_READWRITE, 0x3);
+}
+
+/* ---- types ------------------------------------------------------------ */
+
+/* a typedef names this type */
+#define CK_TYPEDEF(name, type)                                               \
+    do {                                                                     \
+        CONF_STATIC(CONF_SAME_TYPE(name, type), #name " is " #type);         \
+        check_true(#name " is " #type, CONF_SAME_TYPE(name, type));          \
+    } while (0)
+
+/* CANN include/external/acl/acl_base_rt.h and acl_rt.h at 681ef7610df1 */
+static void test_types(void)
+{
+    CK_TYPEDEF(aclError, int);
+    CK_TYPEDEF(aclFloat16, uint16_t);
+
+    /* opaque handles */
+    CK_TYPEDEF(aclrtStream, void *);
+    CK_TYPEDEF(aclmdlRITask, void *);
+    CK_TYPEDEF(aclrtEvent, void *);
+    CK_TYPEDEF(aclrtContext, void *);
+    CK_TYPEDEF(aclrtNotify, void *);
+    CK_TYPEDEF(aclrtCntNotify, void *);
+    CK_TYPEDEF(aclrtLabel, void *);
+    CK_TYPEDEF(aclrtLabelList, void *);
+    CK_TYPEDEF(aclrtMbuf, void *);
+    CK_TYPEDEF(aclrtAllocatorDesc, void *);
+    CK_TYPEDEF(aclrtAllocator, void *);
+    CK_TYPEDEF(aclrtAllocatorBlock, void *);
+    CK_TYPEDEF(aclrtAllocatorAddr, void *);
+    CK_TYPEDEF(aclrtTaskGrp, void *);
+    CK_TYPEDEF(aclrtDrvMemHandle, void *);
+    CK_TYPEDEF(aclDataBuffer, struct aclDataBuffer);
+
+    /* tags, for C++ and C forward declarations */
+    CK_TYPEDEF(aclrtRunMode, enum aclrtRunMode);
+    CK_TYPEDEF(aclrtMemcpyKind, enum aclrtMemcpyKind);
+    CK_TYPEDEF(aclrtMemMallocPolicy, enum aclrtMemMallocPolicy);
+    CK_TYPEDEF(aclrtMemAttr, enum aclrtMemAttr);
+    CK_TYPEDEF(aclrtMemLocationType, enum aclrtMemLocationType);
+    CK_TYPEDEF(aclrtMemAllocationType, enum aclrtMemAllocationType);
+    CK_TYPEDEF(aclrtMemHandleType, enum aclrtMemHandleType);
+    CK_TYPEDEF(aclrtMemSharedHandleType, enum aclrtMemSharedHandleType);
+    CK_TYPEDEF(aclrtMemGranularityOptions, enum aclrtMemGranularityOptions);
+    CK_TYPEDEF(aclrtMemLocation, struct aclrtMemLocation);
+    CK_TYPEDEF(aclrtPhysicalMemProp, struct aclrtPhysicalMemProp);
+    CK_TYPEDEF(aclrtMemFabricHandle, struct aclrtMemFabricHandle);
+
+    /* every enum is int-sized (they sit in structs and prototypes) */
+    CK(sizeof(aclDataType), 4);
+    CK(sizeof(aclFormat), 4);
+    CK(sizeof(aclLogLevel), 4);
+    CK(sizeof(aclMemType), 4);
+    CK(sizeof(aclrtRunMode), 4);
+    CK(sizeof(aclrtMemcpyKind), 4);
+    CK(sizeof(aclrtMemMallocPolicy), 4);
+    CK(sizeof(aclrtMemAttr), 4);
+    CK(sizeof(aclrtMemLocationType), 4);
+    CK(sizeof(aclrtMemAllocationType), 4);
+    CK(sizeof(aclrtMemHandleType), 4);
+    CK(sizeof(aclrtMemSharedHandleType), 4);
+    CK(sizeof(aclrtMemGranularityOptions), 4);
+    CK(sizeof(aclrtMemAccessFlags), 4);
+}
+
+/* ---- structs ------------------------------------------------------------ */
+
+/* CANN include/external/acl/acl_rt.h at 681ef7610df1 (LP64) */
+static void test_structs(void)
+{
+    CK(sizeof(aclrtMemLocation), 8);
+    CK(_Alignof(aclrtMemLocation), 4);
+    CK_FIELD(aclrtMemLocation, id, 0, uint32_t);
+    CK_FIELD(aclrtMemLocation, type, 4, aclrtMemLocationType);
+
+    CK(sizeof(aclrtPhysicalMemProp), 32);
+    CK(_Alignof(aclrtPhysicalMemProp), 8);
+    CK_FIELD(aclrtPhysicalMemProp, handleType, 0, aclrtMemHandleType);
+    CK_FIELD(aclrtPhysicalMemProp, allocationType, 4, aclrtMemAllocationType);
+    CK_FIELD(aclrtPhysicalMemProp, memAttr, 8, aclrtMemAttr);
+    CK_FIELD(aclrtPhysicalMemProp, location, 12, aclrtMemLocation);
+    CK_FIELD(aclrtPhysicalMemProp, location.id, 12, uint32_t);
+    CK_FIELD(aclrtPhysicalMemProp, location.type, 16, aclrtMemLocationType);
+    CK_FIELD(aclrtPhysicalMemProp, reserve, 24, uint64_t); /* after 4 bytes of padding */
+
+    CK(sizeof(aclrtMemAccessDesc), 24);
+    CK(_Alignof(aclrtMemAccessDesc), 4);
+    CK_FIELD(aclrtMemAccessDesc, flags, 0, aclrtMemAccessFlags);
+    CK_FIELD(aclrtMemAccessDesc, location, 4, aclrtMemLocation);
+    CK_FIELD(aclrtMemAccessDesc, rsv, 12, uint8_t[12]);
+
+    CK(sizeof(aclrtMemFabricHandle), 128);
+    CK(_Alignof(aclrtMemFabricHandle), 1);
+    CK_FIELD(aclrtMemFabricHandle, data, 0, uint8_t[128]);
+}
+
+/* ---- functions ------------------------------------------------------------ */
+
+/*
+ * CANN include/external/acl/acl_rt.h at 681ef7610df1.  CANN writes
+ * aclFinalize() and aclGetRecentErrMsg() with an empty list; in C that
+ * type is compatible with the "(void)" prototype aclmem declares and
+ * these checks use.
+ */
+static void test_prototypes(void)
+{
+    CK_PROTO(aclInit, aclError (*)(const char *));
+    CK_PROTO(aclFinalize, aclError (*)(void));
+    CK_PROTO(aclGetRecentErrMsg, const char *(*)(void));
+
+    CK_PROTO(aclrtSetDevice, aclError (*)(int32_t));
+    CK_PROTO(aclrtResetDevice, aclError (*)(int32_t));
+    CK_PROTO(aclrtResetDeviceForce, aclError (*)(int32_t));
+    CK_PROTO(aclrtGetDevice, aclError (*)(int32_t *));
+    CK_PROTO(aclrtGetDeviceCount, aclError (*)(uint32_t *));
+    CK_PROTO(aclrtSynchronizeDevice, aclError (*)(void));
+    CK_PROTO(aclrtDeviceGetBareTgid, aclError (*)(int32_t *));
+    CK_PROTO(aclrtCreateContext, aclError (*)(aclrtContext *, int32_t));
+    CK_PROTO(aclrtDestroyContext, aclError (*)(aclrtContext));
+    CK_PROTO(aclrtSetCurrentContext, aclError (*)(aclrtContext));
+    CK_PROTO(aclrtGetCurrentContext, aclError (*)(aclrtContext *));
+
+    CK_PROTO(aclrtCreateStream, aclError (*)(aclrtStream *));
+    CK_PROTO(aclrtDestroyStream, aclError (*)(aclrtStream));
+    CK_PROTO(aclrtDestroyStreamForce, aclError (*)(aclrtStream));
+    CK_PROTO(aclrtSynchronizeStream, aclError (*)(aclrtStream));
+
+    CK_PROTO(aclrtMalloc, aclError (*)(void **, size_t, aclrtMemMallocPolicy));
+    CK_PROTO(aclrtFree, aclError (*)(void *));
+    CK_PROTO(aclrtMallocHost, aclError (*)(void **, size_t));
+    CK_PROTO(aclrtFreeHost, aclError (*)(void *));
+    CK_PROTO(aclrtGetMemInfo, aclError (*)(aclrtMemAttr, size_t *, size_t *));
+
+    CK_PROTO(aclrtMemcpy, aclError (*)(void *, size_t, const void *, size_t, aclrtMemcpyKind));
+    CK_PROTO(aclrtMemset, aclError (*)(void *, size_t, int32_t, size_t));
+    CK_PROTO(aclrtMemcpyAsync,
+             aclError (*)(void *, size_t, const void *, size_t, aclrtMemcpyKind, aclrtStream));
+    CK_PROTO(aclrtMemsetAsync, aclError (*)(void *, size_t, int32_t, size_t, aclrtStream));
+
+    CK_PROTO(aclrtMemGetAllocationGranularity,
+             aclError (*)(aclrtPhysicalMemProp *, aclrtMemGranularityOptions, size_t *));
+    CK_PROTO(aclrtMallocPhysical,
+             aclError (*)(aclrtDrvMemHandle *, size_t, const aclrtPhysicalMemProp *, uint64_t));
+    CK_PROTO(aclrtFreePhysical, aclError (*)(aclrtDrvMemHandle));
+    CK_PROTO(aclrtReserveMemAddress, aclError (*)(void **, size_t, size_t, void *, uint64_t));
+    CK_PROTO(aclrtReleaseMemAddress, aclError (*)(void *));
+    CK_PROTO(aclrtMapMem, aclError (*)(void *, size_t, size_t, aclrtDrvMemHandle, uint64_t));
+    CK_PROTO(aclrtMemMapNoAccess, aclError (*)(void *, size_t, size_t, aclrtDrvMemHandle, uint64_t));
+    CK_PROTO(aclrtUnmapMem, aclError (*)(void *));
+    CK_PROTO(aclrtMemSetAccess, aclError (*)(void *, size_t, aclrtMemAccessDesc *, size_t));
+    CK_PROTO(aclrtMemGetAccess, aclError (*)(void *, aclrtMemLocation *, uint64_t *));
+    CK_PROTO(aclrtMemRetainAllocationHandle, aclError (*)(void *, aclrtDrvMemHandle *));
+    CK_PROTO(aclrtMemGetAllocationPropertiesFromHandle,
+             aclError (*)(aclrtDrvMemHandle, aclrtPhysicalMemProp *));
+    CK_PROTO(aclrtMemGetAddressRange, aclError (*)(void *, void **, size_t *));
+
+    CK_PROTO(aclrtMemExportToShareableHandle,
+             aclError (*)(aclrtDrvMemHandle, aclrtMemHandleType, uint64_t, uint64_t *));
+    CK_PROTO(aclrtMemImportFromShareableHandle, aclError (*)(uint64_t, int32_t, aclrtDrvMemHandle *));
+    CK_PROTO(aclrtMemSetPidToShareableHandle, aclError (*)(uint64_t, int32_t *, size_t));
+    CK_PROTO(aclrtMemExportToShareableHandleV2,
+             aclError (*)(aclrtDrvMemHandle, uint64_t, aclrtMemSharedHandleType, void *));
+    CK_PROTO(aclrtMemImportFromShareableHandleV2,
+             aclError (*)(void *, aclrtMemSharedHandleType, uint64_t, aclrtDrvMemHandle *));
+    CK_PROTO(aclrtMemSetPidToShareableHandleV2,
+             aclError (*)(void *, aclrtMemSharedHandleType, int32_t *, size_t));
+}
+
+/* ---- main: TAP, one result per group ------------------------------------ */
+
+static const struct {
+    const char *name;
+    void (*run)(void);
+} groups[] = {
+    { "acl_error_codes", test_acl_error_codes },
+    { "ge_error_codes", test_ge_error_codes },
+    { "rt_error_codes", test_rt_error_codes },
+    { "base_enums", test_base_enums },
+    { "rt_constants", test_rt_constants },
+    { "rt_enums", test_rt_enums },
+    { "types", test_types },
+    { "structs", test_structs },
+    { "prototypes", test_prototypes },
+};
+
+int main(void)
+{
+    const int n = (int)(sizeof(groups) / sizeof(groups[0]));
+    int passed = 0, failed = 0, checks = 0;
+
+    printf("TAP version 13\n");
+    printf("1..%d\n", n);
+    printf("# CANN headers: hicann/runtime %s\n", CANN_COMMIT);
+    printf("# compile-time checks: %s; static const values: %s\n",
+#ifdef CONF_NO_STATIC_ASSERT
+           "off",
+#else
+           "on",
+#endif
+           CONF_FOLD_OK ? "folded" : "run time only");
+    for (int i = 0; i < n; i++) {
+        group_checks = 0;
+        group_failures = 0;
+        groups[i].run();
+        checks += group_checks;
+        printf("# %s: %d checks, %d failed\n", groups[i].name, group_checks, group_failures);
+        if (group_failures) {
+            failed++;
+            printf("not ok %d %s\n", i + 1, groups[i].name);
+        } else {
+            passed++;
+            printf("ok %d %s\n", i + 1, groups[i].name);
+        }
+    }
+    printf("# %d checks in all\n", checks);
+    printf("# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:0 error:0\n", passed, failed);
+    return failed ? 1 : 0;
+}
