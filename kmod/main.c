@@ -244,7 +244,7 @@ static int aclmem_ioctl_export(struct aclmem_ucmd *ucmd)
 	int ret;
 
 	if (cmd->flags & ~ACLMEM_EXPORT_VALID_FLAGS || cmd->out_token ||
-	    cmd->reserved[0] || cmd->reserved[1])
+	    cmd->reserved[0])
 		return -EINVAL;
 	mutex_lock(&ctx->lock);
 	handle = xa_load(&ctx->handles, cmd->handle);
@@ -256,7 +256,8 @@ static int aclmem_ioctl_export(struct aclmem_ucmd *ucmd)
 		ret = -EEXIST;
 	} else {
 		share = aclmem_share_create(handle->buf,
-					    cmd->flags & ACLMEM_EXPORT_ANY_PID);
+					    cmd->flags & ACLMEM_EXPORT_ANY_PID,
+					    cmd->cookie);
 		ret = PTR_ERR_OR_ZERO(share);
 		if (!ret) {
 			cmd->out_token = aclmem_share_token(share);
@@ -315,7 +316,8 @@ static int aclmem_ioctl_import(struct aclmem_ucmd *ucmd)
 	if (!aclmem_import_valid(cmd))
 		return -EINVAL;
 	return aclmem_import_publish(ucmd, cmd,
-				     aclmem_share_import(cmd->token));
+				     aclmem_share_import(cmd->token,
+							 &cmd->out_cookie));
 }
 
 static int aclmem_ioctl_import_fd(struct aclmem_ucmd *ucmd)

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Tokens: a handle exported under a random 64-bit number that another
- * process can import knowing only the number, if the token admits it.
+ * Tokens: a handle exported under a random number that another process can
+ * import knowing only the number, if the token admits it.
+ *
+ * A token admits the processes on its list (SET_PIDS), each entry with the
+ * time it was set: a process that started after its entry was set is not
+ * the one the exporter meant (its pid was reused) and is refused. A token
+ * exported with ACLMEM_EXPORT_ANY_PID has no list and admits any process.
  */
-#include <linux/cred.h>
 #include <linux/hashtable.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
@@ -11,9 +15,27 @@
 #include <linux/random.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 
 #include "aclmem.h"
+
+/*
+ * Tokens stay below 2^53 so that they survive a signed 64-bit integer, a
+ * double and a JSON number on their way between processes.
+ */
+#define ACLMEM_TOKEN_MASK	(BIT_ULL(53) - 1)
+
+/**
+ * struct aclmem_share_pid - a process admitted to a token
+ * @tgid: its thread-group id in the initial pid namespace
+ * @set_ns: CLOCK_MONOTONIC time the entry was (last) set
+ */
+struct aclmem_share_pid {
+	u32 tgid;
+	u64 set_ns;
+};
 
 /**
  * struct aclmem_share - an exported handle
@@ -21,20 +43,20 @@
  * @token: the number importers give
  * @buf: the pages; the token holds a reference
  * @owner: the exporter's tgid in the initial pid namespace
- * @uid: the exporter's effective uid
- * @any_pid: ACLMEM_EXPORT_ANY_PID
+ * @any_pid: ACLMEM_EXPORT_ANY_PID: no list, any process may import
+ * @cookie: the exporter's EXPORT cookie, for importers
  * @nr_pids: entries of @pids
- * @pids: tgids (initial pid namespace) admitted
+ * @pids: the processes admitted, sorted by tgid
  */
 struct aclmem_share {
 	struct hlist_node node;
 	u64 token;
 	struct aclmem_buf *buf;
 	pid_t owner;
-	kuid_t uid;
 	bool any_pid;
+	u64 cookie;
 	u32 nr_pids;
-	u32 *pids;
+	struct aclmem_share_pid *pids;
 };
 
 static DEFINE_MUTEX(aclmem_shares_lock);
@@ -57,7 +79,8 @@ static struct aclmem_share *aclmem_share_find(u64 token)
 }
 
 /* A new token for @buf, published under a fresh random number. */
-struct aclmem_share *aclmem_share_create(struct aclmem_buf *buf, bool any_pid)
+struct aclmem_share *aclmem_share_create(struct aclmem_buf *buf, bool any_pid,
+					 u64 cookie)
 {
 	struct aclmem_share *share;
 
@@ -67,12 +90,12 @@ struct aclmem_share *aclmem_share_create(struct aclmem_buf *buf, bool any_pid)
 	aclmem_buf_get(buf);
 	share->buf = buf;
 	share->owner = aclmem_current_tgid();
-	share->uid = current_euid();
 	share->any_pid = any_pid;
+	share->cookie = cookie;
 
 	mutex_lock(&aclmem_shares_lock);
 	do {
-		share->token = get_random_u64();
+		share->token = get_random_u64() & ACLMEM_TOKEN_MASK;
 	} while (!share->token || aclmem_share_find(share->token));
 	hash_add(aclmem_shares, &share->node, share->token);
 	mutex_unlock(&aclmem_shares_lock);
@@ -100,20 +123,105 @@ void aclmem_share_revoke(struct aclmem_share *share)
 	aclmem_share_free(share);
 }
 
+/* Under aclmem_shares_lock: @share's entry for @tgid, or NULL. */
+static struct aclmem_share_pid *aclmem_share_entry(struct aclmem_share *share,
+						   u32 tgid)
+{
+	u32 lo = 0, hi = share->nr_pids, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (share->pids[mid].tgid == tgid)
+			return &share->pids[mid];
+		if (share->pids[mid].tgid < tgid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static int aclmem_cmp_u32(const void *a, const void *b)
+{
+	u32 x = *(const u32 *)a, y = *(const u32 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Sort @pids and drop zeros and repeats; returns how many are left. */
+static u32 aclmem_pids_normalise(u32 *pids, u32 nr)
+{
+	u32 i, n = 0;
+
+	sort(pids, nr, sizeof(*pids), aclmem_cmp_u32, NULL);
+	for (i = 0; i < nr; i++)
+		if (pids[i] && (!n || pids[n - 1] != pids[i]))
+			pids[n++] = pids[i];
+	return n;
+}
+
+/*
+ * Under aclmem_shares_lock: merge the sorted, distinct @pids into the list,
+ * each with the time now (refreshed for those already there). Linear in
+ * the two lengths, so the lock is never held for long.
+ */
+static int aclmem_share_add_pids(struct aclmem_share *share, const u32 *pids,
+				 u32 nr)
+{
+	struct aclmem_share_pid *old = share->pids, *merged;
+	u32 i = 0, j = 0, n = 0, fresh = 0;
+	u64 now = ktime_get_ns();
+
+	while (j < nr) {
+		if (i < share->nr_pids && old[i].tgid < pids[j]) {
+			i++;
+		} else {
+			if (i == share->nr_pids || old[i].tgid != pids[j])
+				fresh++;
+			j++;
+		}
+	}
+	/* A full list takes nothing, not even a pid it has (as CANN's). */
+	if (share->nr_pids == ACLMEM_MAX_SHARE_PIDS ||
+	    fresh > ACLMEM_MAX_SHARE_PIDS - share->nr_pids)
+		return -ENOSPC;
+	merged = aclmem_should_fail() ? NULL :
+		 kvmalloc_array(share->nr_pids + fresh, sizeof(*merged),
+				GFP_KERNEL);
+	if (!merged)
+		return -ENOMEM;
+	for (i = 0, j = 0; i < share->nr_pids || j < nr;) {
+		if (j == nr || (i < share->nr_pids && old[i].tgid < pids[j])) {
+			merged[n++] = old[i++];
+			continue;
+		}
+		if (i < share->nr_pids && old[i].tgid == pids[j])
+			i++;
+		merged[n].tgid = pids[j++];
+		merged[n++].set_ns = now;
+	}
+	kvfree(old);
+	share->pids = merged;
+	share->nr_pids = n;
+	return 0;
+}
+
 /**
  * aclmem_share_set_pids - admit more processes to a token
  * @token: a token the caller's process exported
- * @upids: user array of tgids
+ * @upids: user array of tgids; 0 entries are ignored
  * @nr: its length
  *
- * Return: 0, -EINVAL, -EFAULT, -ENOMEM, -ENOENT (no such token), -EPERM
- * (another process's token) or -ENOSPC (more than ACLMEM_MAX_SHARE_PIDS).
+ * Return: 0, -EINVAL (@nr out of range, or every entry 0), -EFAULT,
+ * -ENOMEM, -ENOENT (no such token), -EACCES (another process's token),
+ * -EPERM (the token admits any process: it has no list) or -ENOSPC (more
+ * than ACLMEM_MAX_SHARE_PIDS).
  */
 int aclmem_share_set_pids(u64 token, const u32 __user *upids, u32 nr)
 {
 	struct aclmem_share *share;
-	u32 *pids, *grown;
-	int ret = 0;
+	u32 *pids;
+	int ret;
 
 	if (!nr || nr > ACLMEM_MAX_SHARE_PIDS)
 		return -EINVAL;
@@ -123,56 +231,52 @@ int aclmem_share_set_pids(u64 token, const u32 __user *upids, u32 nr)
 	if (IS_ERR(pids))
 		return PTR_ERR(pids);
 
+	nr = aclmem_pids_normalise(pids, nr);
+
 	mutex_lock(&aclmem_shares_lock);
 	share = aclmem_share_find(token);
-	if (!share) {
+	if (!share)
 		ret = -ENOENT;
-	} else if (share->owner != aclmem_current_tgid()) {
+	else if (share->owner != aclmem_current_tgid())
+		ret = -EACCES;
+	else if (!nr)
+		ret = -EINVAL;
+	else if (share->any_pid)
 		ret = -EPERM;
-	} else if (nr > ACLMEM_MAX_SHARE_PIDS - share->nr_pids) {
-		ret = -ENOSPC;
-	} else {
-		grown = aclmem_should_fail() ? NULL :
-			kvmalloc_array(share->nr_pids + nr, sizeof(*pids),
-				       GFP_KERNEL);
-		if (!grown) {
-			ret = -ENOMEM;
-		} else {
-			memcpy(grown, share->pids,
-			       array_size(share->nr_pids, sizeof(*pids)));
-			memcpy(grown + share->nr_pids, pids,
-			       array_size(nr, sizeof(*pids)));
-			kvfree(share->pids);
-			share->pids = grown;
-			share->nr_pids += nr;
-		}
-	}
+	else
+		ret = aclmem_share_add_pids(share, pids, nr);
 	mutex_unlock(&aclmem_shares_lock);
 	kvfree(pids);
 	return ret;
 }
 
-/* Under aclmem_shares_lock: may the calling process import @share? */
-static bool aclmem_share_admits(const struct aclmem_share *share, pid_t tgid)
+/*
+ * Under aclmem_shares_lock: may the calling process import @share? Its
+ * entry must predate the process, or the pid was reused since.
+ */
+static bool aclmem_share_admits(struct aclmem_share *share, pid_t tgid)
 {
-	u32 i;
+	struct aclmem_share_pid *entry;
 
-	for (i = 0; i < share->nr_pids; i++)
-		if (share->pids[i] == (u32)tgid)
-			return true;
-	return share->any_pid &&
-	       (uid_eq(current_euid(), share->uid) || capable(CAP_SYS_ADMIN));
+	if (share->any_pid)
+		return true;
+	entry = aclmem_share_entry(share, tgid);
+	return entry && entry->set_ns >= current->group_leader->start_time;
 }
 
 /**
  * aclmem_share_import - the pages behind a token, for a new handle
  * @token: the token
+ * @cookie: set to the exporter's cookie
+ *
+ * The exporting process may import its own token like any other process
+ * (on its list, or ANY_PID): which imports of its own make sense is the
+ * caller's business.
  *
  * Return: the buffer with a reference for the caller, or ERR_PTR(-ENOENT)
- * (no such token), -EINVAL (the exporting process itself) or -EACCES (not
- * admitted).
+ * (no such token) or -EACCES (not admitted).
  */
-struct aclmem_buf *aclmem_share_import(u64 token)
+struct aclmem_buf *aclmem_share_import(u64 token, u64 *cookie)
 {
 	pid_t tgid = aclmem_current_tgid();
 	struct aclmem_share *share;
@@ -182,14 +286,14 @@ struct aclmem_buf *aclmem_share_import(u64 token)
 	share = aclmem_share_find(token);
 	if (!share)
 		buf = ERR_PTR(-ENOENT);
-	else if (share->owner == tgid)
-		buf = ERR_PTR(-EINVAL);
 	else if (!aclmem_share_admits(share, tgid))
 		buf = ERR_PTR(-EACCES);
 	else
 		buf = share->buf;
-	if (!IS_ERR(buf))
+	if (!IS_ERR(buf)) {
 		aclmem_buf_get(buf);
+		*cookie = share->cookie;
+	}
 	mutex_unlock(&aclmem_shares_lock);
 	return buf;
 }

@@ -9,7 +9,7 @@
 #     ran; loading and unloading aclmem count as one test each;
 #   - the run completed (end marker on the TAP port): one test;
 #   - the kernel log through power-off is free of splats: one test.
-# Logs: build/logs/KVER/{console.log,tap.log,results.txt,counts}.
+# Logs: build/logs/KVER/{console.log,tap.log,results.txt,counts} (RUN_NAME).
 # Prints "KVER: N passed, N failed, N skipped"; exits non-zero on a failure.
 #
 # Usage: scripts/qemu-test.sh KVER
@@ -27,6 +27,8 @@
 #   QEMU_APPEND    more kernel command line arguments
 #   KERNEL_IMAGE   kernel to boot (default /boot/vmlinuz-KVER)
 #   ACLMEM_KO, SELFTEST_DIR, GUEST_MODULES  passed on to scripts/mkinitramfs.sh
+#   RUN_NAME       name of this run's logs and initramfs (default KVER), so
+#                  that runs for one kernel side by side keep apart
 #   V=1            stream the kernel console too
 set -euo pipefail
 
@@ -227,8 +229,8 @@ scan_console() {
 main() {
 	[ $# -eq 1 ] || usage
 	KVER=$1
-	local logdir=$TOP/build/logs/$KVER
-	local initrd=$TOP/build/initramfs/$KVER.cpio.gz
+	local logdir=$TOP/build/logs/${RUN_NAME:-$KVER}
+	local initrd=$TOP/build/initramfs/${RUN_NAME:-$KVER}.cpio.gz
 	CONSOLE=$logdir/console.log
 	TAPLOG=$logdir/tap.log
 	local results=$logdir/results.txt counts=$logdir/counts

@@ -2,11 +2,11 @@
 /*
  * Description: what an unprivileged user (uid/gid 65534, no capabilities,
  * in a child that opened /dev/aclmem as root and dropped privileges, or
- * opened it itself after a chmod 0666) can and cannot do. It cannot import
- * another user's token unless the token's pid list names it (EACCES, even
- * when the token was exported with ACLMEM_EXPORT_ANY_PID), can once it is
- * named, and cannot add pids to someone else's token (EPERM); ANY_PID
- * admits the exporter's own user and CAP_SYS_ADMIN, nobody else. With
+ * opened it itself after a chmod 0666) can and cannot do. It imports a
+ * token exported with ACLMEM_EXPORT_ANY_PID whoever exported it (root or
+ * another user), and a token without it once the token's pid list names
+ * it (EACCES before); it cannot add pids to someone else's token (EACCES),
+ * and an ANY_PID token has no list even for its exporter (EPERM). With
  * /sys/module/aclmem/parameters/user_limit_mb set, a user without
  * CAP_IPC_LOCK holds at most that much: the next ALLOC gets ENOMEM (the
  * process lives on), FREE or the last munmap makes room, an import is not
@@ -212,8 +212,8 @@ static int kid_wait(int rfd, char want)
 }
 
 /*
- * Child of whitelist: as nobody, cannot import root's tokens (one with
- * ANY_PID) nor extend their lists; after root names it, imports both.
+ * Child of whitelist: as nobody, imports root's ANY_PID token at once, the
+ * other only after root names it; can extend neither list.
  */
 static int kid_whitelist(int fd, int rfd, int wfd, __u64 t_any, __u64 t_list,
 			 size_t len)
@@ -223,10 +223,10 @@ static int kid_whitelist(int fd, int rfd, int wfd, __u64 t_any, __u64 t_list,
 	KID_CHECK(drop_to(NOBODY) == 0);
 	tgid = my_tgid(fd);
 	KID_CHECK(tgid == (__u32)getpid());
-	KID_ERRNO(EACCES, _import(fd, t_any, NULL));
+	KID_ERRNO(0, import_and_check(fd, t_any, len, 1));
 	KID_ERRNO(EACCES, _import(fd, t_list, NULL));
-	KID_ERRNO(EPERM, _set_pids(fd, t_any, tgid));
-	KID_ERRNO(EPERM, _set_pids(fd, t_list, tgid));
+	KID_ERRNO(EACCES, _set_pids(fd, t_any, tgid));
+	KID_ERRNO(EACCES, _set_pids(fd, t_list, tgid));
 	KID_ERRNO(ENOENT, _import(fd, t_any ^ 1, NULL));
 	KID_CHECK(aclmem_nr_handles(fd) == 0);
 
@@ -234,8 +234,8 @@ static int kid_whitelist(int fd, int rfd, int wfd, __u64 t_any, __u64 t_list,
 	KID_CHECK(aclmem_pipe_send(wfd, 't') == 0);
 	KID_CHECK(kid_wait(rfd, 'w') == 0);
 
-	KID_ERRNO(0, import_and_check(fd, t_any, len, 1));
 	KID_ERRNO(0, import_and_check(fd, t_list, len, 2));
+	KID_ERRNO(0, import_and_check(fd, t_any, len, 1));
 	KID_CHECK(aclmem_nr_handles(fd) == 0);
 	KID_CHECK(aclmem_pipe_send(wfd, 'd') == 0);
 	KID_CHECK(kid_wait(rfd, 'x') == 0);
@@ -244,11 +244,11 @@ static int kid_whitelist(int fd, int rfd, int wfd, __u64 t_any, __u64 t_list,
 	return 0;
 }
 
-/* Child of whitelist: another nobody, never named. */
-static int kid_not_listed(int fd, __u64 t_any, __u64 t_list)
+/* Child of whitelist: another nobody, never named; ANY_PID admits it. */
+static int kid_not_listed(int fd, __u64 t_any, __u64 t_list, size_t len)
 {
 	KID_CHECK(drop_to(NOBODY) == 0);
-	KID_ERRNO(EACCES, _import(fd, t_any, NULL));
+	KID_ERRNO(0, import_and_check(fd, t_any, len, 1));
 	KID_ERRNO(EACCES, _import(fd, t_list, NULL));
 	return 0;
 }
@@ -288,7 +288,8 @@ TEST_F(priv, whitelist)
 	ASSERT_EQ('t', c);
 	ASSERT_EQ((__u32)pid, report->tgid);
 
-	ASSERT_EQ(0, _set_pids(self->fd, t_any, report->tgid));
+	/* an ANY_PID token has no list, even for its exporter */
+	ASSERT_EQ(-EPERM, _set_pids(self->fd, t_any, report->tgid));
 	ASSERT_EQ(0, _set_pids(self->fd, t_list, report->tgid));
 	ASSERT_EQ(0, aclmem_pipe_send(self->p2c[1], 'w'));
 	ASSERT_EQ(0, aclmem_pipe_recv(self->c2p[0], &c)) {
@@ -301,7 +302,7 @@ TEST_F(priv, whitelist)
 	ASSERT_LE(0, other);
 	if (other == 0) {
 		kfd = aclmem_open();
-		_exit(kfd < 0 ? 2 : kid_not_listed(kfd, t_any, t_list));
+		_exit(kfd < 0 ? 2 : kid_not_listed(kfd, t_any, t_list, len));
 	}
 	expect_kid_ok(other);
 
@@ -314,7 +315,10 @@ TEST_F(priv, whitelist)
 	aclmem_free(self->fd, h_list);
 }
 
-/* Child of any_pid: as @uid, exports a handle with ANY_PID; waits. */
+/*
+ * Child of any_pid: as nobody, exports a handle with ANY_PID, which it may
+ * import itself but not give a list; waits.
+ */
 static int kid_any_pid_exporter(int fd, int rfd, int wfd, size_t len)
 {
 	__u32 h = 0;
@@ -329,45 +333,63 @@ static int kid_any_pid_exporter(int fd, int rfd, int wfd, size_t len)
 	KID_ERRNO(0, _export(fd, h, ACLMEM_EXPORT_ANY_PID, &token));
 	/* a second export of the same handle */
 	KID_ERRNO(EEXIST, _export(fd, h, 0, &token));
+	KID_ERRNO(EPERM, _set_pids(fd, token, my_tgid(fd)));
+	KID_ERRNO(0, import_and_check(fd, token, len, 3));
 	report->token = token;
 	KID_CHECK(aclmem_pipe_send(wfd, 'e') == 0);
 	KID_CHECK(kid_wait(rfd, 'x') == 0);
-	/* an importer wrote to it */
-	KID_CHECK(aclmem_check(p, len, 4) == -1);
+	/* the importers wrote to it */
+	KID_CHECK(aclmem_check(p, len, 5) == -1);
 	return 0;
 }
 
-/* Child of any_pid: as @uid, imports @token (or fails with @err). */
+/*
+ * Child of any_pid: as @uid, imports @token, finds @seed's pattern and
+ * writes @seed + 1's.
+ */
 static int kid_any_pid_importer(int fd, uid_t uid, __u64 token, size_t len,
-				int err)
+				__u64 seed)
 {
 	struct aclmem_import imp;
 	void *p;
 
 	KID_CHECK(drop_to(uid) == 0);
-	KID_ERRNO(err, _import(fd, token, &imp));
-	if (err)
-		return 0;
+	KID_ERRNO(0, _import(fd, token, &imp));
 	KID_CHECK(imp.out_size == len);
 	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
 		 (off_t)imp.out_offset);
 	KID_CHECK(p != MAP_FAILED);
-	KID_CHECK(aclmem_check(p, len, 3) == -1);
-	aclmem_fill(p, len, 4);
+	KID_CHECK(aclmem_check(p, len, seed) == -1);
+	aclmem_fill(p, len, seed + 1);
 	/* an imported handle cannot be exported again */
 	KID_ERRNO(EPERM, _export(fd, imp.out_handle, ACLMEM_EXPORT_ANY_PID,
 				 &token));
 	return 0;
 }
 
+/* Runs kid_any_pid_importer() in a child and reaps it. */
+#define any_pid_import_as(uid, token, len, seed) do {			\
+	pid_t __pid = aclmem_fork();					\
+	int __kfd;							\
+									\
+	ASSERT_LE(0, __pid);						\
+	if (__pid == 0) {						\
+		__kfd = aclmem_open();					\
+		_exit(__kfd < 0 ? 2 : kid_any_pid_importer(__kfd, uid,	\
+							  token, len,	\
+							  seed));	\
+	}								\
+	expect_kid_ok(__pid);						\
+} while (0)
+
 /*
- * ANY_PID admits processes of the exporter's user and CAP_SYS_ADMIN
- * (root here), not another unprivileged user.
+ * ANY_PID admits any process: of another unprivileged user, root, of the
+ * exporter's user, and the exporter itself.
  */
 TEST_F(priv, any_pid)
 {
 	const size_t len = SZ_2M;
-	pid_t exporter, pid;
+	pid_t exporter;
 	__u64 token;
 	int kfd;
 	char c = 0;
@@ -386,28 +408,14 @@ TEST_F(priv, any_pid)
 	ASSERT_EQ('e', c);
 	token = report->token;
 
-	/* another user */
-	pid = aclmem_fork();
-	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		kfd = aclmem_open();
-		_exit(kfd < 0 ? 2 : kid_any_pid_importer(kfd, NOBODY2, token,
-							 len, EACCES));
-	}
-	expect_kid_ok(pid);
-
-	/* root, through CAP_SYS_ADMIN */
-	ASSERT_EQ(0, import_and_check(self->fd, token, len, 3));
-
-	/* the same user: imports, and writes */
-	pid = aclmem_fork();
-	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		kfd = aclmem_open();
-		_exit(kfd < 0 ? 2 : kid_any_pid_importer(kfd, NOBODY, token,
-							 len, 0));
-	}
-	expect_kid_ok(pid);
+	/* another user: imports, and writes */
+	any_pid_import_as(NOBODY2, token, len, 3);
+	/* root */
+	ASSERT_EQ(0, import_and_check(self->fd, token, len, 4));
+	/* nor may root, not the exporter, set pids (no list, anyway) */
+	ASSERT_EQ(-EACCES, _set_pids(self->fd, token, (__u32)getpid()));
+	/* the same user */
+	any_pid_import_as(NOBODY, token, len, 4);
 
 	ASSERT_EQ(0, aclmem_pipe_send(self->p2c[1], 'x'));
 	expect_kid_ok(exporter);

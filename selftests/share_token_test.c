@@ -6,25 +6,32 @@
  *
  * A whitelisted process imports and maps the exporter's pages: it reads
  * the exporter's data, the exporter reads what it writes, both count one
- * set of pages. Not on the list: EACCES, whatever else is on it.
- * ACLMEM_EXPORT_ANY_PID admits a process of the exporter's user and one
- * with CAP_SYS_ADMIN, refuses another user until it is whitelisted;
- * without it even root needs the list. IMPORT in the exporting process
- * (any of its files) is EINVAL; EXPORT twice is EEXIST; EXPORT of an
- * imported handle is EPERM; SET_PIDS by another process than the exporter
- * is EPERM, nr 0 or above ACLMEM_MAX_SHARE_PIDS is EINVAL, beyond
- * ACLMEM_MAX_SHARE_PIDS in total ENOSPC. FREE or close before the import
- * revokes the token (ENOENT), even while the pages are still mapped; FREE
+ * set of pages. Not on the list: EACCES, whatever else is on it, even
+ * root. Each entry holds the time it was set: a process that started
+ * after that (a pid whitelisted before it existed, or reused since; made
+ * predictable with ns_last_pid) is refused until the exporter sets the pid
+ * again. ACLMEM_EXPORT_ANY_PID admits any process, whoever its user, and
+ * leaves the token without a list (SET_PIDS on it is EPERM). The exporting
+ * process is admitted by the same rules (on its own list, or ANY_PID).
+ * EXPORT twice is EEXIST; EXPORT of an imported handle is EPERM; SET_PIDS
+ * by another process than the exporter is EACCES, nr 0 or above
+ * ACLMEM_MAX_SHARE_PIDS is EINVAL, 0 entries are ignored (all of them 0:
+ * EINVAL), a pid already on the list does not count again, beyond
+ * ACLMEM_MAX_SHARE_PIDS in total ENOSPC (a full list takes nothing, not
+ * even a pid on it). EXPORT's cookie reaches every IMPORT. FREE or close
+ * before the import revokes the token (ENOENT), even while the pages are
+ * still mapped; FREE
  * after it leaves the importer's data intact and the pages in use until
  * the importer's handle and mapping are gone too; so does SIGKILL of the
  * exporter. A process in a pid namespace of its own is whitelisted by its
  * tgid in the initial namespace (INFO's out_tgid), not by the pid it
- * sees. Random, zero and revoked tokens are ENOENT; tokens are random
- * 64-bit numbers. Each allocation the three calls make may fail (fail_nth):
- * ENOMEM, nothing changed, nothing leaked. user_limit_mb charges the
- * allocating user, not the importer, for as long as the pages live. Unknown flags and non-zero reserved or out_ fields are
- * EINVAL. One 1 GiB case. The pool counters are back at the baseline
- * after every test (fixture teardown) and at the steps in between.
+ * sees. Random, zero and revoked tokens are ENOENT; tokens are random,
+ * nonzero and below 2^53, spread over all 53 bits. Each allocation the
+ * three calls make may fail (fail_nth): ENOMEM, nothing changed, nothing
+ * leaked. user_limit_mb charges the allocating user, not the importer, for
+ * as long as the pages live. Unknown flags and non-zero reserved or out_
+ * fields are EINVAL. One 1 GiB case. The pool counters are back at the
+ * baseline after every test (fixture teardown) and at the steps in between.
  */
 #include "share_utils.h"
 
@@ -185,6 +192,24 @@ static void agent_unmap_free(struct __test_metadata *_metadata,
 	AG_ASSERT(ag_free(ag, imp->out_handle));
 }
 
+/*
+ * Imports @token in our file @fd: a handle of @size that maps and shows
+ * @seed's pattern; unmapped and freed again.
+ */
+static void import_here(struct __test_metadata *_metadata, int fd,
+			__u64 token, __u64 size, __u64 seed)
+{
+	struct aclmem_import imp;
+	void *p = NULL;
+
+	ASSERT_EQ(0, _share_import(fd, token, &imp));
+	ASSERT_EQ(size, imp.out_size);
+	aclmem_mmap(fd, size, imp.out_offset, &p);
+	aclmem_assert_pattern(p, size, seed);
+	aclmem_munmap(p, size);
+	aclmem_free(fd, imp.out_handle);
+}
+
 TEST_F(share_token, whitelisted_import)
 {
 	const __u64 base = BASE_IN_USE(self, SZ_2M);
@@ -307,52 +332,74 @@ TEST_F(share_token, not_whitelisted)
 	aclmem_expect_in_use(self->fd, SZ_2M, base);
 }
 
-/* ANY_PID: a process of the same user needs no list. */
-TEST_F(share_token, any_pid_same_user)
+/*
+ * ANY_PID: no process needs a list, whoever its user: root, another user
+ * and a third, all importing at once, each writing what the next reads.
+ */
+TEST_F(share_token, any_pid_any_user)
 {
+	static const uid_t uid[3] = { 0, SHARE_OTHER_UID, SHARE_OTHER_UID - 1 };
 	const __u64 base = BASE_IN_USE(self, SZ_2M);
-	struct aclmem_import imp;
-	struct share_agent ag;
+	const __u64 size = 2 * SZ_2M;
+	struct aclmem_import imp[3];
+	struct share_agent ag[3];
+	__u64 addr[3] = { 0, 0, 0 };
 	struct shared sh;
-	__u64 addr = 0;
+	int i;
 
-	shared_export(_metadata, self->fd, &sh, 2 * SZ_2M, 41,
+	shared_export(_metadata, self->fd, &sh, size, 41,
 		      ACLMEM_EXPORT_ANY_PID);
-	agent_start(_metadata, &ag, 0, NULL);
-	agent_import_map(_metadata, &ag, sh.token, 2 * SZ_2M, SZ_2M, 41,
-			 &imp, &addr);
-	AG_ASSERT(ag_fill(&ag, addr, 2 * SZ_2M, 42));
-	aclmem_assert_pattern(sh.p, 2 * SZ_2M, 42);
+	for (i = 0; i < 3; i++) {
+		agent_start(_metadata, &ag[i], uid[i], NULL);
+		agent_import_map(_metadata, &ag[i], sh.token, size, SZ_2M,
+				 41 + i, &imp[i], &addr[i]);
+		AG_ASSERT(ag_fill(&ag[i], addr[i], size, 42 + i));
+		aclmem_assert_pattern(sh.p, size, 42 + i);
+	}
 	aclmem_expect_in_use(self->fd, SZ_2M, base + 2);
 
-	agent_unmap_free(_metadata, &ag, &imp, addr);
-	agent_stop(_metadata, &ag);
+	for (i = 0; i < 3; i++) {
+		agent_unmap_free(_metadata, &ag[i], &imp[i], addr[i]);
+		agent_stop(_metadata, &ag[i]);
+	}
 	shared_drop(_metadata, self->fd, &sh);
 	aclmem_expect_in_use(self->fd, SZ_2M, base);
 }
 
-/* ANY_PID: another user is refused until whitelisted. */
-TEST_F(share_token, any_pid_other_user)
+/*
+ * An ANY_PID token has no list: SET_PIDS on it is EPERM from any file of
+ * the exporter, whatever it names, and the token still admits anyone.
+ */
+TEST_F(share_token, set_pids_any_pid)
 {
 	const __u64 base = BASE_IN_USE(self, SZ_2M);
 	struct aclmem_import imp;
 	struct share_agent ag;
+	__u32 pids[3] = { 0, (__u32)getpid(), 0x40000000U };
 	struct shared sh;
-	__u64 addr = 0;
-	__u32 tgid = 0;
+	int fd2;
 
-	shared_export(_metadata, self->fd, &sh, SZ_2M, 51,
+	shared_export(_metadata, self->fd, &sh, SZ_2M, 55,
 		      ACLMEM_EXPORT_ANY_PID);
-	agent_start(_metadata, &ag, SHARE_OTHER_UID, &tgid);
-	ACLMEM_EXPECT_ERRNO(EACCES, ag_import(&ag, sh.token, NULL));
+	agent_start(_metadata, &ag, SHARE_OTHER_UID, &pids[0]);
+	ACLMEM_EXPECT_ERRNO(EPERM, _share_set_pids(self->fd, sh.token, pids,
+						   1));
+	ACLMEM_EXPECT_ERRNO(EPERM, _share_set_pids(self->fd, sh.token,
+						   &pids[1], 1));
+	ACLMEM_EXPECT_ERRNO(EPERM, _share_set_pids(self->fd, sh.token, pids,
+						   3));
+	fd2 = aclmem_open();
+	ASSERT_LE(0, fd2);
+	ACLMEM_EXPECT_ERRNO(EPERM, _share_set_pids(fd2, sh.token, pids, 1));
+	close(fd2);
+	/* the general rules come first */
+	ACLMEM_EXPECT_ERRNO(EINVAL, _share_set_pids(self->fd, sh.token, pids,
+						    0));
+	ACLMEM_EXPECT_ERRNO(EFAULT, _share_set_pids(self->fd, sh.token,
+						    (__u32 *)8, 1));
 
-	ASSERT_EQ(0, _share_set_pids(self->fd, sh.token, &tgid, 1));
-	agent_import_map(_metadata, &ag, sh.token, SZ_2M, SZ_2M, 51, &imp,
-			 &addr);
-	AG_ASSERT(ag_fill(&ag, addr, SZ_2M, 52));
-	aclmem_assert_pattern(sh.p, SZ_2M, 52);
-
-	agent_unmap_free(_metadata, &ag, &imp, addr);
+	AG_ASSERT(ag_import(&ag, sh.token, &imp));
+	AG_ASSERT(ag_free(&ag, imp.out_handle));
 	agent_stop(_metadata, &ag);
 	shared_drop(_metadata, self->fd, &sh);
 	aclmem_expect_in_use(self->fd, SZ_2M, base);
@@ -381,20 +428,21 @@ TEST_F(share_token, whitelisted_other_user)
 }
 
 /*
- * An unprivileged exporter: ANY_PID admits its own user and root
- * (CAP_SYS_ADMIN); without ANY_PID root is refused like anyone.
+ * An unprivileged exporter: ANY_PID admits its own user, root and another
+ * user alike; without ANY_PID root is refused like anyone, and cannot put
+ * itself on the list (EACCES: not the exporter).
  */
 TEST_F(share_token, unprivileged_exporter)
 {
 	const __u64 base = BASE_IN_USE(self, SZ_2M);
-	struct share_agent ex, ag;
+	struct share_agent ex, ag, ag2;
 	struct aclmem_import imp;
-	__u32 h[2] = { 0, 0 };
+	__u32 h[2] = { 0, 0 }, me = (__u32)getpid();
 	__u64 off = 0, token[2] = { 0, 0 }, addr = 0, exaddr = 0;
-	void *p = NULL;
 
 	agent_start(_metadata, &ex, SHARE_OTHER_UID, NULL);
 	agent_start(_metadata, &ag, SHARE_OTHER_UID, NULL);
+	agent_start(_metadata, &ag2, SHARE_OTHER_UID - 1, NULL);
 	AG_ASSERT(ag_alloc(&ex, SZ_2M, SZ_2M, &h[0], &off));
 	AG_ASSERT(ag_mmap(&ex, -1, off, SZ_2M, &exaddr));
 	AG_ASSERT(ag_fill(&ex, exaddr, SZ_2M, 71));
@@ -407,49 +455,89 @@ TEST_F(share_token, unprivileged_exporter)
 	agent_import_map(_metadata, &ag, token[0], SZ_2M, SZ_2M, 71, &imp,
 			 &addr);
 	agent_unmap_free(_metadata, &ag, &imp, addr);
-	/* root, with CAP_SYS_ADMIN */
-	ASSERT_EQ(0, _share_import(self->fd, token[0], &imp));
-	aclmem_mmap(self->fd, SZ_2M, imp.out_offset, &p);
-	aclmem_assert_pattern(p, SZ_2M, 71);
-	aclmem_munmap(p, SZ_2M);
-	aclmem_free(self->fd, imp.out_handle);
+	/* another user */
+	agent_import_map(_metadata, &ag2, token[0], SZ_2M, SZ_2M, 71, &imp,
+			 &addr);
+	agent_unmap_free(_metadata, &ag2, &imp, addr);
+	/* root */
+	import_here(_metadata, self->fd, token[0], SZ_2M, 71);
 
-	/* no ANY_PID: the list only */
+	/* no ANY_PID: the list only, which only the exporter sets */
 	share_import_err(EACCES, self->fd, token[1]);
 	ACLMEM_EXPECT_ERRNO(EACCES, ag_import(&ag, token[1], NULL));
+	ACLMEM_EXPECT_ERRNO(EACCES, _share_set_pids(self->fd, token[1], &me,
+						    1));
+	ACLMEM_EXPECT_ERRNO(EACCES, _share_set_pids(self->fd, token[0], &me,
+						    1));
+	share_import_err(EACCES, self->fd, token[1]);
+	AG_ASSERT(ag_set_pids(&ex, token[1], me));
+	ASSERT_EQ(0, _share_import(self->fd, token[1], &imp));
+	aclmem_free(self->fd, imp.out_handle);
 
 	agent_stop(_metadata, &ag);
+	agent_stop(_metadata, &ag2);
 	AG_ASSERT(ag_munmap(&ex, exaddr, SZ_2M));
 	agent_stop(_metadata, &ex);
 	aclmem_expect_in_use(self->fd, SZ_2M, base);
 }
 
+/*
+ * The exporting process imports its own token by the same rules as any
+ * other process: refused (EACCES) while it is not on the list, from any
+ * of its files, admitted once its tgid is, or with ANY_PID. What it
+ * imports is another handle on the same pages: not EXPORTable, and
+ * alive after FREE of the exported handle, which revokes the token.
+ */
 TEST_F(share_token, import_in_exporter)
 {
 	const __u64 base = BASE_IN_USE(self, SZ_2M);
-	__u32 me = (__u32)getpid();
+	__u32 me = 0, others[2] = { 1, 0x7ffffff0U };
+	struct aclmem_import imp, imp2;
+	struct aclmem_info info;
 	struct shared sh, any;
+	void *p = NULL;
 	int fd2;
 
+	aclmem_info(self->fd, &info);
+	me = info.out_tgid;
+	ASSERT_EQ((__u32)getpid(), me);
 	shared_export(_metadata, self->fd, &sh, SZ_2M, 81, 0);
 	shared_export(_metadata, self->fd, &any, SZ_2M, 82,
 		      ACLMEM_EXPORT_ANY_PID);
-	share_import_err(EINVAL, self->fd, sh.token);
-	share_import_err(EINVAL, self->fd, any.token);
-	/* on the list or not: the exporting process is refused */
-	ASSERT_EQ(0, _share_set_pids(self->fd, sh.token, &me, 1));
-	share_import_err(EINVAL, self->fd, sh.token);
-	/* from another file of the same process too */
 	fd2 = aclmem_open();
 	ASSERT_LE(0, fd2);
-	share_import_err(EINVAL, fd2, sh.token);
-	share_import_err(EINVAL, fd2, any.token);
-	EXPECT_EQ(0U, aclmem_nr_handles(fd2));
-	close(fd2);
+	share_import_err(EACCES, self->fd, sh.token);
+	share_import_err(EACCES, fd2, sh.token);
+	ASSERT_EQ(0, _share_set_pids(self->fd, sh.token, others, 2));
+	share_import_err(EACCES, self->fd, sh.token);
 	EXPECT_EQ(2U, aclmem_nr_handles(self->fd));
+	EXPECT_EQ(0U, aclmem_nr_handles(fd2));
+
+	/* ANY_PID: in either file */
+	import_here(_metadata, self->fd, any.token, SZ_2M, 82);
+	import_here(_metadata, fd2, any.token, SZ_2M, 82);
+
+	/* on its own list */
+	ASSERT_EQ(0, _share_set_pids(self->fd, sh.token, &me, 1));
+	ASSERT_EQ(0, _share_import(self->fd, sh.token, &imp));
+	ASSERT_EQ(0, _share_import(fd2, sh.token, &imp2));
+	ACLMEM_EXPECT_ERRNO(EPERM, _share_export(self->fd, imp.out_handle, 0,
+						 NULL));
+	EXPECT_EQ(3U, aclmem_nr_handles(self->fd));
+	EXPECT_EQ(1U, aclmem_nr_handles(fd2));
 	aclmem_expect_in_use(self->fd, SZ_2M, base + 2);
 
+	/* FREE of the exported handle: the token goes, the imports stay */
 	shared_drop(_metadata, self->fd, &sh);
+	share_import_err(ENOENT, self->fd, sh.token);
+	aclmem_expect_in_use(self->fd, SZ_2M, base + 2);
+	aclmem_mmap(self->fd, SZ_2M, imp.out_offset, &p);
+	aclmem_assert_pattern(p, SZ_2M, 81);
+	aclmem_munmap(p, SZ_2M);
+	aclmem_free(self->fd, imp.out_handle);
+	aclmem_expect_in_use(self->fd, SZ_2M, base + 2);
+	close(fd2);
+	aclmem_expect_in_use(self->fd, SZ_2M, base + 1);
 	shared_drop(_metadata, self->fd, &any);
 }
 
@@ -512,27 +600,35 @@ TEST_F(share_token, export_imported)
 	aclmem_expect_in_use(self->fd, SZ_2M, base);
 }
 
+/*
+ * Only the exporting process sets the list: another one, root included,
+ * is EACCES, on an ANY_PID token too; an unknown token is ENOENT.
+ */
 TEST_F(share_token, set_pids_not_exporter)
 {
 	const __u64 base = BASE_IN_USE(self, SZ_2M);
 	struct share_agent ag, ag2;
 	struct aclmem_import imp, imp2;
 	__u32 tgid = 0, tgid2 = 0;
-	struct shared sh;
+	struct shared sh, any;
 	__u64 addr = 0;
 	int fd2;
 
 	shared_export(_metadata, self->fd, &sh, SZ_2M, 111, 0);
+	shared_export(_metadata, self->fd, &any, SZ_2M, 112,
+		      ACLMEM_EXPORT_ANY_PID);
+	/* root agents, with CAP_SYS_ADMIN */
 	agent_start(_metadata, &ag, 0, &tgid);
 	agent_start(_metadata, &ag2, 0, &tgid2);
 	/* an outsider cannot put itself on the list */
-	ACLMEM_EXPECT_ERRNO(EPERM, ag_set_pids(&ag, sh.token, tgid));
+	ACLMEM_EXPECT_ERRNO(EACCES, ag_set_pids(&ag, sh.token, tgid));
 	ACLMEM_EXPECT_ERRNO(EACCES, ag_import(&ag, sh.token, NULL));
+	ACLMEM_EXPECT_ERRNO(EACCES, ag_set_pids(&ag, any.token, tgid));
 	/* nor can an importer add others */
 	ASSERT_EQ(0, _share_set_pids(self->fd, sh.token, &tgid, 1));
 	agent_import_map(_metadata, &ag, sh.token, SZ_2M, SZ_2M, 111, &imp,
 			 &addr);
-	ACLMEM_EXPECT_ERRNO(EPERM, ag_set_pids(&ag, sh.token, tgid2));
+	ACLMEM_EXPECT_ERRNO(EACCES, ag_set_pids(&ag, sh.token, tgid2));
 	ACLMEM_EXPECT_ERRNO(EACCES, ag_import(&ag2, sh.token, NULL));
 	/* an unknown token is ENOENT for anyone */
 	ACLMEM_EXPECT_ERRNO(ENOENT, ag_set_pids(&ag, sh.token ^ 1, tgid));
@@ -550,20 +646,31 @@ TEST_F(share_token, set_pids_not_exporter)
 	agent_stop(_metadata, &ag);
 	agent_stop(_metadata, &ag2);
 	shared_drop(_metadata, self->fd, &sh);
+	shared_drop(_metadata, self->fd, &any);
 	aclmem_expect_in_use(self->fd, SZ_2M, base);
 }
 
-TEST_F(share_token, set_pids_limits)
+/*
+ * nr 0 or above ACLMEM_MAX_SHARE_PIDS is EINVAL; the list holds up to
+ * ACLMEM_MAX_SHARE_PIDS distinct pids: a new one beyond is ENOSPC, one
+ * already there is set again (its time renewed) without taking room, and
+ * so are 0 entries, which are ignored. Filling the list takes the kernel
+ * seconds under TCG (each pid is looked for in the list): once only, and
+ * more time than the harness's default.
+ */
+TEST_F_TIMEOUT(share_token, set_pids_limits, 120)
 {
 	const __u32 max = ACLMEM_MAX_SHARE_PIDS;
 	struct aclmem_import imp;
 	struct aclmem_set_pids cmd;
 	struct share_agent ag;
 	struct shared sh, sh2;
-	__u32 *pids, tgid = 0, i;
+	__u32 *pids, *zeros, tgid = 0, i;
 
 	pids = calloc(max + 1, sizeof(*pids));
 	ASSERT_NE(NULL, pids);
+	zeros = calloc(max, sizeof(*zeros));
+	ASSERT_NE(NULL, zeros);
 	/* tgids no process has (above PID_MAX_LIMIT) */
 	for (i = 0; i <= max; i++)
 		pids[i] = 0x40000000U + i;
@@ -578,22 +685,36 @@ TEST_F(share_token, set_pids_limits)
 	ACLMEM_EXPECT_ERRNO(EFAULT, _share_set_pids(self->fd, sh.token,
 						    (__u32 *)8, 1));
 
-	/* up to the limit in two calls, the agent last */
-	ASSERT_EQ(0, _share_set_pids(self->fd, sh.token, pids, max - 1000));
-	pids[999] = tgid;
-	ASSERT_EQ(0, _share_set_pids(self->fd, sh.token, pids, 1000));
+	/* one short of the limit in one call: room for one more */
+	ASSERT_EQ(0, _share_set_pids(self->fd, sh.token, pids, max - 1));
 	ACLMEM_EXPECT_ERRNO(ENOSPC, _share_set_pids(self->fd, sh.token,
-						    pids, 1));
+						    &pids[max - 1], 2));
+	ASSERT_EQ(0, _share_set_pids(self->fd, sh.token, &tgid, 1));
+	/* full: a new pid is ENOSPC, with one already there too */
 	ACLMEM_EXPECT_ERRNO(ENOSPC, _share_set_pids(self->fd, sh.token,
-						    pids, max));
+						    &pids[max - 1], 1));
+	ACLMEM_EXPECT_ERRNO(ENOSPC, _share_set_pids(self->fd, sh.token,
+						    &pids[max - 2], 2));
+	/* a full list takes nothing, not even what it has (as CANN's) */
+	ACLMEM_EXPECT_ERRNO(ENOSPC, _share_set_pids(self->fd, sh.token,
+						    &pids[max - 2], 1));
+	ACLMEM_EXPECT_ERRNO(ENOSPC, _share_set_pids(self->fd, sh.token,
+						    &tgid, 1));
+	ACLMEM_EXPECT_ERRNO(EINVAL, _share_set_pids(self->fd, sh.token,
+						    zeros, max - 1));
 	AG_ASSERT(ag_import(&ag, sh.token, &imp));
 	AG_ASSERT(ag_free(&ag, imp.out_handle));
 
-	/* the limit in one call, the agent first */
-	pids[0] = tgid;
-	ASSERT_EQ(0, _share_set_pids(self->fd, sh2.token, pids, max));
-	ACLMEM_EXPECT_ERRNO(ENOSPC, _share_set_pids(self->fd, sh2.token,
-						    pids + 1, 1));
+	/* a list that grows by what is new in each call, the agent last */
+	ASSERT_EQ(0, _share_set_pids(self->fd, sh2.token, pids, 1000));
+	ASSERT_EQ(0, _share_set_pids(self->fd, sh2.token, &pids[500], 1000));
+	/* what is on it may be set again, 0s are ignored */
+	zeros[max - 1] = pids[0];
+	ASSERT_EQ(0, _share_set_pids(self->fd, sh2.token, zeros, max));
+	ASSERT_EQ(0, _share_set_pids(self->fd, sh2.token, pids, 1000));
+	ACLMEM_EXPECT_ERRNO(EACCES, ag_import(&ag, sh2.token, NULL));
+	pids[1500] = tgid;
+	ASSERT_EQ(0, _share_set_pids(self->fd, sh2.token, &pids[1000], 501));
 	AG_ASSERT(ag_import(&ag, sh2.token, &imp));
 	AG_ASSERT(ag_free(&ag, imp.out_handle));
 
@@ -613,7 +734,51 @@ TEST_F(share_token, set_pids_limits)
 	agent_stop(_metadata, &ag);
 	shared_drop(_metadata, self->fd, &sh);
 	shared_drop(_metadata, self->fd, &sh2);
+	free(zeros);
 	free(pids);
+}
+
+/*
+ * 0 entries of SET_PIDS are ignored: { 0, pid, 0 } admits pid; a list of
+ * nothing but 0 is EINVAL and admits nobody.
+ */
+TEST_F(share_token, set_pids_zero_entries)
+{
+	const __u64 base = BASE_IN_USE(self, SZ_2M);
+	__u32 zeros[3] = { 0, 0, 0 }, pids[3] = { 0, 0, 0 }, tgid2 = 0;
+	struct aclmem_import imp, imp2;
+	struct share_agent ag, ag2;
+	struct shared sh;
+	__u64 addr = 0;
+
+	shared_export(_metadata, self->fd, &sh, SZ_2M, 125, 0);
+	agent_start(_metadata, &ag, 0, &pids[1]);
+	agent_start(_metadata, &ag2, 0, &tgid2);
+	ACLMEM_EXPECT_ERRNO(EINVAL, _share_set_pids(self->fd, sh.token, zeros,
+						    1));
+	ACLMEM_EXPECT_ERRNO(EINVAL, _share_set_pids(self->fd, sh.token, zeros,
+						    3));
+	ACLMEM_EXPECT_ERRNO(EACCES, ag_import(&ag, sh.token, NULL));
+	/* a 0 entry is no wildcard either */
+	ASSERT_EQ(0, _share_set_pids(self->fd, sh.token, pids, 3));
+	agent_import_map(_metadata, &ag, sh.token, SZ_2M, SZ_2M, 125, &imp,
+			 &addr);
+	ACLMEM_EXPECT_ERRNO(EACCES, ag_import(&ag2, sh.token, NULL));
+	/* all 0s stays EINVAL with pids on the list */
+	ACLMEM_EXPECT_ERRNO(EINVAL, _share_set_pids(self->fd, sh.token, zeros,
+						    2));
+	/* a 0 entry after the pid: ignored too */
+	pids[1] = 0;
+	pids[0] = tgid2;
+	ASSERT_EQ(0, _share_set_pids(self->fd, sh.token, pids, 2));
+	AG_ASSERT(ag_import(&ag2, sh.token, &imp2));
+	AG_ASSERT(ag_free(&ag2, imp2.out_handle));
+
+	agent_unmap_free(_metadata, &ag, &imp, addr);
+	agent_stop(_metadata, &ag);
+	agent_stop(_metadata, &ag2);
+	shared_drop(_metadata, self->fd, &sh);
+	aclmem_expect_in_use(self->fd, SZ_2M, base);
 }
 
 /* FREE or close of the exporter's handle revokes the token. */
@@ -630,8 +795,7 @@ TEST_F(share_token, freed_before_import)
 
 	/* FREE, unmapped */
 	aclmem_alloc(self->fd, SZ_2M, SZ_2M, ACLMEM_NODE_ANY, &h, &off);
-	ASSERT_EQ(0, _share_export(self->fd, h, ACLMEM_EXPORT_ANY_PID,
-				   &token));
+	ASSERT_EQ(0, _share_export(self->fd, h, 0, &token));
 	ASSERT_EQ(0, _share_set_pids(self->fd, token, &tgid, 1));
 	aclmem_free(self->fd, h);
 	ACLMEM_EXPECT_ERRNO(ENOENT, ag_import(&ag, token, NULL));
@@ -811,6 +975,104 @@ TEST_F(share_token, pid_namespace)
 	aclmem_expect_in_use(self->fd, SZ_2M, base);
 }
 
+/* Pids whitelisted ahead of a process that is to have one of them. */
+#define PID_RANGE	32
+
+/* Tries at a predictable pid before a test gives up. */
+#define PID_TRIES	8
+
+/*
+ * Starts a root agent after writing @last to ns_last_pid: it gets pid
+ * @last + 1 unless that is taken or another process forks first. It
+ * starts strictly after any SET_PIDS that returned before the call: the
+ * entries' time and the process's start are both CLOCK_MONOTONIC, which
+ * has moved on before the fork.
+ */
+static void agent_start_after(struct __test_metadata *_metadata,
+			      struct share_agent *ag, long long last,
+			      __u32 *tgid)
+{
+	test_wait_clock_tick();
+	ASSERT_EQ(0, test_set_last_pid((pid_t)last));
+	agent_start(_metadata, ag, 0, tgid);
+}
+
+/*
+ * An entry admits the process that had the pid when it was set, not one
+ * that started with it later: a pid whitelisted before its process
+ * existed, or reused since, is refused (EACCES) until the exporter sets it
+ * again. ns_last_pid (root, initial pid namespace) makes the next pids
+ * predictable; a pid another process took first only means another try.
+ */
+TEST_F(share_token, pid_reused)
+{
+	const __u64 base = BASE_IN_USE(self, SZ_2M);
+	__u32 pids[PID_RANGE], tgid = 0, tgid2 = 0;
+	long long last, pid_max;
+	struct aclmem_import imp;
+	struct share_agent ag;
+	struct shared sh;
+	__u64 addr = 0;
+	int i, try;
+
+	if (access(TEST_NS_LAST_PID, W_OK))
+		SKIP(return, "no writable " TEST_NS_LAST_PID);
+	pid_max = test_sysctl_read(TEST_PID_MAX);
+	ASSERT_LT(1000, pid_max);
+	shared_export(_metadata, self->fd, &sh, SZ_2M, 221, 0);
+
+	/* whitelisted before it existed: the next PID_RANGE pids */
+	for (try = 0;; try++) {
+		ASSERT_GT(PID_TRIES, try);
+		last = test_sysctl_read(TEST_NS_LAST_PID);
+		ASSERT_LE(0, last);
+		if (last + 2 * PID_RANGE >= pid_max)
+			last = 300;	/* the kernel's wrap-around point */
+		for (i = 0; i < PID_RANGE; i++)
+			pids[i] = (__u32)(last + 1 + i);
+		ASSERT_EQ(0, _share_set_pids(self->fd, sh.token, pids,
+					     PID_RANGE));
+		agent_start_after(_metadata, &ag, last, &tgid);
+		if (tgid - pids[0] < PID_RANGE)
+			break;
+		TH_LOG("agent %u: not in %u..%u, again", tgid, pids[0],
+		       pids[PID_RANGE - 1]);
+		agent_stop(_metadata, &ag);
+	}
+	ACLMEM_EXPECT_ERRNO(EACCES, ag_import(&ag, sh.token, NULL));
+	/* set again, after it started: admitted */
+	ASSERT_EQ(0, _share_set_pids(self->fd, sh.token, &tgid, 1));
+	agent_import_map(_metadata, &ag, sh.token, SZ_2M, SZ_2M, 221, &imp,
+			 &addr);
+	agent_unmap_free(_metadata, &ag, &imp, addr);
+	agent_stop(_metadata, &ag);
+
+	/* reused: a process admitted, gone, its pid given to a new one */
+	for (try = 0;; try++) {
+		ASSERT_GT(PID_TRIES, try);
+		agent_start(_metadata, &ag, 0, &tgid);
+		ASSERT_EQ(0, _share_set_pids(self->fd, sh.token, &tgid, 1));
+		AG_ASSERT(ag_import(&ag, sh.token, &imp));
+		AG_ASSERT(ag_free(&ag, imp.out_handle));
+		agent_stop(_metadata, &ag);
+		agent_start_after(_metadata, &ag, (long long)tgid - 1, &tgid2);
+		if (tgid2 == tgid)
+			break;
+		TH_LOG("pid %u went to another process, again", tgid);
+		agent_stop(_metadata, &ag);
+	}
+	ACLMEM_EXPECT_ERRNO(EACCES, ag_import(&ag, sh.token, NULL));
+	AG_ASSERT(ag_info(&ag, NULL));
+	EXPECT_EQ(0ULL, ag.v[1]);
+	ASSERT_EQ(0, _share_set_pids(self->fd, sh.token, &tgid, 1));
+	agent_import_map(_metadata, &ag, sh.token, SZ_2M, SZ_2M, 221, &imp,
+			 &addr);
+	agent_unmap_free(_metadata, &ag, &imp, addr);
+	agent_stop(_metadata, &ag);
+	shared_drop(_metadata, self->fd, &sh);
+	aclmem_expect_in_use(self->fd, SZ_2M, base);
+}
+
 /* Tokens nobody exported, or that were revoked, name nothing. */
 TEST_F(share_token, random_and_stale_tokens)
 {
@@ -861,7 +1123,10 @@ static unsigned int popcount64(__u64 x)
 	return (unsigned int)__builtin_popcountll(x);
 }
 
-/* Tokens are random 64-bit numbers: no counter, no small steps. */
+/* Every token is below 2^53 (exact in a double, a JSON number). */
+#define TOKEN_LIMIT	(1ULL << 53)
+
+/* Tokens are random 53-bit numbers: no counter, no small steps. */
 TEST_F(share_token, tokens_not_sequential)
 {
 	enum { N = 12 };
@@ -875,19 +1140,20 @@ TEST_F(share_token, tokens_not_sequential)
 			     &off);
 		ASSERT_EQ(0, _share_export(self->fd, h[i], 0, &token[i]));
 		ASSERT_NE(0ULL, token[i]);
+		ASSERT_GT(TOKEN_LIMIT, token[i]);
 	}
 	for (i = 0; i < N; i++) {
 		for (j = i + 1; j < N; j++) {
 			d = token[i] > token[j] ? token[i] - token[j] :
 						  token[j] - token[i];
-			/* P(|a - b| < 2^32) for random a, b: 2^-31 */
-			EXPECT_LT(1ULL << 32, d) {
+			/* P(|a - b| < 2^24) for random a, b: 2^-28 */
+			EXPECT_LT(1ULL << 24, d) {
 				TH_LOG("tokens %d and %d: %#llx %#llx", i, j,
 				       (unsigned long long)token[i],
 				       (unsigned long long)token[j]);
 			}
-			/* P(< 8 of 64 bits differ): about 2^-32 */
-			EXPECT_LE(8U, popcount64(token[i] ^ token[j])) {
+			/* P(< 6 of 53 bits differ): about 2^-31 */
+			EXPECT_LE(6U, popcount64(token[i] ^ token[j])) {
 				TH_LOG("tokens %d and %d: %#llx %#llx", i, j,
 				       (unsigned long long)token[i],
 				       (unsigned long long)token[j]);
@@ -904,6 +1170,35 @@ TEST_F(share_token, tokens_not_sequential)
 	EXPECT_FALSE(same_step);
 	for (i = 0; i < N; i++)
 		aclmem_free(self->fd, h[i]);
+}
+
+/*
+ * Many tokens, one handle at a time: each nonzero and below 2^53, and
+ * together they set every one of the 53 bits (a bit that no token of
+ * N = 256 sets: 53 * 2^-256).
+ */
+TEST_F(share_token, tokens_below_2_53)
+{
+	enum { N = 256 };
+	__u64 token = 0, any_bits = 0, off = 0;
+	unsigned int above = 0;
+	__u32 h = 0;
+	int i;
+
+	for (i = 0; i < N; i++) {
+		aclmem_alloc(self->fd, SZ_2M, SZ_2M, ACLMEM_NODE_ANY, &h, &off);
+		ASSERT_EQ(0, _share_export(self->fd, h, i & 1 ?
+					   ACLMEM_EXPORT_ANY_PID : 0, &token));
+		aclmem_free(self->fd, h);
+		EXPECT_NE(0ULL, token);
+		if (token >= TOKEN_LIMIT) {
+			above++;
+			TH_LOG("token %d: %#llx", i, (unsigned long long)token);
+		}
+		any_bits |= token;
+	}
+	EXPECT_EQ(0U, above);
+	EXPECT_EQ(TOKEN_LIMIT - 1, any_bits);
 }
 
 /* The general rules on the new structs. */
@@ -949,10 +1244,51 @@ TEST_F(share_token, bad_fields)
 	ACLMEM_EXPECT_ERRNO(EINVAL, _aclmem_ioctl(self->fd,
 						  ACLMEM_IOC_IMPORT, &im));
 	im.out_size = 0;
-	im.reserved[1] = 1;
+	im.out_cookie = 1;
+	ACLMEM_EXPECT_ERRNO(EINVAL, _aclmem_ioctl(self->fd,
+						  ACLMEM_IOC_IMPORT, &im));
+	im.out_cookie = 0;
+	im.reserved[0] = 1;
 	ACLMEM_EXPECT_ERRNO(EINVAL, _aclmem_ioctl(self->fd,
 						  ACLMEM_IOC_IMPORT, &im));
 	EXPECT_EQ(1U, aclmem_nr_handles(self->fd));
+	shared_drop(_metadata, self->fd, &sh);
+}
+
+/*
+ * EXPORT's cookie is kept with the token and given to every IMPORT of it,
+ * as it was set; IMPORT_FD has none.
+ */
+TEST_F(share_token, cookie_to_importers)
+{
+	const __u64 cookie = 0x8123456789abcdefULL;
+	struct aclmem_export ex = { 0 };
+	struct aclmem_import imp;
+	struct shared sh;
+	int dmabuf = -1;
+
+	shared_make(_metadata, self->fd, &sh, SZ_2M, SZ_2M, 83);
+	ex.handle = sh.h;
+	ex.flags = ACLMEM_EXPORT_ANY_PID;
+	ex.cookie = cookie;
+	ASSERT_EQ(0, _aclmem_ioctl(self->fd, ACLMEM_IOC_EXPORT, &ex));
+	ASSERT_EQ(0, _share_import(self->fd, ex.out_token, &imp));
+	EXPECT_EQ(cookie, imp.out_cookie);
+	EXPECT_EQ(0, _aclmem_free(self->fd, imp.out_handle));
+	ASSERT_EQ(0, _share_import(self->fd, ex.out_token, &imp));
+	EXPECT_EQ(cookie, imp.out_cookie);
+	EXPECT_EQ(0, _aclmem_free(self->fd, imp.out_handle));
+
+	ASSERT_EQ(0, _share_export_fd(self->fd, sh.h, 0, &dmabuf));
+	ASSERT_EQ(0, _share_import_fd(self->fd, dmabuf, &imp));
+	EXPECT_EQ(0ULL, imp.out_cookie);
+	EXPECT_EQ(0, _aclmem_free(self->fd, imp.out_handle));
+	close(dmabuf);
+
+	/* reserved must stay 0 */
+	ex = (struct aclmem_export){ .handle = sh.h, .reserved = { 1 } };
+	ACLMEM_EXPECT_ERRNO(EINVAL, _aclmem_ioctl(self->fd, ACLMEM_IOC_EXPORT,
+						  &ex));
 	shared_drop(_metadata, self->fd, &sh);
 }
 

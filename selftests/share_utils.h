@@ -24,6 +24,7 @@
 
 #include "aclmem_utils.h"
 #include "common/agent.h"
+#include "common/lastpid.h"
 
 /* The user of the "other user" agents (nobody). */
 #define SHARE_OTHER_UID		TEST_AGENT_OTHER_UID

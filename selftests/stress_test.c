@@ -10,11 +10,11 @@
  * fork(2) with live mappings (the child checks them and exits), close(2)
  * of a /dev/aclmem file while its handles are mapped, EXPORT with SET_PIDS
  * or ACLMEM_EXPORT_ANY_PID and IMPORT between the processes (tokens
- * published in a shared memfd), EXPORT_FD, mmap of the dma-buf, IMPORT_FD,
- * and dma-buf fds taken from another process with pidfd_getfd(2). Invalid
- * calls must fail with the errno the contract (include/uapi/linux/aclmem.h)
- * names. Meanwhile the parent SIGKILLs a child now and then and starts a
- * new one.
+ * published in a shared memfd) and in the exporter itself, EXPORT_FD, mmap
+ * of the dma-buf, IMPORT_FD, and dma-buf fds taken from another process
+ * with pidfd_getfd(2). Invalid calls must fail with the errno the contract
+ * (include/uapi/linux/aclmem.h) names. Meanwhile the parent SIGKILLs a
+ * child now and then and starts a new one.
  *
  * Each process keeps a model of what it wrote to every page and checks a
  * mapping against it before unmapping it, and on the way. In the end every
@@ -1001,19 +1001,25 @@ static void op_export(void)
 			if (peer.tgid && below(4))
 				pids[nr++] = peer.tgid;
 		}
-		/* our own pid too: it still cannot import its own token */
+		/* our own pid too, so that we may import it ourselves */
 		pids[nr++] = K.tgid;
 		CHECK_RC(0, _set_pids(K.dev[h->dev], token, pids, nr),
 			 "SET_PIDS");
 		CHECK_RC(EINVAL, _set_pids(K.dev[h->dev], token, pids, 0),
 			 "SET_PIDS of none");
+	} else {
+		CHECK_RC(EPERM, _set_pids(K.dev[h->dev], token, &K.tgid, 1),
+			 "SET_PIDS of an ANY_PID token");
 	}
-	/* the exporter itself cannot import */
+	/* the exporter is admitted like anyone: another handle, freed */
 	{
 		struct aclmem_import imp;
+		int dev = below(2);
 
-		CHECK_RC(EINVAL, _import(K.dev[below(2)], token, false, &imp),
+		CHECK_RC(0, _import(K.dev[dev], token, false, &imp),
 			 "IMPORT of our own token");
+		CHECK_RC(0, _aclmem_free(K.dev[dev], imp.out_handle),
+			 "FREE of our own import");
 	}
 	pub_begin(p);
 	p->token = token;
@@ -1371,7 +1377,7 @@ static void op_invalid(void)
 	default:
 		if (!h)
 			return;
-		/* another process's token cannot take our pids */
+		/* another process's token cannot take our pids (EACCES) */
 		{
 			struct pub pp;
 			unsigned int s = below(NR_SLOTS);
@@ -1382,7 +1388,7 @@ static void op_invalid(void)
 				return;
 			int rc = _set_pids(fd, pp.token, &me, 1);
 
-			CHECK(rc == -EPERM || rc == -ENOENT,
+			CHECK(rc == -EACCES || rc == -ENOENT,
 			      "SET_PIDS of another process's token: %s",
 			      err_name(-rc));
 		}

@@ -220,47 +220,53 @@ struct aclmem_query {
 /**
  * DOC: Sharing a handle
  *
- * Two ways, both enforced here. A token: EXPORT gives a random 64-bit
- * number that names the handle system-wide; another process imports it if
- * its thread-group id (in the initial pid namespace, INFO's out_tgid) is on
- * the token's list (SET_PIDS), or, with ACLMEM_EXPORT_ANY_PID, if it runs
- * as the exporter's user or has CAP_SYS_ADMIN. A token lives while the
- * exporter's handle does: FREE or close(2) revokes it. A file descriptor:
- * EXPORT_FD gives a dma-buf fd for the handle, which can be mmap'ed, passed
- * over a unix socket and imported with IMPORT_FD; the memory lives while
- * the fd is open.
+ * Two ways, both enforced here. A token: EXPORT gives a random number
+ * below 2^53 (it survives a signed 64-bit integer and a JSON number) that
+ * names the handle system-wide; another process imports it if its
+ * thread-group id (in the initial pid namespace, INFO's out_tgid) is on the
+ * token's list (SET_PIDS) and the process started before its entry was
+ * set (so a pid reused since is refused), or, with ACLMEM_EXPORT_ANY_PID,
+ * whoever it is. The exporting process is admitted by the same rules. A
+ * token lives while the exporter's handle does: FREE or close(2) revokes
+ * it. A file descriptor: EXPORT_FD gives a dma-buf fd for the handle,
+ * which can be mmap'ed, passed over a unix socket and imported with
+ * IMPORT_FD; the memory lives while the fd is open.
  *
  * Either import makes a new handle in the importing file that shares the
  * pages; the pages go back to the pool when the last handle, fd and
  * mapping of them are gone. Errors besides the general ones:
  *
- * - EPERM: EXPORT of an imported handle; SET_PIDS by another process
- *   than the exporter;
+ * - EPERM: EXPORT of an imported handle; SET_PIDS on an ANY_PID token,
+ *   which has no list;
  * - EEXIST: EXPORT of a handle that has a token already;
  * - ENOENT: an unknown or revoked token;
- * - EACCES: IMPORT by a process the token does not admit;
- * - EINVAL: IMPORT in the exporting process; IMPORT_FD of an fd that is
- *   not an aclmem dma-buf;
+ * - EACCES: IMPORT by a process the token does not admit; SET_PIDS by
+ *   another process than the exporter;
+ * - EINVAL: SET_PIDS with every pid 0 (0 entries are ignored); IMPORT_FD
+ *   of an fd that is not an aclmem dma-buf;
  * - ENOSPC: SET_PIDS beyond ACLMEM_MAX_SHARE_PIDS.
  */
 
 #define ACLMEM_MAX_SHARE_PIDS	65535
 
-/* EXPORT flag: any process of the exporter's user may import. */
+/* EXPORT flag: any process may import; the token has no list. */
 #define ACLMEM_EXPORT_ANY_PID	(1U << 0)
 
 /**
  * struct aclmem_export - ioctl(ACLMEM_IOC_EXPORT)
  * @handle: a handle this file allocated (not imported)
  * @flags: ACLMEM_EXPORT_* or'ed together
- * @out_token: the token, never 0
+ * @out_token: the token, never 0, below 2^53
+ * @cookie: any value, kept with the token and given to every importer (the
+ *	    CANN library puts the exporter's memory properties there)
  * @reserved: must be 0
  */
 struct aclmem_export {
 	__u32 handle;
 	__u32 flags;
 	__aligned_u64 out_token;
-	__aligned_u64 reserved[2];
+	__aligned_u64 cookie;
+	__aligned_u64 reserved[1];
 };
 
 #define ACLMEM_EXPORT_VALID_FLAGS	ACLMEM_EXPORT_ANY_PID
@@ -268,7 +274,8 @@ struct aclmem_export {
 /**
  * struct aclmem_set_pids - ioctl(ACLMEM_IOC_SET_PIDS)
  * @token: a token this process exported
- * @pids: user pointer to @nr_pids __u32 tgids to admit (added to the list)
+ * @pids: user pointer to @nr_pids __u32 tgids to admit (added to the list;
+ *	  one already there has its time set anew; 0 entries are ignored)
  * @nr_pids: 1 to ACLMEM_MAX_SHARE_PIDS
  * @flags: must be 0
  * @reserved: must be 0
@@ -291,6 +298,7 @@ struct aclmem_set_pids {
  * @out_offset: its mmap offset
  * @out_size: its size in bytes
  * @out_page_size: its page size
+ * @out_cookie: IMPORT: the exporter's EXPORT cookie; IMPORT_FD: 0
  * @reserved: must be 0
  */
 struct aclmem_import {
@@ -300,7 +308,8 @@ struct aclmem_import {
 	__aligned_u64 out_offset;
 	__aligned_u64 out_size;
 	__aligned_u64 out_page_size;
-	__aligned_u64 reserved[2];
+	__aligned_u64 out_cookie;
+	__aligned_u64 reserved[1];
 };
 
 #define ACLMEM_IMPORT_VALID_FLAGS	0U
