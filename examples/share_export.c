@@ -130,7 +130,11 @@ int main(void)
 		return 1;
 	}
 
-	/* Admit the importer, by the pid it reported, and let it go on. */
+	/*
+	 * Admit the importer, by the pid it reported, and let it go on. The
+	 * pid is set after the importer started: an entry older than the
+	 * process under that pid does not admit it (a reused pid).
+	 */
 	CHECK(aclrtMemSetPidToShareableHandle(token, &importer_tgid, 1));
 	printf("exporter: admitted pid %d\n", importer_tgid);
 	if (write(to, "go", 2) != 2) {

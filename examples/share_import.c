@@ -42,12 +42,15 @@ int main(int argc, char **argv)
 	/* The pid the kernel knows us by (the same inside a container). */
 	CHECK(aclrtDeviceGetBareTgid(&tgid));
 
-	/* Not admitted yet: the kernel refuses the import. */
+	/*
+	 * Not admitted yet: the kernel refuses the import. CANN reports its
+	 * refusals as ACL_ERROR_RT_DRV_INTERNAL_ERROR (507899).
+	 */
 	err = aclrtMemImportFromShareableHandle(token, 0, &handle);
 	printf("importer: pid %d, import before being admitted: %d (%s)\n",
-	       tgid, (int)err, err == ACL_ERROR_RT_NO_PERMISSION ?
+	       tgid, (int)err, err == ACL_ERROR_RT_DRV_INTERNAL_ERROR ?
 	       "refused, as it should be" : "UNEXPECTED");
-	if (err != ACL_ERROR_RT_NO_PERMISSION)
+	if (err != ACL_ERROR_RT_DRV_INTERNAL_ERROR)
 		return 1;
 
 	/* Tell the exporter our pid and wait until it has admitted us. */

@@ -55,6 +55,8 @@ static void handle_destroy(struct acl_handle *handle)
 {
 	struct aclmem_free cmd = { .handle = handle->kid };
 
+	if (handle->token)
+		acl_share_forget(handle);
 	aclmem_ioctl(ACLMEM_IOC_FREE, &cmd);
 	free(handle);
 }
@@ -114,12 +116,28 @@ aclError acl_handle_retain(struct acl_handle *handle)
 	return ACL_SUCCESS;
 }
 
+/* One more user reference, unless the caller's have all been dropped. */
+bool acl_handle_retain_live(struct acl_handle *handle)
+{
+	struct handle_shard *shard = handle_shard(handle);
+	bool live;
+
+	pthread_mutex_lock(&shard->lock);
+	live = handle->user_refs;
+	if (live)
+		handle->user_refs++;
+	pthread_mutex_unlock(&shard->lock);
+	return live;
+}
+
 /*
- * A new handle for kernel handle @kid, with one user reference. On error
- * the kernel handle is freed.
+ * A new handle for kernel handle @kid, with one user reference: @home is
+ * where it is mapped from (its device, or the host), @prop what it reports.
+ * On error the kernel handle is freed.
  */
 aclError acl_handle_publish(uint32_t kid, uint64_t size, uint64_t page_size,
-			    uint64_t offset, const aclrtPhysicalMemProp *prop,
+			    uint64_t offset, int32_t home,
+			    const struct acl_drv_prop *prop,
 			    aclrtDrvMemHandle *out)
 {
 	struct aclmem_free cmd = { .handle = kid };
@@ -137,6 +155,7 @@ aclError acl_handle_publish(uint32_t kid, uint64_t size, uint64_t page_size,
 	handle->size = size;
 	handle->page_size = page_size;
 	handle->offset = offset;
+	handle->home = home;
 	handle->prop = *prop;
 
 	shard = handle_shard(handle);
@@ -148,89 +167,78 @@ aclError acl_handle_publish(uint32_t kid, uint64_t size, uint64_t page_size,
 	return ACL_SUCCESS;
 }
 
-/* The page size that serves @attr, or 0 when aclmem does not serve it. */
-static uint64_t attr_page_size(aclrtMemAttr attr)
-{
-	switch (attr) {
-	case ACL_HBM_MEM_HUGE:
-	case ACL_HBM_MEM_NORMAL:
-	case ACL_HBM_MEM_P2P_HUGE:
-	case ACL_HBM_MEM_P2P_NORMAL:
-	case ACL_MEM_NORMAL:
-	case ACL_MEM_HUGE:
-	case ACL_MEM_P2P_NORMAL:
-	case ACL_MEM_P2P_HUGE:
-		return SZ_2M;
-	case ACL_HBM_MEM_HUGE1G:
-	case ACL_HBM_MEM_P2P_HUGE1G:
-	case ACL_MEM_HUGE1G:
-	case ACL_MEM_P2P_HUGE1G:
-		return SZ_1G;
-	default:
-		return 0;
-	}
-}
-
-static aclError prop_page_size(const aclrtPhysicalMemProp *prop,
-			       uint64_t *page_size)
-{
-	if ((unsigned int)prop->memAttr > ACL_MEM_P2P_HUGE1G)
-		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
-				"unknown memAttr %d", prop->memAttr);
-	*page_size = attr_page_size(prop->memAttr);
-	if (!*page_size)
-		return acl_fail(ACL_ERROR_RT_FEATURE_NOT_SUPPORT,
-				"memAttr %d (DDR) is not served",
-				prop->memAttr);
-	return ACL_SUCCESS;
-}
-
-/* The NUMA node the pages of @prop come from. */
-static aclError prop_node(const aclrtPhysicalMemProp *prop, uint32_t *node)
-{
-	switch (prop->location.type) {
-	case ACL_MEM_LOCATION_TYPE_DEVICE:
-		if (prop->location.id >= (uint32_t)acl_device_count())
-			return acl_fail(ACL_ERROR_RT_INVALID_DEVICEID,
-					"device %u does not exist",
-					prop->location.id);
-		*node = acl_device_node(prop->location.id);
-		return ACL_SUCCESS;
-	case ACL_MEM_LOCATION_TYPE_HOST:
-		*node = ACLMEM_NODE_ANY;
-		return ACL_SUCCESS;
-	case ACL_MEM_LOCATION_TYPE_HOST_NUMA:
-		if (!acl_node_online(prop->location.id))
-			return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
-					"NUMA node %u is not online",
-					prop->location.id);
-		*node = prop->location.id;
-		return ACL_SUCCESS;
-	default:
-		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
-				"location type %d is not served",
-				prop->location.type);
-	}
-}
-
 ACL_API aclError aclrtMemGetAllocationGranularity(aclrtPhysicalMemProp *prop,
 						  aclrtMemGranularityOptions option,
 						  size_t *granularity)
 {
-	uint64_t page_size;
+	struct acl_drv_prop drv;
 	aclError ret;
 
+	/* memory.cpp aclrtMemGetAllocationGranularityImpl, then the runtime */
 	if (!prop || !granularity)
 		return acl_fail(ACL_ERROR_INVALID_PARAM, "NULL argument");
-	if (option != ACL_RT_MEM_ALLOC_GRANULARITY_MINIMUM &&
-	    option != ACL_RT_MEM_ALLOC_GRANULARITY_RECOMMENDED)
-		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
-				"unknown granularity option %d", option);
-	ret = prop_page_size(prop, &page_size);
+	ret = acl_prop_attr(prop, &drv);
+	if (!ret)
+		ret = acl_prop_side(&drv, false);
 	if (ret)
 		return ret;
-	*granularity = page_size;
+	/* devmm_svm.c halMemGetAllocationGranularity: option first */
+	if (option != ACL_RT_MEM_ALLOC_GRANULARITY_MINIMUM &&
+	    option != ACL_RT_MEM_ALLOC_GRANULARITY_RECOMMENDED)
+		return acl_fail(ACL_ERROR_RT_FEATURE_NOT_SUPPORT,
+				"granularity option %d is not supported",
+				option);
+	ret = acl_prop_check(&drv, false);
+	if (ret)
+		return ret;
+	*granularity = acl_prop_page_size(&drv);
 	return ACL_SUCCESS;
+}
+
+/* The acl layer's own checks of aclrtMallocPhysical (aclrtMallocPhysicalImpl). */
+static aclError malloc_physical_args(const aclrtPhysicalMemProp *prop,
+				     size_t size, uint64_t flags)
+{
+	if (!size)
+		return acl_fail(ACL_ERROR_INVALID_PARAM, "size is 0");
+	if (flags)
+		return acl_fail(ACL_ERROR_INVALID_PARAM,
+				"flags is reserved and must be 0");
+	if (prop->handleType != ACL_MEM_HANDLE_TYPE_NONE)
+		return acl_fail(ACL_ERROR_INVALID_PARAM,
+				"handleType %d: only ACL_MEM_HANDLE_TYPE_NONE",
+				prop->handleType);
+	if (prop->allocationType != ACL_MEM_ALLOCATION_TYPE_PINNED)
+		return acl_fail(ACL_ERROR_INVALID_PARAM,
+				"allocationType must be PINNED");
+	if (prop->location.type == ACL_MEM_LOCATION_TYPE_UNREGISTERED ||
+	    prop->location.type == ACL_MEM_LOCATION_TYPE_MANAGED)
+		return acl_fail(ACL_ERROR_INVALID_PARAM,
+				"location type %d is not supported",
+				prop->location.type);
+	return ACL_SUCCESS;
+}
+
+/* The NUMA node the pages of @drv come from, 507899 for a bad one. */
+static aclError prop_node(const struct acl_drv_prop *drv, uint32_t *node)
+{
+	switch (drv->side) {
+	case ACL_DRV_SIDE_DEVICE:
+		*node = acl_device_node(drv->devid);
+		return ACL_SUCCESS;
+	case ACL_DRV_SIDE_NUMA:
+		/* svm_master_mem_create.c devmm_host_numa_id_check */
+		if (drv->devid != ACLMEM_NODE_ANY &&
+		    !acl_node_online(drv->devid))
+			return acl_fail(ACL_ERROR_RT_DRV_INTERNAL_ERROR,
+					"NUMA node %u is not online",
+					drv->devid);
+		*node = drv->devid;
+		return ACL_SUCCESS;
+	default:
+		*node = ACLMEM_NODE_ANY;
+		return ACL_SUCCESS;
+	}
 }
 
 ACL_API aclError aclrtMallocPhysical(aclrtDrvMemHandle *h, size_t size,
@@ -238,34 +246,37 @@ ACL_API aclError aclrtMallocPhysical(aclrtDrvMemHandle *h, size_t size,
 				     uint64_t flags)
 {
 	struct aclmem_alloc cmd = { 0 };
-	uint32_t node = ACLMEM_NODE_ANY;
+	struct acl_drv_prop drv;
 	uint64_t page_size;
+	uint32_t node = ACLMEM_NODE_ANY;
 	aclError ret;
 	int err;
 
 	if (!h || !prop)
 		return acl_fail(ACL_ERROR_INVALID_PARAM, "NULL argument");
-	if (flags)
-		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
-				"flags must be 0");
-	if (prop->handleType != ACL_MEM_HANDLE_TYPE_NONE &&
-	    prop->handleType != ACL_MEM_HANDLE_TYPE_POSIX)
-		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
-				"unknown handleType %d", prop->handleType);
-	if (prop->allocationType != ACL_MEM_ALLOCATION_TYPE_PINNED)
-		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
-				"allocationType must be PINNED");
-	if (prop->reserve)
-		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
-				"reserve must be 0");
-	ret = prop_page_size(prop, &page_size);
+	ret = malloc_physical_args(prop, size, flags);
+	if (!ret)
+		ret = acl_prop_attr(prop, &drv);
+	if (!ret)
+		ret = acl_prop_side(&drv, true);
+	if (!ret)
+		ret = acl_prop_check(&drv, true);
 	if (ret)
 		return ret;
-	if (!size || size % page_size)
-		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
-				"size %zu is not a multiple of %lu", size,
-				(unsigned long)page_size);
-	ret = prop_node(prop, &node);
+
+	/* devmm_svm.c devmm_vmm_mem_create: 1 GiB sizes round up */
+	page_size = acl_prop_page_size(&drv);
+	if (page_size == SZ_1G) {
+		if (size > SIZE_MAX - (SZ_1G - 1))
+			return acl_fail(ACL_ERROR_RT_MEMORY_ALLOCATION,
+					"size %zu is too large", size);
+		size = (size + SZ_1G - 1) & ~(SZ_1G - 1);
+	}
+	/* svm_master_mem_create.c devmm_ioctl_mem_create_para_check */
+	if (size % SZ_2M)
+		return acl_fail(ACL_ERROR_RT_DRV_INTERNAL_ERROR,
+				"size %zu is not a multiple of 2 MiB", size);
+	ret = prop_node(&drv, &node);
 	if (ret)
 		return ret;
 
@@ -276,7 +287,9 @@ ACL_API aclError aclrtMallocPhysical(aclrtDrvMemHandle *h, size_t size,
 	if (err)
 		return acl_fail_errno(-err, "allocating physical memory");
 	return acl_handle_publish(cmd.out_handle, size, page_size,
-				  cmd.out_offset, prop, h);
+				  cmd.out_offset,
+				  drv.side == ACL_DRV_SIDE_DEVICE ?
+				  (int32_t)drv.devid : ACL_HOME_HOST, &drv, h);
 }
 
 ACL_API aclError aclrtFreePhysical(aclrtDrvMemHandle h)
@@ -288,11 +301,17 @@ ACL_API aclError aclrtFreePhysical(aclrtDrvMemHandle h)
 	if (!h)
 		return acl_fail(ACL_ERROR_INVALID_PARAM, "handle is NULL");
 	pthread_mutex_lock(&shard->lock);
-	handle = handle_find_live(shard, h);
+	handle = handle_find(shard, h);
 	if (!handle) {
 		pthread_mutex_unlock(&shard->lock);
 		return acl_fail(ACL_ERROR_RT_INVALID_HANDLE,
 				"%p is not a live handle", h);
+	}
+	if (!handle->user_refs) {
+		/* devmm_svm.c devmm_vmm_handle_ref_check: freed once already */
+		pthread_mutex_unlock(&shard->lock);
+		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
+				"%p was freed already; its mappings hold it", h);
 	}
 	handle->user_refs--;
 	last = !handle->user_refs && !handle->map_refs;
@@ -310,16 +329,17 @@ aclrtMemGetAllocationPropertiesFromHandle(aclrtDrvMemHandle h,
 {
 	struct handle_shard *shard = handle_shard(h);
 	struct acl_handle *handle;
+	struct acl_drv_prop drv;
 
 	if (!h || !prop)
 		return acl_fail(ACL_ERROR_INVALID_PARAM, "NULL argument");
 	pthread_mutex_lock(&shard->lock);
 	handle = handle_find_live(shard, h);
 	if (handle)
-		*prop = handle->prop;
+		drv = handle->prop;
 	pthread_mutex_unlock(&shard->lock);
 	if (!handle)
 		return acl_fail(ACL_ERROR_RT_INVALID_HANDLE,
 				"%p is not a live handle", h);
-	return ACL_SUCCESS;
+	return acl_prop_rebuild(&drv, prop);
 }

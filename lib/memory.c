@@ -9,27 +9,51 @@
 
 #include "internal.h"
 
+/*
+ * The checks of hicann/runtime memory.cpp aclrtMemcpyImpl (count 0 first,
+ * then the pointers and MemcpyKindTranslate: 100000) and of the runtime's
+ * ApiErrorDecorator::MemCopySync (destMax, count: 107000).
+ */
 ACL_API aclError aclrtMemcpy(void *dst, size_t destMax, const void *src,
 			     size_t count, aclrtMemcpyKind kind)
 {
+	int32_t device;
+	aclError ret;
+
+	if (!count)
+		return ACL_SUCCESS;
 	if (!dst || !src)
 		return acl_fail(ACL_ERROR_INVALID_PARAM, "NULL argument");
-	if ((unsigned int)kind > ACL_MEMCPY_INTER_DEVICE_TO_DEVICE)
-		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
+	if ((unsigned int)kind > ACL_MEMCPY_HOST_TO_BUF_TO_DEVICE)
+		return acl_fail(ACL_ERROR_INVALID_PARAM,
 				"unknown copy kind %d", kind);
-	if (count > destMax)
+	if (!destMax || count > destMax)
 		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
-				"count %zu exceeds destMax %zu", count,
-				destMax);
+				"count %zu, destMax %zu", count, destMax);
+	/* ApiErrorDecorator::MemCopySync: a copy onto itself is done */
+	if (dst == src)
+		return ACL_SUCCESS;
+	ret = acl_current_device(&device);
+	if (ret)
+		return ret;
 	memmove(dst, src, count);
 	return ACL_SUCCESS;
 }
 
+/* memory.cpp aclrtMemsetImpl; the driver's drvMemsetD8Inner: 107000. */
 ACL_API aclError aclrtMemset(void *devPtr, size_t maxCount, int32_t value,
 			     size_t count)
 {
+	int32_t device;
+	aclError ret;
+
+	if (!count)
+		return ACL_SUCCESS;
 	if (!devPtr)
 		return acl_fail(ACL_ERROR_INVALID_PARAM, "devPtr is NULL");
+	ret = acl_current_device(&device);
+	if (ret)
+		return ret;
 	if (count > maxCount)
 		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
 				"count %zu exceeds maxCount %zu", count,
@@ -42,8 +66,12 @@ ACL_API aclError aclrtMemcpyAsync(void *dst, size_t destMax, const void *src,
 				  size_t count, aclrtMemcpyKind kind,
 				  aclrtStream stream)
 {
-	aclError ret = acl_stream_check(stream);
+	aclError ret;
 
+	/* memory.cpp aclrtMemcpyAsyncImpl: a count of 0 is done at once */
+	if (!count)
+		return ACL_SUCCESS;
+	ret = acl_stream_check(stream);
 	return ret ? ret : aclrtMemcpy(dst, destMax, src, count, kind);
 }
 
@@ -51,34 +79,40 @@ ACL_API aclError aclrtMemsetAsync(void *devPtr, size_t maxCount,
 				  int32_t value, size_t count,
 				  aclrtStream stream)
 {
-	aclError ret = acl_stream_check(stream);
+	aclError ret;
 
+	if (!count)
+		return ACL_SUCCESS;
+	ret = acl_stream_check(stream);
 	return ret ? ret : aclrtMemset(devPtr, maxCount, value, count);
 }
 
+/*
+ * memory.cpp aclMallocMemInner: a policy is one of the values exactly
+ * (anything else is the default), and the size must survive CANN's 32-byte
+ * alignment and padding (64 bytes, 32 for the 1 GiB policies) or it is
+ * 100000. aclmem rounds the size up to the page size, without the padding.
+ */
 ACL_API aclError aclrtMalloc(void **devPtr, size_t size,
 			     aclrtMemMallocPolicy policy)
 {
-	/* The modifier bits above the page-size choice change nothing here. */
-	const unsigned int modifiers = ACL_MEM_TYPE_LOW_BAND_WIDTH |
-				       ACL_MEM_TYPE_HIGH_BAND_WIDTH |
-				       ACL_MEM_ACCESS_USER_SPACE_READONLY;
-	unsigned int kind = (unsigned int)policy & ~modifiers;
+	bool huge1g = policy == ACL_MEM_MALLOC_HUGE1G_ONLY ||
+		      policy == ACL_MEM_MALLOC_HUGE1G_ONLY_P2P;
+	size_t append = huge1g ? 32 : 64;
 	int32_t device;
 	aclError ret;
 
 	if (!devPtr)
 		return acl_fail(ACL_ERROR_INVALID_PARAM, "devPtr is NULL");
-	if (!size || kind > ACL_MEM_MALLOC_HUGE1G_ONLY_P2P)
-		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
-				"size %zu, policy %#x", size, policy);
+	if (!size)
+		return acl_fail(ACL_ERROR_INVALID_PARAM, "size is 0");
+	if (size + append < size)
+		return acl_fail(ACL_ERROR_INVALID_PARAM, "size %zu is too large",
+				size);
 	ret = acl_current_device(&device);
 	if (ret)
 		return ret;
-	return acl_va_malloc(devPtr, size,
-			     kind == ACL_MEM_MALLOC_HUGE1G_ONLY ||
-			     kind == ACL_MEM_MALLOC_HUGE1G_ONLY_P2P ?
-			     SZ_1G : SZ_2M, device);
+	return acl_va_malloc(devPtr, size, huge1g ? SZ_1G : SZ_2M, device);
 }
 
 ACL_API aclError aclrtFree(void *devPtr)
@@ -88,27 +122,27 @@ ACL_API aclError aclrtFree(void *devPtr)
 	return acl_va_free(devPtr);
 }
 
+/* memory.cpp aclrtMallocHostImpl; the runtime's ApiImpl::HostMalloc. */
 ACL_API aclError aclrtMallocHost(void **hostPtr, size_t size)
 {
-	void *p;
+	int32_t device;
+	aclError ret;
 
 	if (!hostPtr)
 		return acl_fail(ACL_ERROR_INVALID_PARAM, "hostPtr is NULL");
 	if (!size)
-		return acl_fail(ACL_ERROR_RT_PARAM_INVALID, "size is 0");
-	if (posix_memalign(&p, 4096, size))
-		return acl_fail(ACL_ERROR_RT_MEMORY_ALLOCATION,
-				"out of host memory");
-	*hostPtr = p;
-	return ACL_SUCCESS;
+		return acl_fail(ACL_ERROR_INVALID_PARAM, "size is 0");
+	ret = acl_current_device(&device);
+	if (ret)
+		return ret;
+	return acl_va_malloc_host(hostPtr, size);
 }
 
 ACL_API aclError aclrtFreeHost(void *hostPtr)
 {
 	if (!hostPtr)
 		return acl_fail(ACL_ERROR_INVALID_PARAM, "hostPtr is NULL");
-	free(hostPtr);
-	return ACL_SUCCESS;
+	return acl_va_free_host(hostPtr);
 }
 
 /* "MemTotal" and "MemFree" of a node's meminfo, in bytes. */
@@ -153,8 +187,9 @@ ACL_API aclError aclrtGetMemInfo(aclrtMemAttr attr, size_t *freeBytes,
 
 	if (!freeBytes || !totalBytes)
 		return acl_fail(ACL_ERROR_INVALID_PARAM, "NULL argument");
+	/* the runtime's ApiErrorDecorator::MemGetInfoEx */
 	if ((unsigned int)attr > ACL_MEM_P2P_HUGE1G)
-		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
+		return acl_fail(ACL_ERROR_RT_INVALID_MEMORY_TYPE,
 				"unknown memory attribute %d", attr);
 	ret = acl_current_device(&device);
 	if (ret)

@@ -57,7 +57,11 @@ void acl_streams_drop_context(uint64_t ctx_id)
 	pthread_mutex_unlock(&stream_lock);
 }
 
-/* NULL is the current context's default stream. */
+/*
+ * NULL is the current context's default stream; a stream that does not
+ * exist fails the runtime's handle check (runtime_handle_guard.cc
+ * ValidateInnerObject): 107017.
+ */
 aclError acl_stream_check(aclrtStream stream)
 {
 	aclError ret = ACL_SUCCESS;
@@ -68,7 +72,7 @@ aclError acl_stream_check(aclrtStream stream)
 	}
 	pthread_mutex_lock(&stream_lock);
 	if (!stream_find(stream))
-		ret = acl_fail(ACL_ERROR_RT_STREAM_CONTEXT,
+		ret = acl_fail(ACL_ERROR_RT_INVALID_HANDLE,
 			       "%p is not a stream", stream);
 	pthread_mutex_unlock(&stream_lock);
 	return ret;
@@ -119,7 +123,7 @@ ACL_API aclError aclrtDestroyStream(aclrtStream stream)
 		stream_unlink(s);
 	pthread_mutex_unlock(&stream_lock);
 	if (!s)
-		return acl_fail(ACL_ERROR_RT_STREAM_CONTEXT,
+		return acl_fail(ACL_ERROR_RT_INVALID_HANDLE,
 				"%p is not a stream", stream);
 	free(s);
 	return ACL_SUCCESS;

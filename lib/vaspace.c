@@ -11,7 +11,15 @@
  * Reservations are found by address through a table of shards keyed by the
  * 1 GiB region an address falls in (a reservation is linked into each region
  * it covers). Each reservation has its own lock over its sorted list of
- * mappings; there is no process-wide lock on these paths.
+ * mappings; there is no process-wide lock on these paths. aclrtMalloc and
+ * aclrtMallocHost allocations sit in the same table, so that
+ * aclrtMemGetAddressRange finds them.
+ *
+ * The checks and codes are those of hicann/runtime's acl layer
+ * (memory.cpp: aclrtReserveMemAddressImpl, aclrtMapMemImpl, ...) and of
+ * hicann/driver: its library (devmm_svm.c: halMemAddressReserve,
+ * halMemMap, halMemSetAccess, ...) answers 107000 and 207000, its kernel
+ * (svm_master_mem_map.c) 507899 for what it refuses.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -21,13 +29,21 @@
 #include "internal.h"
 
 #define REGION_SHIFT	30
+#define SZ_1M		(1UL << 20)
 #define RESV_SHARDS	256
 
 struct acl_mapping {
 	uintptr_t addr;
 	uint64_t size;
 	struct acl_handle *handle;	/* holds a map reference */
-	uint64_t access;		/* ACL_RT_MEM_ACCESS_FLAGS_* */
+	uint64_t access;		/* the owner's ACL_RT_MEM_ACCESS_FLAGS_* */
+	uint64_t peers;			/* other devices given access, a bit each */
+};
+
+enum resv_kind {
+	RESV_USER,		/* aclrtReserveMemAddress */
+	RESV_MALLOC,		/* aclrtMalloc: one handle mapped in it */
+	RESV_HOST,		/* aclrtMallocHost: plain host memory */
 };
 
 struct resv_link {
@@ -42,7 +58,10 @@ struct acl_resv {
 	atomic_uint refs;		/* the table's, plus one per lookup */
 	pthread_mutex_t lock;		/* protects what follows */
 	bool dead;			/* released: no new mappings */
-	bool from_malloc;		/* made by aclrtMalloc */
+	bool small;			/* asked below 2 MiB: 4 KiB pages */
+	bool homed;			/* a handle was mapped: @home is set */
+	int32_t home;			/* whose handles it takes, for good */
+	enum resv_kind kind;
 	struct acl_mapping *maps;	/* sorted by address */
 	size_t nr_maps;
 	size_t cap_maps;
@@ -134,23 +153,27 @@ static void resv_unpublish(struct acl_resv *resv)
 static const int va_placeholder_flags =
 	MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
 
-/* Reserve @size bytes aligned to @align, at @hint when it is free. */
-static void *va_reserve(uint64_t size, uint64_t align, void *hint)
+/*
+ * Reserve @size bytes aligned to @align, exactly at @want when it is not
+ * NULL (MAP_FAILED with EEXIST when that range is taken).
+ */
+static void *va_reserve(uint64_t size, uint64_t align, void *want, int prot)
 {
 	uintptr_t p, a, end;
 	void *m;
 
-	if (hint && !((uintptr_t)hint % align)) {
-		m = mmap(hint, size, PROT_NONE,
+	if (want) {
+		m = mmap(want, size, prot,
 			 va_placeholder_flags | MAP_FIXED_NOREPLACE, -1, 0);
-		if (m == hint)
+		if (m == want || m == MAP_FAILED)
 			return m;
-		if (m != MAP_FAILED)	/* a kernel that ignores NOREPLACE */
-			munmap(m, size);
+		munmap(m, size);	/* a kernel that ignores NOREPLACE */
+		errno = EEXIST;
+		return MAP_FAILED;
 	}
 	if (size + align < size)
 		return MAP_FAILED;
-	m = mmap(NULL, size + align, PROT_NONE, va_placeholder_flags, -1, 0);
+	m = mmap(NULL, size + align, prot, va_placeholder_flags, -1, 0);
 	if (m == MAP_FAILED)
 		return m;
 	p = (uintptr_t)m;
@@ -163,15 +186,18 @@ static void *va_reserve(uint64_t size, uint64_t align, void *hint)
 	return (void *)a;
 }
 
-static aclError resv_create(void **ptr, uint64_t size, void *hint,
-			    bool from_malloc)
+static aclError resv_create(void **ptr, uint64_t size, uint64_t align,
+			    void *want, enum resv_kind kind)
 {
-	uint64_t align = size >= SZ_1G ? SZ_1G : SZ_2M;
+	int prot = kind == RESV_HOST ? PROT_READ | PROT_WRITE : PROT_NONE;
 	uintptr_t first, last, r;
 	struct acl_resv *resv;
 	void *addr;
 
-	addr = va_reserve(size, align, hint);
+	addr = va_reserve(size, align, want, prot);
+	if (addr == MAP_FAILED && want && errno == EEXIST)
+		return acl_fail(ACL_ERROR_RT_DRV_INTERNAL_ERROR,
+				"%p is taken", want);
 	if (addr == MAP_FAILED)
 		return acl_fail(ACL_ERROR_RT_MEMORY_ALLOCATION,
 				"no %lu bytes of address space",
@@ -189,7 +215,7 @@ static aclError resv_create(void **ptr, uint64_t size, void *hint,
 	resv->size = size;
 	atomic_init(&resv->refs, 1);
 	pthread_mutex_init(&resv->lock, NULL);
-	resv->from_malloc = from_malloc;
+	resv->kind = kind;
 	resv->nr_links = last - first + 1;
 	for (r = first; r <= last; r++) {
 		resv->links[r - first].region = r;
@@ -200,34 +226,89 @@ static aclError resv_create(void **ptr, uint64_t size, void *hint,
 	return ACL_SUCCESS;
 }
 
+#define RESV_BIG	(512 * SZ_1M)	/* from here: 1 GiB alignment */
+#define RESV_MAX	(8ULL << 40)	/* the driver's largest reservation */
+
+/*
+ * devmm_svm.c devmm_mem_address_reserve_addr_size_check: an expectPtr is
+ * aligned to 1 GiB above 512 MiB, else to the size's power of two (at
+ * least 2 MiB).
+ */
+static aclError check_expect_ptr(uintptr_t want, uint64_t size)
+{
+	uint64_t align = SZ_2M;
+
+	if (size > RESV_BIG)
+		align = SZ_1G;
+	else
+		while (align < size)
+			align <<= 1;
+	if (want % align)
+		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
+				"expectPtr %#lx is not aligned to %#lx",
+				(unsigned long)want, (unsigned long)align);
+	return ACL_SUCCESS;
+}
+
 ACL_API aclError aclrtReserveMemAddress(void **virPtr, size_t size,
 					size_t alignment, void *expectPtr,
 					uint64_t flags)
 {
+	uint64_t real = size, align = SZ_2M;
+	void *addr;
+	aclError ret;
+
+	/* memory.cpp aclrtReserveMemAddressImpl */
 	if (!virPtr)
 		return acl_fail(ACL_ERROR_INVALID_PARAM, "virPtr is NULL");
+	if (!size)
+		return acl_fail(ACL_ERROR_INVALID_PARAM, "size is 0");
+	if (flags > 1)
+		return acl_fail(ACL_ERROR_INVALID_PARAM,
+				"flags must be 0 or 1");
+	/* devmm_svm.c devmm_mem_address_reserve_para_check */
 	if (alignment)
 		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
-				"alignment must be 0");
-	if (flags > 1)
-		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
-				"flags must be 0 or 1");
-	if (!size || size % SZ_2M)
-		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
-				"size %zu is not a multiple of 2 MiB", size);
-	return resv_create(virPtr, size, expectPtr, false);
+				"alignment is reserved and must be 0");
+	if (expectPtr) {
+		ret = check_expect_ptr((uintptr_t)expectPtr, size);
+		if (ret)
+			return ret;
+	}
+	/* halMemAddressReserve: at least 2 MiB, in 2 MiB (or 1 GiB) steps */
+	if (real > RESV_MAX)
+		return acl_fail(ACL_ERROR_RT_MEMORY_ALLOCATION,
+				"size %zu is beyond the largest reservation",
+				size);
+	if (real > RESV_BIG)
+		align = SZ_1G;
+	real = (real + align - 1) & ~(align - 1);
+	ret = resv_create(&addr, real, align, expectPtr, RESV_USER);
+	if (ret)
+		return ret;
+	if (size < SZ_2M) {
+		struct acl_resv *resv = resv_lookup((uintptr_t)addr);
+
+		resv->small = true;
+		resv_put(resv);
+	}
+	*virPtr = addr;
+	return ACL_SUCCESS;
 }
 
 /* Take @resv out of use; it must have no mappings. Called unlocked. */
 static aclError resv_release(struct acl_resv *resv)
 {
 	pthread_mutex_lock(&resv->lock);
-	if (resv->dead || resv->nr_maps) {
-		bool dead = resv->dead;
-
+	if (resv->dead) {
 		pthread_mutex_unlock(&resv->lock);
-		return acl_fail(ACL_ERROR_RT_PARAM_INVALID, dead ?
-				"the reservation is released" :
+		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
+				"the reservation is released");
+	}
+	if (resv->nr_maps) {
+		/* svm_heap_mng.c devmm_set_page_ref_free: pages in use */
+		pthread_mutex_unlock(&resv->lock);
+		return acl_fail(ACL_ERROR_RT_DRV_INTERNAL_ERROR,
 				"the reservation still has mappings");
 	}
 	resv->dead = true;
@@ -238,6 +319,18 @@ static aclError resv_release(struct acl_resv *resv)
 	return ACL_SUCCESS;
 }
 
+/* The live reservation of @kind that starts at @ptr, with a reference. */
+static struct acl_resv *resv_lookup_start(void *ptr, enum resv_kind kind)
+{
+	struct acl_resv *resv = resv_lookup((uintptr_t)ptr);
+
+	if (resv && (resv->base != (uintptr_t)ptr || resv->kind != kind)) {
+		resv_put(resv);
+		resv = NULL;
+	}
+	return resv;
+}
+
 ACL_API aclError aclrtReleaseMemAddress(void *virPtr)
 {
 	struct acl_resv *resv;
@@ -245,13 +338,11 @@ ACL_API aclError aclrtReleaseMemAddress(void *virPtr)
 
 	if (!virPtr)
 		return acl_fail(ACL_ERROR_INVALID_PARAM, "virPtr is NULL");
-	resv = resv_lookup((uintptr_t)virPtr);
-	if (!resv || resv->base != (uintptr_t)virPtr || resv->from_malloc) {
-		if (resv)
-			resv_put(resv);
+	/* devmm_svm.c halMemAddressFree: the start of a reservation */
+	resv = resv_lookup_start(virPtr, RESV_USER);
+	if (!resv)
 		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
 				"%p is not the start of a reservation", virPtr);
-	}
 	ret = resv_release(resv);
 	resv_put(resv);
 	return ret;
@@ -326,8 +417,8 @@ static int access_prot(uint64_t access)
 	}
 }
 
-/* Under resv->lock: map @handle at @addr and record it. */
-static aclError map_insert(struct acl_resv *resv, uintptr_t addr,
+/* Under resv->lock: map @size bytes of @handle at @addr and record it. */
+static aclError map_insert(struct acl_resv *resv, uintptr_t addr, uint64_t size,
 			   struct acl_handle *handle, uint64_t access)
 {
 	struct acl_mapping *maps;
@@ -335,16 +426,40 @@ static aclError map_insert(struct acl_resv *resv, uintptr_t addr,
 	void *m;
 	int fd;
 
-	if (resv->dead)
-		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
-				"the reservation is released");
-	if (handle->size > resv->base + resv->size - addr)
-		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
-				"the mapping would cross the reservation's end");
-	slot = map_slot(resv, addr, handle->size);
+	/* svm_master_mem_map.c devmm_ioctl_mem_map_para_check */
+	if (resv->dead || resv->small)
+		return acl_fail(ACL_ERROR_RT_DRV_INTERNAL_ERROR,
+				"%#lx is not in a reservation of 2 MiB pages",
+				(unsigned long)addr);
+	if (addr % SZ_2M || size % SZ_2M ||
+	    size > resv->base + resv->size - addr)
+		return acl_fail(ACL_ERROR_RT_DRV_INTERNAL_ERROR,
+				"[%#lx, +%lu) is not 2 MiB pages of one reservation",
+				(unsigned long)addr, (unsigned long)size);
+	slot = map_slot(resv, addr, size);
 	if (slot < 0)
-		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
-				"%#lx is already mapped", (unsigned long)addr);
+		return acl_fail(ACL_ERROR_RT_DRV_INTERNAL_ERROR,
+				"[%#lx, +%lu) is already mapped",
+				(unsigned long)addr, (unsigned long)size);
+	/*
+	 * devmm_mem_map_pg_bitmap_state_set: the first mapping gives the
+	 * reservation to its device (or the host), unmapping does not take
+	 * it back
+	 */
+	if (resv->homed && resv->home != handle->home)
+		return acl_fail(ACL_ERROR_RT_DRV_INTERNAL_ERROR,
+				"the reservation takes handles of %s %d only",
+				resv->home == ACL_HOME_HOST ? "the host" :
+				"device", resv->home);
+	/* svm_mem_map.c devmm_mem_map_info_check, _devmm_mem_map */
+	if ((addr | size) % handle->page_size)
+		return acl_fail(ACL_ERROR_RT_DRV_INTERNAL_ERROR,
+				"a 1 GiB handle maps at 1 GiB steps");
+	if (size > handle->size)
+		return acl_fail(ACL_ERROR_RT_MEMORY_ALLOCATION,
+				"size %lu is larger than the handle (%lu)",
+				(unsigned long)size,
+				(unsigned long)handle->size);
 	if (resv->nr_maps == resv->cap_maps) {
 		size_t cap = resv->cap_maps ? 2 * resv->cap_maps : 8;
 
@@ -359,13 +474,13 @@ static aclError map_insert(struct acl_resv *resv, uintptr_t addr,
 	fd = aclmem_fd();
 	if (fd < 0)
 		return acl_fail_errno(-fd, "opening /dev/aclmem");
-	m = mmap((void *)addr, handle->size, access_prot(access),
+	m = mmap((void *)addr, size, access_prot(access),
 		 MAP_SHARED | MAP_FIXED, fd, handle->offset);
 	if (m == MAP_FAILED) {
 		int err = errno;
 
 		/* A failed MAP_FIXED may have dropped the placeholder. */
-		mmap((void *)addr, handle->size, PROT_NONE,
+		mmap((void *)addr, size, PROT_NONE,
 		     va_placeholder_flags | MAP_FIXED, -1, 0);
 		return acl_fail_errno(err, "mapping the handle");
 	}
@@ -373,12 +488,14 @@ static aclError map_insert(struct acl_resv *resv, uintptr_t addr,
 		(resv->nr_maps - slot) * sizeof(*maps));
 	resv->maps[slot] = (struct acl_mapping) {
 		.addr = addr,
-		.size = handle->size,
+		.size = size,
 		.handle = handle,
 		.access = access,
 	};
 	resv->nr_maps++;
-	va_populate(addr, handle->size, access);
+	resv->homed = true;
+	resv->home = handle->home;
+	va_populate(addr, size, access);
 	return ACL_SUCCESS;
 }
 
@@ -390,33 +507,32 @@ static aclError va_map(void *virPtr, size_t size, size_t offset,
 	struct acl_resv *resv;
 	aclError ret;
 
+	/* memory.cpp aclrtMapMemImpl */
 	if (!virPtr || !h)
 		return acl_fail(ACL_ERROR_INVALID_PARAM, "NULL argument");
-	if (offset || flags)
+	if (!size)
+		return acl_fail(ACL_ERROR_INVALID_PARAM, "size is 0");
+	if (flags)
+		return acl_fail(ACL_ERROR_INVALID_PARAM, "flags must be 0");
+	/* devmm_svm.c devmm_mem_map_para_check */
+	if (offset)
 		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
-				"offset and flags must be 0");
+				"offset must be 0");
 	ret = acl_handle_map_get(h, &handle);
 	if (ret)
 		return ret;
-	if (size != handle->size) {
-		ret = acl_fail(ACL_ERROR_RT_PARAM_INVALID,
-			       "size %zu is not the handle's size %lu", size,
-			       (unsigned long)handle->size);
-		goto err_handle;
-	}
-	if (addr % handle->page_size) {
-		ret = acl_fail(ACL_ERROR_RT_PARAM_INVALID,
-			       "%p is not aligned to the page size", virPtr);
-		goto err_handle;
-	}
 	resv = resv_lookup(addr);
 	if (!resv) {
-		ret = acl_fail(ACL_ERROR_RT_PARAM_INVALID,
+		ret = acl_fail(ACL_ERROR_RT_DRV_INTERNAL_ERROR,
 			       "%p is not inside a reservation", virPtr);
 		goto err_handle;
 	}
 	pthread_mutex_lock(&resv->lock);
-	ret = map_insert(resv, addr, handle, access);
+	if (resv->kind != RESV_USER)
+		ret = acl_fail(ACL_ERROR_RT_DRV_INTERNAL_ERROR,
+			       "%p is not inside a reservation", virPtr);
+	else
+		ret = map_insert(resv, addr, size, handle, access);
 	pthread_mutex_unlock(&resv->lock);
 	resv_put(resv);
 	if (ret)
@@ -435,6 +551,10 @@ ACL_API aclError aclrtMapMem(void *virPtr, size_t size, size_t offset,
 		      ACL_RT_MEM_ACCESS_FLAGS_READWRITE);
 }
 
+/*
+ * CANN's driver has no halMemMapNoAccess (207000); aclmem maps with no
+ * access until aclrtMemSetAccess gives the owner READWRITE.
+ */
 ACL_API aclError aclrtMemMapNoAccess(void *virPtr, size_t size, size_t offset,
 				     aclrtDrvMemHandle handle, uint64_t flags)
 {
@@ -457,83 +577,169 @@ static aclError map_remove(struct acl_resv *resv, size_t i)
 	return ACL_SUCCESS;
 }
 
+/*
+ * The reservation with a mapping that starts exactly at @addr (locked,
+ * with a reference) and its index, or NULL: CANN's driver finds mappings
+ * by their start (devmm_svm.c halMemRetainAllocationHandle).
+ */
+static struct acl_resv *mapping_at(uintptr_t addr, ssize_t *index)
+{
+	struct acl_resv *resv = resv_lookup(addr);
+
+	if (!resv)
+		return NULL;
+	pthread_mutex_lock(&resv->lock);
+	*index = map_find(resv, addr);
+	if (*index >= 0 && resv->maps[*index].addr == addr &&
+	    resv->kind == RESV_USER)
+		return resv;
+	pthread_mutex_unlock(&resv->lock);
+	resv_put(resv);
+	return NULL;
+}
+
+static void mapping_done(struct acl_resv *resv)
+{
+	pthread_mutex_unlock(&resv->lock);
+	resv_put(resv);
+}
+
 ACL_API aclError aclrtUnmapMem(void *virPtr)
 {
-	uintptr_t addr = (uintptr_t)virPtr;
 	struct acl_resv *resv;
 	aclError ret;
 	ssize_t i;
 
 	if (!virPtr)
 		return acl_fail(ACL_ERROR_INVALID_PARAM, "virPtr is NULL");
-	resv = resv_lookup(addr);
+	/* devmm_svm.c halMemUnmap: through the mapping's start, else 507899 */
+	resv = mapping_at((uintptr_t)virPtr, &i);
 	if (!resv)
-		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
-				"%p is not inside a reservation", virPtr);
-	pthread_mutex_lock(&resv->lock);
-	i = map_find(resv, addr);
-	if (i < 0 || resv->maps[i].addr != addr)
-		ret = acl_fail(ACL_ERROR_RT_PARAM_INVALID,
-			       "%p is not the start of a mapping", virPtr);
-	else
-		ret = map_remove(resv, i);
-	pthread_mutex_unlock(&resv->lock);
-	resv_put(resv);
+		return acl_fail(ACL_ERROR_RT_DRV_INTERNAL_ERROR,
+				"%p is not the start of a mapping", virPtr);
+	ret = map_remove(resv, i);
+	mapping_done(resv);
 	return ret;
+}
+
+/* The location that owns a handle's memory: its device, or the host. */
+static aclrtMemLocation owner_location(const struct acl_handle *handle)
+{
+	if (handle->home != ACL_HOME_HOST)
+		return (aclrtMemLocation){
+			.id = (uint32_t)handle->home,
+			.type = ACL_MEM_LOCATION_TYPE_DEVICE,
+		};
+	return (aclrtMemLocation){ .id = 0,
+				   .type = ACL_MEM_LOCATION_TYPE_HOST };
+}
+
+static bool same_location(aclrtMemLocation a, aclrtMemLocation b)
+{
+	return a.type == b.type && a.id == b.id;
+}
+
+#define DRV_MAX_DEVID	64
+
+/* devmm_svm.c devmm_access_location_check: HOST id 0, DEVICE id < 64. */
+static aclError check_location(aclrtMemLocation loc)
+{
+	if (loc.type == ACL_MEM_LOCATION_TYPE_HOST && loc.id == 0)
+		return ACL_SUCCESS;
+	if (loc.type == ACL_MEM_LOCATION_TYPE_DEVICE && loc.id < DRV_MAX_DEVID)
+		return ACL_SUCCESS;
+	return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
+			"location type %d id %u is not served", loc.type,
+			loc.id);
+}
+
+/* devmm_svm.c devmm_access_desc_check: only READWRITE can be given. */
+static aclError check_access_desc(const aclrtMemAccessDesc *desc)
+{
+	if (desc->flags == ACL_RT_MEM_ACCESS_FLAGS_NONE ||
+	    desc->flags == ACL_RT_MEM_ACCESS_FLAGS_READ)
+		return acl_fail(ACL_ERROR_RT_FEATURE_NOT_SUPPORT,
+				"access flags %d: only READWRITE can be set",
+				desc->flags);
+	if (desc->flags != ACL_RT_MEM_ACCESS_FLAGS_READWRITE)
+		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
+				"unknown access flags %d", desc->flags);
+	return check_location(desc->location);
+}
+
+/* A DEVICE location that names no device of ours (the driver's -EINVAL). */
+static bool location_missing(aclrtMemLocation loc)
+{
+	return loc.type == ACL_MEM_LOCATION_TYPE_DEVICE &&
+	       loc.id >= (uint32_t)acl_device_count();
+}
+
+/* Under resv->lock: give @loc READWRITE on [@addr, +@size) of @map. */
+static aclError map_set_access(struct acl_mapping *map, uintptr_t addr,
+			       uint64_t size, aclrtMemLocation loc)
+{
+	bool whole = addr == map->addr && size == map->size;
+
+	/* svm_master_mem_map.c devmm_ioctl_mem_get_access */
+	if (location_missing(loc) || size > map->addr + map->size - addr)
+		return acl_fail(ACL_ERROR_RT_DRV_INTERNAL_ERROR,
+				"the range is not inside one mapping, or no such device");
+	if (same_location(loc, owner_location(map->handle))) {
+		/* devmm_svm.c halMemSetAccess: the owner's READWRITE again */
+		if (!whole)
+			return acl_fail(ACL_ERROR_RT_DRV_INTERNAL_ERROR,
+					"access is set for a whole mapping");
+		if (map->access == ACL_RT_MEM_ACCESS_FLAGS_READWRITE)
+			return ACL_SUCCESS;
+		if (mprotect((void *)addr, size, PROT_READ | PROT_WRITE))
+			return acl_fail_errno(errno, "changing access");
+		map->access = ACL_RT_MEM_ACCESS_FLAGS_READWRITE;
+		va_populate(addr, size, map->access);
+		return ACL_SUCCESS;
+	}
+	if (!whole)
+		return acl_fail(ACL_ERROR_RT_DRV_INTERNAL_ERROR,
+				"access is set for a whole mapping");
+	/* h2h and d2h (no HCCS link here): svm_mem_set_access */
+	if (loc.type == ACL_MEM_LOCATION_TYPE_HOST)
+		return acl_fail(ACL_ERROR_RT_FEATURE_NOT_SUPPORT,
+				"the host cannot be given access to this memory");
+	/* Every device reaches all of it: only remember the grant. */
+	map->peers |= 1ULL << loc.id;
+	return ACL_SUCCESS;
 }
 
 ACL_API aclError aclrtMemSetAccess(void *virPtr, size_t size,
 				   aclrtMemAccessDesc *desc, size_t count)
 {
-	uintptr_t addr = (uintptr_t)virPtr, end, at;
-	struct acl_resv *resv;
-	uint64_t access;
+	uintptr_t addr = (uintptr_t)virPtr;
 	aclError ret = ACL_SUCCESS;
-	ssize_t first, i;
+	struct acl_resv *resv;
+	ssize_t i;
 	size_t d;
 
+	/* api_error.cc ApiErrorDecorator::MemSetAccess: the acl layer checks none */
 	if (!virPtr || !desc)
-		return acl_fail(ACL_ERROR_INVALID_PARAM, "NULL argument");
-	if (!count || !size)
-		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
-				"size and count must not be 0");
+		return acl_fail(ACL_ERROR_RT_PARAM_INVALID, "NULL argument");
+	if (!count)
+		return acl_fail(ACL_ERROR_RT_PARAM_INVALID, "count is 0");
 	for (d = 0; d < count; d++) {
-		if (desc[d].flags != ACL_RT_MEM_ACCESS_FLAGS_NONE &&
-		    desc[d].flags != ACL_RT_MEM_ACCESS_FLAGS_READ &&
-		    desc[d].flags != ACL_RT_MEM_ACCESS_FLAGS_READWRITE)
-			return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
-					"unknown access flags %d",
-					desc[d].flags);
+		ret = check_access_desc(&desc[d]);
+		if (ret)
+			return ret;
 	}
-	/* One address space serves every location: the last desc wins. */
-	access = desc[count - 1].flags;
-	end = addr + size;
-	if (end < addr)
-		return acl_fail(ACL_ERROR_RT_PARAM_INVALID, "size overflows");
-
 	resv = resv_lookup(addr);
 	if (!resv)
-		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
-				"%p is not inside a reservation", virPtr);
+		return acl_fail(ACL_ERROR_RT_DRV_INTERNAL_ERROR,
+				"%p is not inside a mapping", virPtr);
 	pthread_mutex_lock(&resv->lock);
-	/* The range must be covered by mappings without a gap. */
-	first = map_find(resv, addr);
-	for (i = first, at = addr; i >= 0 && at < end; i++) {
-		if ((size_t)i >= resv->nr_maps || resv->maps[i].addr > at)
-			break;
-		at = resv->maps[i].addr + resv->maps[i].size;
-	}
-	if (first < 0 || at < end) {
-		ret = acl_fail(ACL_ERROR_RT_PARAM_INVALID,
-			       "[%p, +%zu) is not wholly mapped", virPtr, size);
-	} else if (mprotect(virPtr, size, access_prot(access))) {
-		ret = acl_fail_errno(errno, "changing access");
-	} else {
-		for (i = first; (size_t)i < resv->nr_maps &&
-		     resv->maps[i].addr < end; i++)
-			resv->maps[i].access = access;
-		va_populate(addr, size, access);
-	}
+	i = map_find(resv, addr);
+	if (i < 0 || resv->kind != RESV_USER)
+		ret = acl_fail(ACL_ERROR_RT_DRV_INTERNAL_ERROR,
+			       "%p is not inside a mapping", virPtr);
+	for (d = 0; !ret && d < count; d++)
+		ret = map_set_access(&resv->maps[i], addr, size,
+				     desc[d].location);
 	pthread_mutex_unlock(&resv->lock);
 	resv_put(resv);
 	return ret;
@@ -541,10 +747,10 @@ ACL_API aclError aclrtMemSetAccess(void *virPtr, size_t size,
 
 /*
  * Run @fn on the mapping that contains @virPtr, under its reservation's
- * lock; 107000 when nothing is mapped there.
+ * lock; 507899 when nothing is mapped there.
  */
 static aclError with_mapping(void *virPtr,
-			     void (*fn)(struct acl_mapping *map, void *arg),
+			     aclError (*fn)(struct acl_mapping *map, void *arg),
 			     void *arg)
 {
 	struct acl_resv *resv;
@@ -553,73 +759,120 @@ static aclError with_mapping(void *virPtr,
 
 	resv = resv_lookup((uintptr_t)virPtr);
 	if (!resv)
-		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
-				"%p is not inside a reservation", virPtr);
+		return acl_fail(ACL_ERROR_RT_DRV_INTERNAL_ERROR,
+				"nothing is mapped at %p", virPtr);
 	pthread_mutex_lock(&resv->lock);
 	i = map_find(resv, (uintptr_t)virPtr);
-	if (i < 0) {
-		ret = acl_fail(ACL_ERROR_RT_PARAM_INVALID,
+	if (i < 0 || resv->kind != RESV_USER)
+		ret = acl_fail(ACL_ERROR_RT_DRV_INTERNAL_ERROR,
 			       "nothing is mapped at %p", virPtr);
-	} else {
-		fn(&resv->maps[i], arg);
-		ret = ACL_SUCCESS;
-	}
+	else
+		ret = fn(&resv->maps[i], arg);
 	pthread_mutex_unlock(&resv->lock);
 	resv_put(resv);
 	return ret;
 }
 
 struct get_access_arg {
-	aclrtMemLocation *location;
-	uint64_t *flags;
+	aclrtMemLocation location;
+	uint64_t flags;
 };
 
-static void get_access(struct acl_mapping *map, void *arg)
+static aclError get_access(struct acl_mapping *map, void *arg)
 {
 	struct get_access_arg *a = arg;
 
-	*a->flags = map->access;
-	*a->location = map->handle->prop.location;
+	if (same_location(a->location, owner_location(map->handle)))
+		a->flags = map->access;
+	else if (a->location.type == ACL_MEM_LOCATION_TYPE_DEVICE &&
+		 map->peers & 1ULL << a->location.id)
+		a->flags = ACL_RT_MEM_ACCESS_FLAGS_READWRITE;
+	else
+		a->flags = ACL_RT_MEM_ACCESS_FLAGS_NONE;
+	return ACL_SUCCESS;
 }
 
+/* @location names whose access to ask for (devmm_svm.c halMemGetAccess). */
 ACL_API aclError aclrtMemGetAccess(void *virPtr, aclrtMemLocation *location,
 				   uint64_t *flag)
 {
-	struct get_access_arg arg = { .location = location, .flags = flag };
+	struct get_access_arg arg = { .flags = 0 };
+	aclError ret;
 
 	if (!virPtr || !location || !flag)
 		return acl_fail(ACL_ERROR_INVALID_PARAM, "NULL argument");
-	return with_mapping(virPtr, get_access, &arg);
-}
-
-static void retain_handle(struct acl_mapping *map, void *arg)
-{
-	acl_handle_retain(map->handle);
-	*(aclrtDrvMemHandle *)arg = map->handle;
+	ret = check_location(*location);
+	if (ret)
+		return ret;
+	if (location_missing(*location))
+		return acl_fail(ACL_ERROR_RT_DRV_INTERNAL_ERROR,
+				"device %u does not exist", location->id);
+	arg.location = *location;
+	ret = with_mapping(virPtr, get_access, &arg);
+	if (!ret)
+		*flag = arg.flags;
+	return ret;
 }
 
 ACL_API aclError aclrtMemRetainAllocationHandle(void *virPtr,
 						aclrtDrvMemHandle *handle)
 {
+	struct acl_resv *resv;
+	ssize_t i;
+
 	if (!virPtr || !handle)
 		return acl_fail(ACL_ERROR_INVALID_PARAM, "NULL argument");
-	return with_mapping(virPtr, retain_handle, handle);
+	resv = mapping_at((uintptr_t)virPtr, &i);
+	if (!resv)
+		return acl_fail(ACL_ERROR_RT_DRV_INTERNAL_ERROR,
+				"%p is not the start of a mapping", virPtr);
+	acl_handle_retain(resv->maps[i].handle);
+	*handle = resv->maps[i].handle;
+	mapping_done(resv);
+	return ACL_SUCCESS;
 }
 
+/*
+ * The mapping (one aclrtMapMem) or the allocation (aclrtMalloc,
+ * aclrtMallocHost) that contains @ptr: devmm_svm.c halMemGetAddressRange.
+ */
 ACL_API aclError aclrtMemGetAddressRange(void *ptr, void **pbase,
 					 size_t *psize)
 {
 	struct acl_resv *resv;
+	uintptr_t base = 0;
+	uint64_t size = 0;
+	ssize_t i;
 
-	if (!ptr || !pbase || !psize)
-		return acl_fail(ACL_ERROR_INVALID_PARAM, "NULL argument");
-	resv = resv_lookup((uintptr_t)ptr);
-	if (!resv)
+	if (!ptr)
+		return acl_fail(ACL_ERROR_INVALID_PARAM, "ptr is NULL");
+	/* api_error.cc ApiErrorDecorator::MemGetAddressRange */
+	if (!pbase && !psize)
 		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
-				"%p is not inside a reservation", ptr);
-	*pbase = (void *)resv->base;
-	*psize = resv->size;
-	resv_put(resv);
+				"pbase and psize are both NULL");
+	resv = resv_lookup((uintptr_t)ptr);
+	if (resv) {
+		pthread_mutex_lock(&resv->lock);
+		if (resv->kind != RESV_USER) {
+			base = resv->base;	/* the allocation */
+			size = resv->size;
+		} else {
+			i = map_find(resv, (uintptr_t)ptr);
+			if (i >= 0) {
+				base = resv->maps[i].addr;
+				size = resv->maps[i].size;
+			}
+		}
+		pthread_mutex_unlock(&resv->lock);
+		resv_put(resv);
+	}
+	if (pbase)
+		*pbase = (void *)base;
+	if (!base)
+		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
+				"%p is not in a mapping or an allocation", ptr);
+	if (psize)
+		*psize = size;
 	return ACL_SUCCESS;
 }
 
@@ -635,8 +888,10 @@ aclError acl_va_malloc(void **ptr, uint64_t size, uint64_t page_size,
 		.location = { .id = device,
 			      .type = ACL_MEM_LOCATION_TYPE_DEVICE },
 	};
-	aclrtDrvMemHandle h;
+	struct acl_handle *handle;
 	struct acl_resv *resv;
+	aclrtDrvMemHandle h;
+	uint64_t resv_size;
 	aclError ret;
 	void *addr;
 
@@ -647,37 +902,45 @@ aclError acl_va_malloc(void **ptr, uint64_t size, uint64_t page_size,
 	ret = aclrtMallocPhysical(&h, size, &prop, 0);
 	if (ret)
 		return ret;
-	ret = resv_create(&addr, size, NULL, true);
+	/* devmm_virt_base_heap.c: above 512 MiB a heap of whole GiB */
+	resv_size = size > RESV_BIG ? (size + SZ_1G - 1) & ~(SZ_1G - 1) : size;
+	ret = resv_create(&addr, resv_size, size > RESV_BIG ? SZ_1G : page_size,
+			  NULL, RESV_MALLOC);
 	if (ret)
 		goto out;
-	ret = aclrtMapMem(addr, size, 0, h, 0);
-	if (ret) {
-		resv = resv_lookup((uintptr_t)addr);
-		resv->from_malloc = false;
-		resv_release(resv);
-		resv_put(resv);
-		goto out;
+	resv = resv_lookup((uintptr_t)addr);
+	ret = acl_handle_map_get(h, &handle);
+	if (!ret) {
+		pthread_mutex_lock(&resv->lock);
+		ret = map_insert(resv, (uintptr_t)addr, size, handle,
+				 ACL_RT_MEM_ACCESS_FLAGS_READWRITE);
+		pthread_mutex_unlock(&resv->lock);
+		if (ret)
+			acl_handle_map_put(handle);
 	}
-	*ptr = addr;
+	if (ret) {
+		resv_release(resv);
+	} else {
+		*ptr = addr;
+	}
+	resv_put(resv);
 out:
 	aclrtFreePhysical(h);	/* the mapping keeps the memory */
 	return ret;
 }
 
-aclError acl_va_free(void *ptr)
+/* Unmap and release a reservation of @kind that starts at @ptr. */
+static aclError resv_free(void *ptr, enum resv_kind kind)
 {
 	struct acl_resv *resv;
-	aclError ret;
+	aclError ret = ACL_SUCCESS;
 
-	resv = resv_lookup((uintptr_t)ptr);
-	if (!resv || resv->base != (uintptr_t)ptr || !resv->from_malloc) {
-		if (resv)
-			resv_put(resv);
+	resv = resv_lookup_start(ptr, kind);
+	if (!resv)
 		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
-				"%p was not returned by aclrtMalloc", ptr);
-	}
+				"%p was not returned by aclrtMalloc%s", ptr,
+				kind == RESV_HOST ? "Host" : "");
 	pthread_mutex_lock(&resv->lock);
-	ret = ACL_SUCCESS;
 	while (resv->nr_maps && !ret)
 		ret = map_remove(resv, resv->nr_maps - 1);
 	pthread_mutex_unlock(&resv->lock);
@@ -685,4 +948,26 @@ aclError acl_va_free(void *ptr)
 		ret = resv_release(resv);
 	resv_put(resv);
 	return ret;
+}
+
+aclError acl_va_free(void *ptr)
+{
+	return resv_free(ptr, RESV_MALLOC);
+}
+
+/* aclrtMallocHost: page-rounded anonymous memory, found by address. */
+aclError acl_va_malloc_host(void **ptr, uint64_t size)
+{
+	const uint64_t page = 4096;
+
+	if (size > UINT64_MAX - (page - 1))
+		return acl_fail(ACL_ERROR_RT_MEMORY_ALLOCATION,
+				"size %lu is too large", (unsigned long)size);
+	return resv_create(ptr, (size + page - 1) & ~(page - 1), page, NULL,
+			   RESV_HOST);
+}
+
+aclError acl_va_free_host(void *ptr)
+{
+	return resv_free(ptr, RESV_HOST);
 }

@@ -13,6 +13,8 @@
  *   root);
  * - tracking of the processes a test started, which the fixture teardown
  *   kills after a failed ASSERT;
+ * - the pid the next process gets (/proc/sys/kernel/ns_last_pid), to start
+ *   a process under a pid chosen in advance;
  * - a physical handle mapped at a reservation of its own, with a pattern;
  * - /proc/PID/fdinfo/FD of a dma-buf.
  *
@@ -26,6 +28,7 @@
 
 #include "acl_test_utils.h"
 #include "common/agent.h"
+#include "common/lastpid.h"
 
 #include <acl/aclmem_ext.h>
 
@@ -116,6 +119,53 @@ static inline pid_t acl_spawn_self(uid_t uid, const char *const *args)
 }
 
 /* ------------------------------------------------------------------ */
+
+#define ACL_NS_LAST_PID		"/proc/sys/kernel/ns_last_pid"
+
+/* A number from /proc/sys/kernel/@name, or -errno. */
+static inline long acl_sysctl_kernel(const char *name)
+{
+	char path[96];
+	long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/sys/kernel/%s", name);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	if (fscanf(f, "%ld", &v) != 1)
+		v = -EIO;
+	fclose(f);
+	return v;
+}
+
+/* The last pid handed out in our pid namespace, or -errno. */
+static inline long acl_last_pid(void)
+{
+	return acl_sysctl_kernel("ns_last_pid");
+}
+
+/*
+ * Makes @last the last pid handed out, so that the next fork() gets
+ * @last + 1 if nothing forks in between and it is free: 0 or -errno
+ * (root: CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE).
+ */
+static inline int acl_set_last_pid(pid_t last)
+{
+	char buf[16];
+	int fd, n, rc = 0;
+
+	fd = open(ACL_NS_LAST_PID, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = snprintf(buf, sizeof(buf), "%d", (int)last);
+	if (write(fd, buf, (size_t)n) != n)
+		rc = -errno;
+	close(fd);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
 /* /dev/aclmem for another user                                       */
 /* ------------------------------------------------------------------ */
 
@@ -168,6 +218,9 @@ enum acl_agent_op {
 	AG_FILL,	/* address, len, seed */
 	AG_CHECK,	/* address, len, seed -> bad offset, word */
 	AG_MMAP_FD,	/* fd, len -> address (errno) */
+	AG_ACL_INIT,	/* aclInit(NULL) alone: no device, no context */
+	AG_SET_DEVICE,	/* device (aclrtSetDevice) */
+	AG_RESET_DEVICE,	/* device (aclrtResetDevice) */
 };
 
 static inline void *acl_ptr(uint64_t v)
@@ -287,6 +340,15 @@ static inline int64_t acl_agent_serve(void *ctx,
 	case AG_MMAP_FD:
 		rc = test_agent_mmap((int)x[0], 0, x[1], &a->v[0]);
 		break;
+	case AG_ACL_INIT:
+		rc = aclInit(NULL);
+		break;
+	case AG_SET_DEVICE:
+		rc = aclrtSetDevice((int32_t)x[0]);
+		break;
+	case AG_RESET_DEVICE:
+		rc = aclrtResetDevice((int32_t)x[0]);
+		break;
 	default:
 		rc = -EOPNOTSUPP;
 		break;
@@ -374,30 +436,18 @@ static inline int acl_agent_start(struct acl_agent *ag, uid_t uid)
 /* A mapped handle                                                    */
 /* ------------------------------------------------------------------ */
 
-struct acl_mapped {
-	aclrtDrvMemHandle h;
-	void *p;
-	size_t size;
-};
-
-/* A 2 MiB-page handle of @size (prop handleType @type), mapped, filled. */
+/*
+ * A 2 MiB-page handle of @size (prop handleType @type) in a reservation of
+ * its own, mapped and filled (struct acl_mapped, acl_test_utils.h).
+ */
 #define ACL_MAPPED_MAKE(m, _size, type, seed) do {			\
 	aclrtPhysicalMemProp __prop = acl_prop_2m();			\
-	(m)->size = (_size);						\
 	__prop.handleType = (type);					\
-	ASSERT_EQ(ACL_SUCCESS, aclrtMallocPhysical(&(m)->h, (m)->size,	\
-						   &__prop, 0));	\
-	ASSERT_EQ(ACL_SUCCESS, aclrtReserveMemAddress(&(m)->p, (m)->size, \
-						      0, NULL, 0));	\
-	ASSERT_EQ(ACL_SUCCESS, aclrtMapMem((m)->p, (m)->size, 0, (m)->h, 0)); \
+	acl_map_new(_metadata, (m), (_size), 0, (_size), &__prop);	\
 	acl_fill((m)->p, (m)->size, seed);				\
 } while (0)
 
-#define ACL_MAPPED_DROP(m) do {						\
-	ASSERT_EQ(ACL_SUCCESS, aclrtUnmapMem((m)->p));			\
-	ASSERT_EQ(ACL_SUCCESS, aclrtReleaseMemAddress((m)->p));		\
-	ASSERT_EQ(ACL_SUCCESS, aclrtFreePhysical((m)->h));		\
-} while (0)
+#define ACL_MAPPED_DROP(m) acl_map_done(_metadata, (m))
 
 /* ------------------------------------------------------------------ */
 /* dma-buf fdinfo                                                     */

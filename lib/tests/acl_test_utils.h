@@ -15,6 +15,9 @@
  * - probing an address from a forked child, which dies with SIGSEGV when
  *   the access is not allowed;
  * - NUMA node queries from sysfs.
+ * - virtual memory: location and access descriptor builders, whether an
+ *   address is held in the process's address space, a free aligned range
+ *   to pass as expectPtr, a handle mapped in a reservation of its own.
  *
  * The harness's ASSERT_* longjmp()s: never use them outside the test's own
  * thread. Threads record what they saw and the test thread checks it.
@@ -416,6 +419,148 @@ static inline double acl_now(void)
 static inline bool acl_aligned(const void *p, size_t a)
 {
 	return ((uintptr_t)p & (a - 1)) == 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Virtual memory helpers                                             */
+/* ------------------------------------------------------------------ */
+
+static inline aclrtMemLocation acl_loc(aclrtMemLocationType type, uint32_t id)
+{
+	aclrtMemLocation loc;
+
+	memset(&loc, 0, sizeof(loc));
+	loc.type = type;
+	loc.id = id;
+	return loc;
+}
+
+static inline aclrtMemAccessDesc acl_access(aclrtMemAccessFlags flags,
+					    aclrtMemLocationType type,
+					    uint32_t id)
+{
+	aclrtMemAccessDesc d;
+
+	memset(&d, 0, sizeof(d));
+	d.flags = flags;
+	d.location = acl_loc(type, id);
+	return d;
+}
+
+/* aclrtMemSetAccess with one descriptor. */
+static inline aclError acl_set_access(void *p, size_t size,
+				      aclrtMemAccessFlags flags,
+				      aclrtMemLocationType type, uint32_t id)
+{
+	aclrtMemAccessDesc d = acl_access(flags, type, id);
+
+	return aclrtMemSetAccess(p, size, &d, 1);
+}
+
+/* aclrtMemGetAccess for the accessor {@type, @id}; *flags as returned. */
+static inline aclError acl_get_access(void *p, aclrtMemLocationType type,
+				      uint32_t id, uint64_t *flags)
+{
+	aclrtMemLocation loc = acl_loc(type, id);
+
+	return aclrtMemGetAccess(p, &loc, flags);
+}
+
+/*
+ * Whether the 4 KiB page at @addr is taken in this process's address space
+ * (a reservation holds its whole range as a PROT_NONE mapping): a
+ * MAP_FIXED_NOREPLACE mmap there fails with EEXIST.
+ */
+static inline bool acl_va_held(const void *addr)
+{
+	void *m = mmap((void *)addr, SZ_4K, PROT_NONE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+
+	if (m == MAP_FAILED)
+		return errno == EEXIST;
+	munmap(m, SZ_4K);
+	return m != addr;	/* an old kernel took it as a hint */
+}
+
+/*
+ * A free range of @size bytes aligned to @align (a power of two), found
+ * with a plain mmap and given back at once: an expectPtr that nothing
+ * holds. NULL if there is no room.
+ */
+static inline void *acl_free_range(size_t size, size_t align)
+{
+	uintptr_t a;
+	void *m = mmap(NULL, size + align, PROT_NONE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (m == MAP_FAILED)
+		return NULL;
+	munmap(m, size + align);
+	a = ((uintptr_t)m + align - 1) & ~(uintptr_t)(align - 1);
+	return (void *)a;
+}
+
+/* One reservation with one handle mapped at an offset of it. */
+struct acl_mapped {
+	char *resv;		/* the reservation */
+	char *p;		/* where the handle is mapped */
+	aclrtDrvMemHandle h;
+	size_t size;		/* of the handle and the mapping */
+};
+
+/*
+ * Reserves @resv_size and allocates @size with @prop (NULL: acl_prop_2m());
+ * m->p is +@off in the reservation, nothing is mapped yet (ASSERTs).
+ */
+static inline void acl_resv_new(struct __test_metadata *_metadata,
+				struct acl_mapped *m, size_t resv_size,
+				size_t off, size_t size,
+				const aclrtPhysicalMemProp *prop)
+{
+	aclrtPhysicalMemProp p2m = acl_prop_2m();
+
+	memset(m, 0, sizeof(*m));
+	ASSERT_EQ(ACL_SUCCESS, aclrtReserveMemAddress((void **)&m->resv,
+						      resv_size, 0, NULL, 0));
+	ASSERT_EQ(ACL_SUCCESS, aclrtMallocPhysical(&m->h, size,
+						   prop ? prop : &p2m, 0));
+	m->p = m->resv + off;
+	m->size = size;
+}
+
+/* Frees and releases what acl_resv_new() made (ASSERTs). */
+static inline void acl_resv_done(struct __test_metadata *_metadata,
+				 struct acl_mapped *m)
+{
+	ASSERT_EQ(ACL_SUCCESS, aclrtFreePhysical(m->h));
+	ASSERT_EQ(ACL_SUCCESS, aclrtReleaseMemAddress(m->resv));
+}
+
+/* acl_resv_new(), then the whole handle mapped at m->p (ASSERTs). */
+static inline void acl_map_new(struct __test_metadata *_metadata,
+			       struct acl_mapped *m, size_t resv_size,
+			       size_t off, size_t size,
+			       const aclrtPhysicalMemProp *prop)
+{
+	acl_resv_new(_metadata, m, resv_size, off, size, prop);
+	ASSERT_EQ(ACL_SUCCESS, aclrtMapMem(m->p, size, 0, m->h, 0));
+}
+
+/* Unmaps, frees and releases what acl_map_new() made (ASSERTs). */
+static inline void acl_map_done(struct __test_metadata *_metadata,
+				struct acl_mapped *m)
+{
+	ASSERT_EQ(ACL_SUCCESS, aclrtUnmapMem(m->p));
+	acl_resv_done(_metadata, m);
+}
+
+static inline uint32_t acl_device_count(void)
+{
+	uint32_t count = 0;
+
+	if (aclrtGetDeviceCount(&count))
+		return 0;
+	return count;
 }
 
 #endif /* ACL_TEST_UTILS_H */

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * Description: aclInit/aclFinalize, devices and contexts.
+ * Description: aclInit/aclFinalize, devices and contexts. Where CANN
+ * defines a code the comment names the hicann/runtime function; "aclmem"
+ * marks the library's own behaviour where CANN's has no counterpart here.
  *
  * aclInit twice is 100002, aclFinalize without aclInit is 100037, a
  * config file that cannot be read is 100003. aclrtGetDeviceCount is the
@@ -8,13 +10,15 @@
  * [0, count) is 107001 everywhere. aclrtSetDevice counts uses,
  * aclrtResetDevice drops one (107002 when there is none) and the last one
  * ends the default context; aclrtResetDeviceForce drops them all;
- * aclrtGetDevice is 107002 without a current context. Contexts:
- * create/set/get/destroy, a destroyed or made-up context is 107000. The
- * current context is per thread: a new thread has none (107002 from
- * GetDevice, GetCurrentContext, CreateStream, SynchronizeDevice,
- * GetMemInfo) until it sets one. aclrtDeviceGetBareTgid is getpid() in the
- * initial pid namespace. aclGetRecentErrMsg is per thread: NULL before any
- * error, text after one. aclrtGetMemInfo needs a context.
+ * aclrtGetDevice is 107002 without a current context and 100000 with a
+ * NULL output. Contexts: create/set/get/destroy, NULL outputs 100000, a
+ * destroyed or made-up context is 107000. The current context is per
+ * thread: a new thread has none (107002 from GetDevice, GetCurrentContext,
+ * CreateStream, SynchronizeDevice, GetMemInfo) until it sets one.
+ * aclrtDeviceGetBareTgid is getpid() in the initial pid namespace.
+ * aclGetRecentErrMsg is per thread: NULL before any error, text after
+ * one. aclrtGetMemInfo: NULL outputs 100000, an attribute outside 0..17
+ * 107016 (even without a context), otherwise 107002 without a context.
  */
 #include "acl_test_utils.h"
 
@@ -22,8 +26,10 @@
 
 TEST(init_finalize)
 {
+	/* hicann/runtime acl.cpp aclInitImpl: twice */
 	ASSERT_EQ(ACL_SUCCESS, aclInit(NULL));
 	EXPECT_EQ(ACL_ERROR_REPEAT_INITIALIZE, aclInit(NULL));
+	/* hicann/runtime acl.cpp aclFinalizeImpl: twice */
 	ASSERT_EQ(ACL_SUCCESS, aclFinalize());
 	EXPECT_EQ(ACL_ERROR_REPEAT_FINALIZE, aclFinalize());
 	/* and again */
@@ -34,6 +40,7 @@ TEST(init_finalize)
 
 TEST(finalize_without_init)
 {
+	/* hicann/runtime acl.cpp aclFinalizeImpl: not initialised */
 	EXPECT_EQ(ACL_ERROR_REPEAT_FINALIZE, aclFinalize());
 	EXPECT_NE(NULL, aclGetRecentErrMsg());
 }
@@ -43,6 +50,7 @@ TEST(init_config_file)
 	char path[] = "/tmp/acl_test_cfg_XXXXXX";
 	int fd;
 
+	/* hicann/runtime acl.cpp aclInitImpl: the config file cannot be read */
 	EXPECT_EQ(ACL_ERROR_INVALID_FILE,
 		  aclInit("/nonexistent/acl_test/acl.json"));
 
@@ -64,8 +72,10 @@ TEST(device_count_is_node_count)
 
 	if (getenv("ACLMEM_DEVICE_COUNT"))
 		SKIP(return, "ACLMEM_DEVICE_COUNT is set");
+	/* aclmem: a device per online NUMA node */
 	ASSERT_EQ(ACL_SUCCESS, aclrtGetDeviceCount(&count));
 	EXPECT_EQ(acl_online_nodes(), count);
+	/* hicann/runtime device.cpp aclrtGetDeviceCountImpl: count NULL */
 	EXPECT_EQ(ACL_ERROR_INVALID_PARAM, aclrtGetDeviceCount(NULL));
 }
 
@@ -86,6 +96,7 @@ TEST(device_count_from_env_64)
 	ASSERT_EQ(ACL_SUCCESS, aclrtGetDeviceCount(&count));
 	EXPECT_EQ(64U, count);
 	ASSERT_EQ(ACL_SUCCESS, aclrtSetDevice(63));
+	/* hicann/runtime api_error.cc ApiErrorDecorator::SetDevice: id >= device count */
 	EXPECT_EQ(ACL_ERROR_RT_INVALID_DEVICEID, aclrtSetDevice(64));
 	ASSERT_EQ(ACL_SUCCESS, aclrtResetDevice(63));
 }
@@ -97,9 +108,12 @@ TEST(get_device_without_one)
 	aclrtContext ctx = NULL;
 	int32_t dev = -5;
 
+	/* hicann/runtime api_c_device.cc rtGetDevice: no context, no default device */
 	EXPECT_EQ(ACL_ERROR_RT_CONTEXT_NULL, aclrtGetDevice(&dev));
 	EXPECT_EQ(-5, dev);
+	/* aclmem: no current context (CANN: rtCtxGetCurrent) */
 	EXPECT_EQ(ACL_ERROR_RT_CONTEXT_NULL, aclrtGetCurrentContext(&ctx));
+	/* hicann/runtime device.cpp aclrtGetDeviceImpl: deviceId NULL */
 	EXPECT_EQ(ACL_ERROR_INVALID_PARAM, aclrtGetDevice(NULL));
 }
 
@@ -123,6 +137,7 @@ TEST(bad_device_id)
 	int32_t dev;
 
 	ASSERT_EQ(ACL_SUCCESS, aclrtGetDeviceCount(&count));
+	/* hicann/runtime api_error.cc ApiErrorDecorator::SetDevice: id < 0 or >= device count */
 	EXPECT_EQ(ACL_ERROR_RT_INVALID_DEVICEID, aclrtSetDevice((int32_t)count));
 	EXPECT_EQ(ACL_ERROR_RT_INVALID_DEVICEID, aclrtSetDevice(-1));
 	EXPECT_EQ(ACL_ERROR_RT_INVALID_DEVICEID, aclrtSetDevice(64));
@@ -133,6 +148,7 @@ TEST(bad_device_id)
 	EXPECT_EQ(ACL_ERROR_RT_INVALID_DEVICEID,
 		  aclrtResetDeviceForce((int32_t)count));
 	EXPECT_EQ(ACL_ERROR_RT_INVALID_DEVICEID, aclrtResetDeviceForce(-1));
+	/* hicann/runtime api_error.cc ApiErrorDecorator::ContextCreate: id < 0 or >= device count */
 	EXPECT_EQ(ACL_ERROR_RT_INVALID_DEVICEID,
 		  aclrtCreateContext(&ctx, (int32_t)count));
 	EXPECT_EQ(ACL_ERROR_RT_INVALID_DEVICEID, aclrtCreateContext(&ctx, -1));
@@ -145,6 +161,7 @@ TEST(reset_device_counts_uses)
 {
 	int32_t dev = -1;
 
+	/* aclmem: no use of the device to drop */
 	EXPECT_EQ(ACL_ERROR_RT_CONTEXT_NULL, aclrtResetDevice(0));
 	ASSERT_EQ(ACL_SUCCESS, aclrtSetDevice(0));
 	ASSERT_EQ(ACL_SUCCESS, aclrtSetDevice(0));
@@ -230,6 +247,7 @@ TEST(contexts)
 	EXPECT_EQ(c1, cur);
 
 	ASSERT_EQ(ACL_SUCCESS, aclrtDestroyContext(c2));
+	/* aclmem: a context that does not exist */
 	EXPECT_EQ(ACL_ERROR_RT_PARAM_INVALID, aclrtSetCurrentContext(c2));
 	EXPECT_EQ(ACL_ERROR_RT_PARAM_INVALID, aclrtDestroyContext(c2));
 	/* the failed set left c1 current */
@@ -246,8 +264,15 @@ TEST(context_errors)
 	aclrtContext ctx = NULL;
 	int local;
 
+	/* hicann/runtime context.cpp aclrtCreateContextImpl: context NULL, before the id */
 	EXPECT_EQ(ACL_ERROR_INVALID_PARAM, aclrtCreateContext(NULL, 0));
+	EXPECT_EQ(ACL_ERROR_INVALID_PARAM, aclrtCreateContext(NULL, -1));
+	/* hicann/runtime context.cpp aclrtGetCurrentContextImpl: context NULL */
 	EXPECT_EQ(ACL_ERROR_INVALID_PARAM, aclrtGetCurrentContext(NULL));
+	/* hicann/runtime context.cpp aclrtSetCurrentContextImpl, aclrtDestroyContextImpl: NULL */
+	EXPECT_EQ(ACL_ERROR_INVALID_PARAM, aclrtSetCurrentContext(NULL));
+	EXPECT_EQ(ACL_ERROR_INVALID_PARAM, aclrtDestroyContext(NULL));
+	/* aclmem: not a context */
 	EXPECT_EQ(ACL_ERROR_RT_PARAM_INVALID, aclrtSetCurrentContext(&local));
 	EXPECT_EQ(ACL_ERROR_RT_PARAM_INVALID, aclrtDestroyContext(&local));
 	EXPECT_EQ(ACL_ERROR_RT_PARAM_INVALID,
@@ -352,6 +377,12 @@ static void run_thread(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, pthread_create(&t, NULL, thread_main, r));
 	ASSERT_EQ(0, pthread_join(t, NULL));
 	EXPECT_EQ(NULL, r->errmsg_before);
+	/*
+	 * hicann/runtime: a thread without a context (api_c_device.cc
+	 * rtGetDevice, api_impl.cc ApiImpl::StreamCreate,
+	 * ApiImpl::MemGetInfoEx, stream.cpp aclrtSynchronizeStreamImpl with
+	 * the default stream)
+	 */
 	EXPECT_EQ(ACL_ERROR_RT_CONTEXT_NULL, r->get_device_before);
 	EXPECT_EQ(ACL_ERROR_RT_CONTEXT_NULL, r->get_ctx_before);
 	EXPECT_EQ(ACL_ERROR_RT_CONTEXT_NULL, r->create_stream_before);
@@ -417,6 +448,7 @@ TEST(created_context_in_another_thread)
 
 TEST(synchronize_device)
 {
+	/* aclmem: no current context */
 	EXPECT_EQ(ACL_ERROR_RT_CONTEXT_NULL, aclrtSynchronizeDevice());
 	ASSERT_EQ(ACL_SUCCESS, aclrtSetDevice(0));
 	EXPECT_EQ(ACL_SUCCESS, aclrtSynchronizeDevice());
@@ -455,9 +487,11 @@ TEST(bare_tgid)
 	aclrtContext c = NULL;
 	int32_t pid = 0;
 
+	/* hicann/runtime memory.cpp aclrtDeviceGetBareTgidImpl: pid NULL */
 	EXPECT_EQ(ACL_ERROR_INVALID_PARAM, aclrtDeviceGetBareTgid(NULL));
 	if (pid_ns_depth() > 1)
 		SKIP(return, "in a nested pid namespace: the bare tgid is not getpid()");
+	/* hicann/driver devdrv_manager_container.c devdrv_manager_container_get_bare_tgid: the global tgid */
 	ASSERT_EQ(ACL_SUCCESS, aclrtDeviceGetBareTgid(&pid));
 	EXPECT_EQ(getpid(), pid);
 
@@ -521,17 +555,40 @@ TEST(recent_err_msg)
 TEST(get_mem_info)
 {
 	size_t fr = 0, tot = 0;
+	int attr;
 
+	/* hicann/runtime api_impl.cc ApiImpl::MemGetInfoEx: no current context */
 	EXPECT_EQ(ACL_ERROR_RT_CONTEXT_NULL,
 		  aclrtGetMemInfo(ACL_HBM_MEM, &fr, &tot));
+	/* hicann/runtime api_error.cc ApiErrorDecorator::MemGetInfoEx: the attribute first */
+	EXPECT_EQ(ACL_ERROR_RT_INVALID_MEMORY_TYPE,
+		  aclrtGetMemInfo((aclrtMemAttr)18, &fr, &tot));
+	EXPECT_EQ(ACL_ERROR_RT_INVALID_MEMORY_TYPE,
+		  aclrtGetMemInfo((aclrtMemAttr)-1, &fr, &tot));
 	ASSERT_EQ(ACL_SUCCESS, aclrtSetDevice(0));
 	ASSERT_EQ(ACL_SUCCESS, aclrtGetMemInfo(ACL_HBM_MEM, &fr, &tot));
 	EXPECT_LT(0U, tot);
 	EXPECT_LE(fr, tot);
+	/* hicann/runtime api_error.cc ApiErrorDecorator::MemGetInfoEx: 0..17 (RT_MEMORYINFO_P2P_HUGE1G) */
+	for (attr = 0; attr <= ACL_MEM_P2P_HUGE1G; attr++)
+		EXPECT_EQ(ACL_SUCCESS,
+			  aclrtGetMemInfo((aclrtMemAttr)attr, &fr, &tot)) {
+			TH_LOG("attr %d", attr);
+		}
+	EXPECT_EQ(ACL_ERROR_RT_INVALID_MEMORY_TYPE,
+		  aclrtGetMemInfo((aclrtMemAttr)(ACL_MEM_P2P_HUGE1G + 1), &fr,
+				  &tot));
+	EXPECT_EQ(ACL_ERROR_RT_INVALID_MEMORY_TYPE,
+		  aclrtGetMemInfo((aclrtMemAttr)0x7fffffff, &fr, &tot));
+	EXPECT_EQ(ACL_ERROR_RT_INVALID_MEMORY_TYPE,
+		  aclrtGetMemInfo((aclrtMemAttr)-1, &fr, &tot));
+	/* hicann/runtime memory.cpp aclrtGetMemInfoImpl: free, total NULL, before the attribute */
 	EXPECT_EQ(ACL_ERROR_INVALID_PARAM,
 		  aclrtGetMemInfo(ACL_HBM_MEM, NULL, &tot));
 	EXPECT_EQ(ACL_ERROR_INVALID_PARAM,
 		  aclrtGetMemInfo(ACL_HBM_MEM, &fr, NULL));
+	EXPECT_EQ(ACL_ERROR_INVALID_PARAM,
+		  aclrtGetMemInfo((aclrtMemAttr)18, NULL, &tot));
 	ASSERT_EQ(ACL_SUCCESS, aclrtResetDevice(0));
 }
 

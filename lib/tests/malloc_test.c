@@ -1,12 +1,20 @@
 // SPDX-License-Identifier: MIT
 /*
- * Description: aclrtMalloc, aclrtFree, aclrtMallocHost and aclrtFreeHost.
+ * Description: aclrtMalloc, aclrtFree, aclrtMallocHost and aclrtFreeHost,
+ * with the codes CANN gives (each names the hicann/runtime or
+ * hicann/driver function that defines it).
  *
  * aclrtMalloc takes pool pages (2 MiB; 1 GiB with
  * ACL_MEM_MALLOC_HUGE1G_ONLY), the size rounded up to the page size (pool
- * counters), for every 2 MiB policy; the memory is zero and usable;
+ * counters), for every 2 MiB policy; a policy CANN does not know is its
+ * default (2 MiB pages), not an error; the memory is zero and usable;
  * aclrtFree gives the pages back. aclrtMallocHost memory is usable and
- * freed by aclrtFreeHost, and takes no pool page. NULL outputs are 100000.
+ * freed by aclrtFreeHost, and takes no pool page. NULL outputs and size 0
+ * are 100000, a size that overflows with CANN's padding 100000; without a
+ * current context both mallocs are 107002. aclrtFree(NULL) and
+ * aclrtFreeHost(NULL) are 100000; aclrtFree of a reservation is 107000,
+ * and so (aclmem's choice) of any address it did not allocate: inside an
+ * allocation, freed, not device memory.
  */
 #include "acl_test_utils.h"
 
@@ -43,6 +51,7 @@ TEST_F(am, sizes_round_up_to_2m_pages)
 		ASSERT_EQ(ACL_SUCCESS, aclrtMalloc(&p, cases[i].size,
 						   ACL_MEM_MALLOC_HUGE_FIRST));
 		ASSERT_NE(NULL, p);
+		/* aclmem: device memory is pool pages */
 		ACL_EXPECT_IN_USE(&self->base, cases[i].pages, 0);
 		/* all of the rounded-up size is there, zero */
 		ACL_ASSERT_ZERO(p, rounded);
@@ -94,9 +103,84 @@ TEST_F_TIMEOUT(am, huge1g_only, ACL_1G_TIMEOUT)
 
 TEST_F(am, null_output)
 {
+	void *p = NULL;
+
+	/* hicann/runtime memory.cpp aclMallocMemInner: devPtr NULL */
 	EXPECT_EQ(ACL_ERROR_INVALID_PARAM,
 		  aclrtMalloc(NULL, SZ_2M, ACL_MEM_MALLOC_HUGE_FIRST));
+	EXPECT_EQ(ACL_ERROR_INVALID_PARAM,
+		  aclrtMalloc(NULL, 0, (aclrtMemMallocPolicy)99));
+	/* hicann/runtime memory.cpp aclrtMallocHostImpl: hostPtr NULL */
 	EXPECT_EQ(ACL_ERROR_INVALID_PARAM, aclrtMallocHost(NULL, 4096));
+	EXPECT_EQ(ACL_ERROR_INVALID_PARAM, aclrtMallocHost(NULL, 0));
+	/* hicann/runtime memory.cpp aclrtFreeImpl, aclrtFreeHostImpl: NULL */
+	EXPECT_EQ(ACL_ERROR_INVALID_PARAM, aclrtFree(NULL));
+	EXPECT_EQ(ACL_ERROR_INVALID_PARAM, aclrtFreeHost(NULL));
+	EXPECT_EQ(NULL, p);
+	ACL_EXPECT_POOLS_BACK(&self->base);
+}
+
+TEST_F(am, bad_sizes)
+{
+	void *p = NULL;
+
+	/* hicann/runtime memory.cpp aclMallocMemInner: size 0 */
+	EXPECT_EQ(ACL_ERROR_INVALID_PARAM,
+		  aclrtMalloc(&p, 0, ACL_MEM_MALLOC_HUGE_FIRST));
+	EXPECT_EQ(ACL_ERROR_INVALID_PARAM,
+		  aclrtMalloc(&p, 0, ACL_MEM_MALLOC_HUGE1G_ONLY));
+	/* hicann/runtime memory.cpp GetAlignedAndPaddingSize: size + padding overflows */
+	EXPECT_EQ(ACL_ERROR_INVALID_PARAM,
+		  aclrtMalloc(&p, SIZE_MAX, ACL_MEM_MALLOC_HUGE_FIRST));
+	EXPECT_EQ(ACL_ERROR_INVALID_PARAM,
+		  aclrtMalloc(&p, SIZE_MAX - 16, ACL_MEM_MALLOC_HUGE_ONLY));
+	/* hicann/runtime memory.cpp aclrtMallocHostImpl: size 0 */
+	EXPECT_EQ(ACL_ERROR_INVALID_PARAM, aclrtMallocHost(&p, 0));
+	EXPECT_EQ(NULL, p);
+	ACL_EXPECT_POOLS_BACK(&self->base);
+}
+
+/* hicann/runtime memory.cpp aclMallocMemInner: an unknown policy is RT_MEMORY_DEFAULT */
+TEST_F(am, unknown_policy_is_default)
+{
+	static const unsigned int policies[] = {
+		8, 99, 0x7777,
+		ACL_MEM_MALLOC_HUGE1G_ONLY | ACL_MEM_TYPE_HIGH_BAND_WIDTH,
+	};
+	size_t i;
+
+	for (i = 0; i < ACL_ARRAY_SIZE(policies); i++) {
+		void *p = NULL;
+
+		ASSERT_EQ(ACL_SUCCESS,
+			  aclrtMalloc(&p, SZ_1M,
+				      (aclrtMemMallocPolicy)policies[i])) {
+			TH_LOG("policy %#x", policies[i]);
+		}
+		/* the default: 2 MiB pages */
+		ACL_EXPECT_IN_USE(&self->base, 1, 0);
+		memset(p, 0x3a, SZ_1M);
+		ASSERT_EQ(ACL_SUCCESS, aclrtFree(p));
+		ACL_EXPECT_POOLS_BACK(&self->base);
+	}
+}
+
+TEST_F(am, free_what_malloc_did_not_give)
+{
+	void *p = NULL, *va = NULL;
+	int local;
+
+	ASSERT_EQ(ACL_SUCCESS, aclrtMalloc(&p, SZ_2M, ACL_MEM_MALLOC_HUGE_ONLY));
+	ASSERT_EQ(ACL_SUCCESS, aclrtReserveMemAddress(&va, SZ_2M, 0, NULL, 0));
+	/* hicann/driver devmm_svm.c devmm_free_managed_nomal: a reservation is freed otherwise */
+	EXPECT_EQ(ACL_ERROR_RT_PARAM_INVALID, aclrtFree(va));
+	/* aclmem: any other address it did not allocate (CANN: its heap's say) */
+	EXPECT_EQ(ACL_ERROR_RT_PARAM_INVALID, aclrtFree(&local));
+	EXPECT_EQ(ACL_ERROR_RT_PARAM_INVALID, aclrtFree((char *)p + 4096));
+	ASSERT_EQ(ACL_SUCCESS, aclrtFree(p));
+	EXPECT_EQ(ACL_ERROR_RT_PARAM_INVALID, aclrtFree(p));
+	/* the reservation is intact */
+	ASSERT_EQ(ACL_SUCCESS, aclrtReleaseMemAddress(va));
 	ACL_EXPECT_POOLS_BACK(&self->base);
 }
 
@@ -136,6 +220,26 @@ TEST_F(am, malloc_host)
 		EXPECT_EQ(0x5c, ((unsigned char *)p[i])[sizes[i] - 1]);
 		ASSERT_EQ(ACL_SUCCESS, aclrtFreeHost(p[i]));
 	}
+}
+
+/* No current context: the runtime has no device to allocate on. */
+TEST(malloc_without_context)
+{
+	struct acl_pools base;
+	void *p = NULL;
+
+	ACL_POOLS_BASE(&base);
+	/* hicann/runtime api_impl.cc ApiImpl::DevMalloc: no current context */
+	EXPECT_EQ(ACL_ERROR_RT_CONTEXT_NULL,
+		  aclrtMalloc(&p, SZ_2M, ACL_MEM_MALLOC_HUGE_FIRST));
+	/* hicann/runtime api_impl.cc ApiImpl::HostMalloc: no current context */
+	EXPECT_EQ(ACL_ERROR_RT_CONTEXT_NULL, aclrtMallocHost(&p, 4096));
+	/* hicann/runtime memory.cpp aclMallocMemInner: the acl checks come first */
+	EXPECT_EQ(ACL_ERROR_INVALID_PARAM,
+		  aclrtMalloc(&p, 0, ACL_MEM_MALLOC_HUGE_FIRST));
+	EXPECT_EQ(ACL_ERROR_INVALID_PARAM, aclrtMallocHost(&p, 0));
+	EXPECT_EQ(NULL, p);
+	ACL_EXPECT_POOLS_BACK(&base);
 }
 
 TEST_HARNESS_MAIN

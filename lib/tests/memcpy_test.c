@@ -1,16 +1,23 @@
 // SPDX-License-Identifier: MIT
 /*
  * Description: aclrtMemcpy, aclrtMemset, aclrtMemcpyAsync and
- * aclrtMemsetAsync.
+ * aclrtMemsetAsync, with the codes CANN gives (each names the
+ * hicann/runtime or hicann/driver function that defines it).
  *
  * Copies host -> mapped memory -> host, between two handles, between two
  * mappings of one handle, across handle boundaries inside a reservation,
- * from aclrtMalloc/aclrtMallocHost memory; every copy kind 0..4 works.
- * count > destMax (or maxCount) is 107000 and copies nothing; any
- * destMax is accepted, SIZE_MAX too; NULL pointers are 100000; a kind
- * outside the enum is 107000. The Async forms do the same on a created
- * stream and on the default (NULL) stream, and need a current context for
- * the default stream (107002).
+ * from aclrtMalloc/aclrtMallocHost memory; every copy kind 0..5 works, a
+ * copy onto itself too. count 0 succeeds at once, even with NULL pointers,
+ * a bad kind or destMax 0; otherwise NULL pointers and a kind outside
+ * 0..5 are 100000, destMax 0 and count > destMax 107000 and copy
+ * nothing; any larger destMax is accepted, SIZE_MAX too. aclrtMemset:
+ * count 0 succeeds, NULL is 100000, count > maxCount 107000. Without a
+ * current context both are 107002, after the argument checks of the acl
+ * layer and of the runtime's decorator (which also completes a copy onto
+ * itself); count 0 needs no context. The Async forms make the same acl
+ * checks (count 0 first) and otherwise do the same on a created stream
+ * and on the default (NULL) stream, and need a current context for the
+ * default stream (107002).
  */
 #include "acl_test_utils.h"
 
@@ -85,7 +92,7 @@ TEST_F(cp, every_kind)
 	static const aclrtMemcpyKind kinds[] = {
 		ACL_MEMCPY_HOST_TO_HOST, ACL_MEMCPY_HOST_TO_DEVICE,
 		ACL_MEMCPY_DEVICE_TO_HOST, ACL_MEMCPY_DEVICE_TO_DEVICE,
-		ACL_MEMCPY_DEFAULT,
+		ACL_MEMCPY_DEFAULT, ACL_MEMCPY_HOST_TO_BUF_TO_DEVICE,
 	};
 	size_t i;
 
@@ -93,6 +100,7 @@ TEST_F(cp, every_kind)
 		char *src = self->va, *dst = self->va + SZ_2M;
 
 		acl_fill(src, SZ_2M, 10 + i);
+		/* hicann/runtime memory.cpp MemcpyKindTranslate: kinds 0..5 */
 		ASSERT_EQ(ACL_SUCCESS,
 			  aclrtMemcpy(dst, SZ_2M, src, SZ_2M, kinds[i])) {
 			TH_LOG("kind %d", kinds[i]);
@@ -136,14 +144,16 @@ TEST_F(cp, count_above_dest_max)
 {
 	memset(self->va, 0, SZ_2M);
 	acl_fill(self->host, SZ_2M, 5);
+	/* hicann/runtime api_error.cc ApiErrorDecorator::MemCopySync: count > destMax */
 	EXPECT_EQ(ACL_ERROR_RT_PARAM_INVALID,
 		  aclrtMemcpy(self->va, 4096, self->host, 4097,
 			      ACL_MEMCPY_HOST_TO_DEVICE));
 	EXPECT_EQ(ACL_ERROR_RT_PARAM_INVALID,
-		  aclrtMemcpy(self->va, 0, self->host, 8,
-			      ACL_MEMCPY_HOST_TO_DEVICE));
-	EXPECT_EQ(ACL_ERROR_RT_PARAM_INVALID,
 		  aclrtMemcpy(self->va, SZ_2M, self->host, SZ_2M + 1,
+			      ACL_MEMCPY_HOST_TO_DEVICE));
+	/* hicann/runtime api_error.cc ApiErrorDecorator::MemCopySync: destMax 0 */
+	EXPECT_EQ(ACL_ERROR_RT_PARAM_INVALID,
+		  aclrtMemcpy(self->va, 0, self->host, 8,
 			      ACL_MEMCPY_HOST_TO_DEVICE));
 	EXPECT_NE(NULL, aclGetRecentErrMsg());
 	/* nothing was copied */
@@ -156,6 +166,41 @@ TEST_F(cp, count_above_dest_max)
 	ACL_ASSERT_ZERO(self->va + 4096, SZ_2M - 4096);
 }
 
+/* count 0: nothing to do, and nothing checked. */
+TEST_F(cp, count_zero)
+{
+	memset(self->va, 0, 64);
+	acl_fill(self->host, SZ_2M, 13);
+	/* hicann/runtime memory.cpp aclrtMemcpyImpl: count 0 first */
+	EXPECT_EQ(ACL_SUCCESS, aclrtMemcpy(NULL, 0, NULL, 0,
+					   ACL_MEMCPY_HOST_TO_DEVICE));
+	EXPECT_EQ(ACL_SUCCESS, aclrtMemcpy(self->va, 0, self->host, 0,
+					   (aclrtMemcpyKind)99));
+	EXPECT_EQ(ACL_SUCCESS, aclrtMemcpy(self->va, SZ_2M, self->host, 0,
+					   ACL_MEMCPY_HOST_TO_DEVICE));
+	/* hicann/runtime memory.cpp aclrtMemsetImpl: count 0 first */
+	EXPECT_EQ(ACL_SUCCESS, aclrtMemset(NULL, 0, 1, 0));
+	EXPECT_EQ(ACL_SUCCESS, aclrtMemset(self->va, 0, 1, 0));
+	/* hicann/runtime memory.cpp aclrtMemcpyAsyncImpl: count 0 first */
+	EXPECT_EQ(ACL_SUCCESS, aclrtMemcpyAsync(NULL, 0, NULL, 0,
+						(aclrtMemcpyKind)99,
+						self->stream));
+	/* hicann/runtime memory.cpp aclrtMemsetAsyncImpl: count 0 first */
+	EXPECT_EQ(ACL_SUCCESS, aclrtMemsetAsync(NULL, 0, 1, 0, self->stream));
+	ASSERT_EQ(ACL_SUCCESS, aclrtSynchronizeStream(self->stream));
+	ACL_ASSERT_ZERO(self->va, 64);
+}
+
+/* hicann/runtime api_error.cc ApiErrorDecorator::MemCopySync: dst == src is done */
+TEST_F(cp, copy_onto_itself)
+{
+	acl_fill(self->va, SZ_2M, 14);
+	ASSERT_EQ(ACL_SUCCESS, aclrtMemcpy(self->va, SZ_2M, self->va, SZ_2M,
+					   ACL_MEMCPY_DEVICE_TO_DEVICE));
+	ACL_ASSERT_PATTERN(self->va, SZ_2M, 14);
+}
+
+/* hicann/runtime api_error.cc ApiErrorDecorator::MemCopySync: count <= destMax is all it asks */
 TEST_F(cp, huge_dest_max)
 {
 	acl_fill(self->host, SZ_2M, 6);
@@ -172,19 +217,27 @@ TEST_F(cp, huge_dest_max)
 
 TEST_F(cp, null_pointers)
 {
+	/* hicann/runtime memory.cpp aclrtMemcpyImpl: dst, src NULL */
 	EXPECT_EQ(ACL_ERROR_INVALID_PARAM,
 		  aclrtMemcpy(NULL, SZ_2M, self->host, 4096,
 			      ACL_MEMCPY_HOST_TO_DEVICE));
 	EXPECT_EQ(ACL_ERROR_INVALID_PARAM,
 		  aclrtMemcpy(self->va, SZ_2M, NULL, 4096,
 			      ACL_MEMCPY_HOST_TO_DEVICE));
+	/* before the kind and destMax */
+	EXPECT_EQ(ACL_ERROR_INVALID_PARAM,
+		  aclrtMemcpy(NULL, 0, self->host, 4096, (aclrtMemcpyKind)99));
+	/* hicann/runtime memory.cpp aclrtMemsetImpl: devPtr NULL, before maxCount */
 	EXPECT_EQ(ACL_ERROR_INVALID_PARAM, aclrtMemset(NULL, SZ_2M, 0, 4096));
+	EXPECT_EQ(ACL_ERROR_INVALID_PARAM, aclrtMemset(NULL, 0, 0, 4096));
+	/* hicann/runtime memory.cpp aclrtMemcpyAsyncImpl: dst, src NULL */
 	EXPECT_EQ(ACL_ERROR_INVALID_PARAM,
 		  aclrtMemcpyAsync(NULL, SZ_2M, self->host, 4096,
 				   ACL_MEMCPY_HOST_TO_DEVICE, self->stream));
 	EXPECT_EQ(ACL_ERROR_INVALID_PARAM,
 		  aclrtMemcpyAsync(self->va, SZ_2M, NULL, 4096,
 				   ACL_MEMCPY_HOST_TO_DEVICE, self->stream));
+	/* hicann/runtime memory.cpp aclrtMemsetAsyncImpl: devPtr NULL */
 	EXPECT_EQ(ACL_ERROR_INVALID_PARAM,
 		  aclrtMemsetAsync(NULL, SZ_2M, 0, 4096, self->stream));
 	EXPECT_NE(NULL, aclGetRecentErrMsg());
@@ -192,18 +245,27 @@ TEST_F(cp, null_pointers)
 
 TEST_F(cp, bad_kind)
 {
-	static const int bad[] = { 8, 99, -1, 0x7fffffff };
+	static const int bad[] = {
+		ACL_MEMCPY_INNER_DEVICE_TO_DEVICE,
+		ACL_MEMCPY_INTER_DEVICE_TO_DEVICE, 8, 99, -1, 0x7fffffff,
+	};
 	size_t i;
 
 	memset(self->va, 0, SZ_2M);
 	acl_fill(self->host, SZ_2M, 7);
 	for (i = 0; i < ACL_ARRAY_SIZE(bad); i++) {
-		EXPECT_EQ(ACL_ERROR_RT_PARAM_INVALID,
+		/* hicann/runtime memory.cpp MemcpyKindTranslate: not 0..5 */
+		EXPECT_EQ(ACL_ERROR_INVALID_PARAM,
 			  aclrtMemcpy(self->va, SZ_2M, self->host, SZ_2M,
 				      (aclrtMemcpyKind)bad[i])) {
 			TH_LOG("kind %d", bad[i]);
 		}
-		EXPECT_EQ(ACL_ERROR_RT_PARAM_INVALID,
+		/* before destMax */
+		EXPECT_EQ(ACL_ERROR_INVALID_PARAM,
+			  aclrtMemcpy(self->va, 0, self->host, SZ_2M,
+				      (aclrtMemcpyKind)bad[i]));
+		/* hicann/runtime memory.cpp aclrtMemcpyAsyncImpl: MemcpyKindTranslate too */
+		EXPECT_EQ(ACL_ERROR_INVALID_PARAM,
 			  aclrtMemcpyAsync(self->va, SZ_2M, self->host, SZ_2M,
 					   (aclrtMemcpyKind)bad[i],
 					   self->stream)) {
@@ -232,8 +294,11 @@ TEST_F(cp, memset)
 	EXPECT_EQ(0x3c, (unsigned char)self->va[SZ_2M + 99]);
 	EXPECT_EQ(0xa5, (unsigned char)self->va[SZ_2M + 100]);
 
+	/* hicann/driver devmm_svm.c drvMemsetD8Inner: maxCount < count */
 	EXPECT_EQ(ACL_ERROR_RT_PARAM_INVALID,
 		  aclrtMemset(self->va, 100, 0, 101));
+	EXPECT_EQ(ACL_ERROR_RT_PARAM_INVALID,
+		  aclrtMemset(self->va, 0, 0, 1));
 	EXPECT_EQ(ACL_ERROR_RT_PARAM_INVALID,
 		  aclrtMemsetAsync(self->va, 100, 0, 101, self->stream));
 	EXPECT_EQ(0xa5, (unsigned char)self->va[0]);
@@ -304,20 +369,67 @@ TEST_F(cp, acl_malloc_memory)
 	ASSERT_EQ(ACL_SUCCESS, aclrtFreeHost(host));
 }
 
-/* The default stream is the current context's: none without one. */
-TEST(async_default_stream_needs_context)
+/* Without a current context: no default stream, no device to copy on. */
+TEST(no_context)
 {
 	char buf[64], src[64];
 
 	memset(src, 1, sizeof(src));
 	memset(buf, 0, sizeof(buf));
+	/* aclmem: the default stream is the current context's */
 	EXPECT_EQ(ACL_ERROR_RT_CONTEXT_NULL,
 		  aclrtMemcpyAsync(buf, sizeof(buf), src, sizeof(src),
 				   ACL_MEMCPY_HOST_TO_HOST, NULL));
 	EXPECT_EQ(ACL_ERROR_RT_CONTEXT_NULL,
 		  aclrtMemsetAsync(buf, sizeof(buf), 2, sizeof(buf), NULL));
+	/* hicann/runtime api_impl.cc ApiImpl::MemCopySync: no current context */
+	EXPECT_EQ(ACL_ERROR_RT_CONTEXT_NULL,
+		  aclrtMemcpy(buf, sizeof(buf), src, sizeof(src),
+			      ACL_MEMCPY_HOST_TO_HOST));
+	/* hicann/runtime api_impl.cc ApiImpl::MemSetSync: no current context, before maxCount */
+	EXPECT_EQ(ACL_ERROR_RT_CONTEXT_NULL,
+		  aclrtMemset(buf, sizeof(buf), 2, sizeof(buf)));
+	EXPECT_EQ(ACL_ERROR_RT_CONTEXT_NULL,
+		  aclrtMemset(buf, 1, 2, sizeof(buf)));
+	/* hicann/runtime api_error.cc ApiErrorDecorator::MemCopySync: its checks come first */
+	EXPECT_EQ(ACL_ERROR_RT_PARAM_INVALID,
+		  aclrtMemcpy(buf, 1, src, sizeof(src),
+			      ACL_MEMCPY_HOST_TO_HOST));
+	EXPECT_EQ(ACL_ERROR_RT_PARAM_INVALID,
+		  aclrtMemcpy(buf, 0, src, sizeof(src),
+			      ACL_MEMCPY_HOST_TO_HOST));
+	/* hicann/runtime memory.cpp: the acl checks come before all that */
+	EXPECT_EQ(ACL_ERROR_INVALID_PARAM,
+		  aclrtMemcpy(buf, sizeof(buf), src, sizeof(src),
+			      (aclrtMemcpyKind)99));
+	EXPECT_EQ(ACL_ERROR_INVALID_PARAM,
+		  aclrtMemcpy(NULL, sizeof(buf), src, sizeof(src),
+			      ACL_MEMCPY_HOST_TO_HOST));
+	EXPECT_EQ(ACL_ERROR_INVALID_PARAM, aclrtMemset(NULL, 1, 2, 8));
 	EXPECT_EQ(0, buf[0]);
 	EXPECT_EQ(0, buf[63]);
+}
+
+/* Without a current context, what is done before the context is needed. */
+TEST(done_without_context)
+{
+	char buf[64];
+
+	memset(buf, 0, sizeof(buf));
+	/* hicann/runtime memory.cpp aclrtMemcpyImpl, aclrtMemsetImpl: count 0 first */
+	EXPECT_EQ(ACL_SUCCESS, aclrtMemcpy(NULL, 0, NULL, 0,
+					   ACL_MEMCPY_HOST_TO_HOST));
+	EXPECT_EQ(ACL_SUCCESS, aclrtMemset(NULL, 0, 2, 0));
+	/* hicann/runtime memory.cpp aclrtMemcpyAsyncImpl, aclrtMemsetAsyncImpl: count 0 first */
+	EXPECT_EQ(ACL_SUCCESS, aclrtMemcpyAsync(buf, sizeof(buf), buf, 0,
+						ACL_MEMCPY_HOST_TO_HOST,
+						NULL));
+	EXPECT_EQ(ACL_SUCCESS, aclrtMemsetAsync(buf, sizeof(buf), 2, 0, NULL));
+	/* hicann/runtime api_error.cc ApiErrorDecorator::MemCopySync: dst == src, before the context */
+	EXPECT_EQ(ACL_SUCCESS,
+		  aclrtMemcpy(buf, sizeof(buf), buf, sizeof(buf),
+			      ACL_MEMCPY_HOST_TO_HOST));
+	EXPECT_EQ(0, buf[0]);
 }
 
 TEST_HARNESS_MAIN

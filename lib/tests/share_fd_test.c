@@ -1,22 +1,27 @@
 // SPDX-License-Identifier: MIT
 /*
- * Description: physical memory shared as a file descriptor through the
- * library: aclrtMemExportToShareableHandle with ACL_MEM_HANDLE_TYPE_POSIX
- * and the aclmem extension aclmemExportToFd / aclmemImportFromFd
- * (acl/aclmem_ext.h). Other processes are real ones: fork + exec of this
- * binary, driven over a unix socket.
+ * Description: physical memory shared as a file descriptor: aclmem's
+ * extension aclmemExportToFd / aclmemImportFromFd (acl/aclmem_ext.h),
+ * which CANN does not have. CANN's own handle type for it,
+ * ACL_MEM_HANDLE_TYPE_POSIX, is refused (100000) as CANN refuses it:
+ * dma-buf fds come only through the extension. Other processes are real
+ * ones: fork + exec of this binary, driven over a unix socket.
  *
- * POSIX export gives a close-on-exec dma-buf fd (exp_name aclmem, the
- * handle's size in /proc/PID/fdinfo) that mmaps directly and shows the
- * data. aclmemExportToFd's fd goes to another process over SCM_RIGHTS or
- * by pidfd_getfd(2); there aclmemImportFromFd makes a handle (handleType
- * POSIX) that reserves, maps, reads the data and writes back; the other
- * way round too, with the exporter gone before the importer reads. The fd
- * alone keeps the memory after unmap and free; pages come back when the
- * fd and everything made of it are gone. A handle imported from an fd is
- * not exportable as a token (207006) but is as an fd. Errors: NULL 100000, a freed
- * handle 107017, an fd that is not an aclmem dma-buf (a pipe) 107000, a
- * negative fd 107000, a closed one 507899, a bad device 107001.
+ * aclmemExportToFd gives a close-on-exec, read-write dma-buf fd (exp_name
+ * aclmem, the handle's size in /proc/PID/fdinfo) that mmaps directly and
+ * shows the data. It goes to another process over SCM_RIGHTS or by
+ * pidfd_getfd(2); there aclmemImportFromFd makes a handle that reserves,
+ * maps, reads the data and writes back; the other way round too, with the
+ * exporter gone before the importer reads. The fd alone keeps the memory
+ * after unmap and free; pages come back when the fd and everything made
+ * of it are gone. An imported handle reports the properties CANN gives
+ * every handle (handleType NONE); it is not exportable as a token
+ * (507899, as an imported handle in CANN) but is as an fd. Errors of the
+ * extension: NULL 100000, a freed handle 107017, an fd that is not an
+ * aclmem dma-buf (a pipe) 107000, a negative fd 107000, a closed one
+ * 507899, a bad device 107001. Where a code is CANN's the comment names
+ * the CANN function (hicann/runtime, hicann/driver); "aclmem" marks the
+ * extension's own.
  */
 #include "acl_share_utils.h"
 
@@ -54,8 +59,13 @@ static void agent_import_map(struct __test_metadata *_metadata,
 	AG_ASSERT(ag_call(ag, AG_IMPORT_FD, afd, 0, 0, 0));
 	*h = ag_v(ag, 0);
 	ASSERT_NE(0ULL, *h);
+	/*
+	 * hicann/runtime memory.cpp
+	 * aclrtMemGetAllocationPropertiesFromHandleImpl: handleType NONE
+	 * for every handle
+	 */
 	AG_ASSERT(ag_call(ag, AG_PROPS, *h, 0, 0, 0));
-	EXPECT_EQ((uint64_t)ACL_MEM_HANDLE_TYPE_POSIX, ag_v(ag, 0));
+	EXPECT_EQ((uint64_t)ACL_MEM_HANDLE_TYPE_NONE, ag_v(ag, 0));
 	EXPECT_EQ((uint64_t)ACL_HBM_MEM_HUGE, ag_v(ag, 1));
 	EXPECT_EQ((uint64_t)ACL_MEM_LOCATION_TYPE_DEVICE, ag_v(ag, 2));
 	AG_ASSERT(ag_call(ag, AG_MAP, *h, size, 0, 0));
@@ -70,26 +80,45 @@ static void agent_unmap_free(struct __test_metadata *_metadata,
 	AG_ASSERT(ag_call(ag, AG_FREE, h, 0, 0, 0));
 }
 
-/* ACL_MEM_HANDLE_TYPE_POSIX: the shareable handle is an fd. */
-TEST_F(share_fd, posix_export)
+/* CANN serves no POSIX handles: neither allocation nor export. */
+TEST_F(share_fd, posix_handle_type_refused)
+{
+	aclrtPhysicalMemProp prop = acl_prop_2m();
+	aclrtDrvMemHandle h = NULL;
+	uint64_t u = 0;
+
+	/* hicann/runtime memory.cpp aclrtMallocPhysicalImpl: handleType must be NONE */
+	prop.handleType = ACL_MEM_HANDLE_TYPE_POSIX;
+	EXPECT_EQ(ACL_ERROR_INVALID_PARAM,
+		  aclrtMallocPhysical(&h, SZ_2M, &prop, 0));
+	EXPECT_EQ(NULL, h);
+	ASSERT_EQ(ACL_SUCCESS, acl_alloc_2m(&h, SZ_2M));
+	/* hicann/runtime memory.cpp aclrtMemExportToShareableHandleImpl: handleType must be NONE */
+	EXPECT_EQ(ACL_ERROR_INVALID_PARAM,
+		  aclrtMemExportToShareableHandle(h, ACL_MEM_HANDLE_TYPE_POSIX,
+						  0, &u));
+	EXPECT_EQ(0ULL, u);
+	ASSERT_EQ(ACL_SUCCESS, aclrtFreePhysical(h));
+	ACL_EXPECT_POOLS_BACK(&self->base);
+}
+
+/* aclmem: the fd is a dma-buf that maps as it is. */
+TEST_F(share_fd, fd_maps_directly)
 {
 	const size_t size = 2 * SZ_2M;
-	uint64_t u = ~0ULL, h = 0, addr = 0;
+	uint64_t h = 0, addr = 0;
 	struct acl_mapped m;
 	struct acl_agent ag;
 	void *p;
-	int fd, afd = -1;
+	int fd = -1, afd = -1;
 
-	ACL_MAPPED_MAKE(&m, size, ACL_MEM_HANDLE_TYPE_POSIX, 1);
-	ASSERT_EQ(ACL_SUCCESS, aclrtMemExportToShareableHandle(m.h,
-			ACL_MEM_HANDLE_TYPE_POSIX, 0, &u));
-	ASSERT_GE((uint64_t)INT_MAX, u);
-	fd = (int)u;
+	ACL_MAPPED_MAKE(&m, size, ACL_MEM_HANDLE_TYPE_NONE, 1);
+	ASSERT_EQ(ACL_SUCCESS, aclmemExportToFd(m.h, &fd));
+	ASSERT_LE(0, fd);
 	EXPECT_EQ(FD_CLOEXEC, fcntl(fd, F_GETFD) & FD_CLOEXEC);
 	EXPECT_EQ(O_RDWR, fcntl(fd, F_GETFL) & O_ACCMODE);
 	ACL_EXPECT_DMABUF(getpid(), fd, size);
 
-	/* it maps as it is */
 	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	ASSERT_NE(MAP_FAILED, p);
 	ACL_ASSERT_PATTERN(p, size, 1);
@@ -189,7 +218,8 @@ TEST_F(share_fd, exporter_gone)
 	EXPECT_EQ(0, close(ag.fd));
 	ASSERT_EQ(ACL_SUCCESS,
 		  aclrtMemGetAllocationPropertiesFromHandle(mine, &prop));
-	EXPECT_EQ(ACL_MEM_HANDLE_TYPE_POSIX, prop.handleType);
+	/* hicann/runtime memory.cpp aclrtMemGetAllocationPropertiesFromHandleImpl: NONE */
+	EXPECT_EQ(ACL_MEM_HANDLE_TYPE_NONE, prop.handleType);
 	ASSERT_EQ(ACL_SUCCESS, aclrtReserveMemAddress(&p, size, 0, NULL, 0));
 	ASSERT_EQ(ACL_SUCCESS, aclrtMapMem(p, size, 0, mine, 0));
 	ACL_ASSERT_PATTERN(p, size, 21);
@@ -222,8 +252,12 @@ TEST_F(share_fd, fd_keeps_memory)
 	ASSERT_EQ(ACL_SUCCESS, aclmemImportFromFd(fd, 0, &h1));
 	ASSERT_EQ(ACL_SUCCESS, aclmemImportFromFd(fd, 0, &h2));
 	EXPECT_NE(h1, h2);
-	/* imported: not exportable as a token, but as an fd again */
-	EXPECT_EQ(ACL_ERROR_RT_NO_PERMISSION,
+	/*
+	 * imported: not exportable as a token (hicann/driver
+	 * svm_master_mem_share.c devmm_master_mem_export: an imported blk),
+	 * but as an fd again (aclmem)
+	 */
+	EXPECT_EQ(ACL_ERROR_RT_DRV_INTERNAL_ERROR,
 		  aclrtMemExportToShareableHandle(h1, ACL_MEM_HANDLE_TYPE_NONE,
 						  0, &token));
 	ASSERT_EQ(ACL_SUCCESS, aclmemExportToFd(h2, &fd2));
@@ -248,6 +282,7 @@ TEST_F(share_fd, errors)
 	ASSERT_EQ(ACL_SUCCESS, aclrtFreePhysical(freed));
 	ASSERT_EQ(ACL_SUCCESS, aclrtGetDeviceCount(&count));
 
+	/* aclmem: the extension's codes (acl/aclmem_ext.h) */
 	EXPECT_EQ(ACL_ERROR_INVALID_PARAM, aclmemExportToFd(NULL, &fd));
 	EXPECT_EQ(ACL_ERROR_INVALID_PARAM, aclmemExportToFd(h, NULL));
 	EXPECT_EQ(ACL_ERROR_RT_INVALID_HANDLE, aclmemExportToFd(freed, &fd));
@@ -272,7 +307,11 @@ TEST_F(share_fd, errors)
 		  aclmemImportFromFd(closed, 0, &out));
 	EXPECT_EQ(NULL, out);
 
-	/* a POSIX fd is not a token */
+	/*
+	 * an fd is not a token: hicann/runtime api_impl.cc
+	 * ApiImpl::ImportFromShareableHandle looks the token up (107017)
+	 * even before it asks for a context
+	 */
 	EXPECT_EQ(ACL_ERROR_RT_INVALID_HANDLE,
 		  aclrtMemImportFromShareableHandle((uint64_t)fd, 0, &out));
 	EXPECT_EQ(0, close(fd));

@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: MIT
 /*
- * Description: streams.
+ * Description: streams. Where CANN defines a code the comment names the
+ * hicann/runtime function; "aclmem" marks the library's own behaviour.
  *
- * aclrtCreateStream needs a current context (107002) and an output
- * (100000); create, synchronize and destroy work on many streams, in the
- * default context of a device and in a created one; a destroyed or made-up
- * stream is 107003 for SynchronizeStream, DestroyStream, DestroyStreamForce,
- * MemcpyAsync and MemsetAsync; DestroyStreamForce destroys; async memset
- * and memcpy on one stream land in order (checked after
- * SynchronizeStream); the last aclrtResetDevice and aclrtResetDeviceForce
- * destroy the default context's streams, a reset that leaves a use does
- * not.
+ * aclrtCreateStream needs an output (100000, checked first) and a current
+ * context (107002); create, synchronize and destroy work on many streams,
+ * in the default context of a device and in a created one;
+ * aclrtSynchronizeStream(NULL) is the current context's default stream
+ * (107002 without one); a destroyed or made-up stream fails CANN's handle
+ * check (107017) in SynchronizeStream, DestroyStream, DestroyStreamForce,
+ * MemcpyAsync and MemsetAsync, except for an async call with count 0,
+ * which succeeds before anything is looked at; Destroy(NULL) is 100000; DestroyStreamForce destroys; async memset and
+ * memcpy on one stream land in order (checked after SynchronizeStream);
+ * the last aclrtResetDevice and aclrtResetDeviceForce destroy the default
+ * context's streams, a reset that leaves a use does not.
  */
 #include "acl_test_utils.h"
 
@@ -18,15 +21,23 @@ TEST(create_without_context)
 {
 	aclrtStream s = (aclrtStream)(uintptr_t)0x5a5a;
 
+	/* hicann/runtime api_impl.cc ApiImpl::StreamCreate: no current context */
 	EXPECT_EQ(ACL_ERROR_RT_CONTEXT_NULL, aclrtCreateStream(&s));
 	EXPECT_EQ((aclrtStream)(uintptr_t)0x5a5a, s);
+	/* hicann/runtime stream.cpp aclrtCreateStreamImpl: stream NULL, first */
+	EXPECT_EQ(ACL_ERROR_INVALID_PARAM, aclrtCreateStream(NULL));
+	/* hicann/runtime stream.cpp aclrtSynchronizeStreamImpl: NULL is the current context's default stream */
 	EXPECT_EQ(ACL_ERROR_RT_CONTEXT_NULL, aclrtSynchronizeStream(NULL));
 }
 
 TEST(create_null_output)
 {
 	ASSERT_EQ(ACL_SUCCESS, aclrtSetDevice(0));
+	/* hicann/runtime stream.cpp aclrtCreateStreamImpl: stream NULL */
 	EXPECT_EQ(ACL_ERROR_INVALID_PARAM, aclrtCreateStream(NULL));
+	/* hicann/runtime stream.cpp aclrtDestroyStreamImpl, aclrtDestroyStreamForceImpl: stream NULL */
+	EXPECT_EQ(ACL_ERROR_INVALID_PARAM, aclrtDestroyStream(NULL));
+	EXPECT_EQ(ACL_ERROR_INVALID_PARAM, aclrtDestroyStreamForce(NULL));
 	ASSERT_EQ(ACL_SUCCESS, aclrtResetDevice(0));
 }
 
@@ -52,7 +63,7 @@ TEST(create_sync_destroy)
 	ASSERT_EQ(ACL_SUCCESS, aclrtResetDevice(0));
 }
 
-/* Every stream call on @s fails with 107003 and touches nothing. */
+/* Every stream call on @s fails (107017) and touches nothing. */
 static void expect_dead_stream(struct __test_metadata *_metadata,
 			       aclrtStream s)
 {
@@ -60,14 +71,20 @@ static void expect_dead_stream(struct __test_metadata *_metadata,
 
 	memset(dst, 0, sizeof(dst));
 	memset(src, 7, sizeof(src));
-	EXPECT_EQ(ACL_ERROR_RT_STREAM_CONTEXT, aclrtSynchronizeStream(s));
-	EXPECT_EQ(ACL_ERROR_RT_STREAM_CONTEXT,
+	/*
+	 * hicann/runtime runtime_handle_guard.cc ValidateInnerObject, which
+	 * every stream entry point runs (api_c_stream.cc
+	 * rtStreamSynchronize, rtStreamDestroy, rtStreamDestroyForce; api_c.cc
+	 * rtMemcpyAsync, rtMemsetAsync): not a live stream
+	 */
+	EXPECT_EQ(ACL_ERROR_RT_INVALID_HANDLE, aclrtSynchronizeStream(s));
+	EXPECT_EQ(ACL_ERROR_RT_INVALID_HANDLE,
 		  aclrtMemcpyAsync(dst, sizeof(dst), src, sizeof(src),
 				   ACL_MEMCPY_HOST_TO_HOST, s));
-	EXPECT_EQ(ACL_ERROR_RT_STREAM_CONTEXT,
+	EXPECT_EQ(ACL_ERROR_RT_INVALID_HANDLE,
 		  aclrtMemsetAsync(dst, sizeof(dst), 9, sizeof(dst), s));
-	EXPECT_EQ(ACL_ERROR_RT_STREAM_CONTEXT, aclrtDestroyStream(s));
-	EXPECT_EQ(ACL_ERROR_RT_STREAM_CONTEXT, aclrtDestroyStreamForce(s));
+	EXPECT_EQ(ACL_ERROR_RT_INVALID_HANDLE, aclrtDestroyStream(s));
+	EXPECT_EQ(ACL_ERROR_RT_INVALID_HANDLE, aclrtDestroyStreamForce(s));
 	EXPECT_EQ(0, dst[0]);
 	EXPECT_EQ(0, dst[63]);
 	EXPECT_NE(NULL, aclGetRecentErrMsg());
@@ -85,6 +102,32 @@ TEST(destroyed_stream)
 	/* the other stream is fine */
 	EXPECT_EQ(ACL_SUCCESS, aclrtSynchronizeStream(other));
 	ASSERT_EQ(ACL_SUCCESS, aclrtDestroyStream(other));
+	ASSERT_EQ(ACL_SUCCESS, aclrtResetDevice(0));
+}
+
+/* An async call with count 0 is done before the stream is looked at. */
+TEST(async_count_zero_on_dead_stream)
+{
+	aclrtStream s = NULL;
+	char dst[64], src[64];
+
+	memset(dst, 0, sizeof(dst));
+	memset(src, 7, sizeof(src));
+	ASSERT_EQ(ACL_SUCCESS, aclrtSetDevice(0));
+	ASSERT_EQ(ACL_SUCCESS, aclrtCreateStream(&s));
+	ASSERT_EQ(ACL_SUCCESS, aclrtDestroyStream(s));
+	/*
+	 * hicann/runtime memory.cpp aclrtMemcpyAsyncImpl,
+	 * aclrtMemsetAsyncImpl (and api_c.cc rtMemcpyAsync, rtMemsetAsync):
+	 * count 0 first
+	 */
+	EXPECT_EQ(ACL_SUCCESS, aclrtMemcpyAsync(dst, sizeof(dst), src, 0,
+						ACL_MEMCPY_HOST_TO_HOST, s));
+	EXPECT_EQ(ACL_SUCCESS, aclrtMemsetAsync(dst, sizeof(dst), 9, 0, s));
+	EXPECT_EQ(ACL_SUCCESS,
+		  aclrtMemcpyAsync(NULL, 0, NULL, 0, (aclrtMemcpyKind)99,
+				   (aclrtStream)(uintptr_t)0xdead000));
+	EXPECT_EQ(0, dst[0]);
 	ASSERT_EQ(ACL_SUCCESS, aclrtResetDevice(0));
 }
 

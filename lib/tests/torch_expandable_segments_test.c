@@ -2,7 +2,11 @@
 /*
  * Description: torch_npu's expandable segments, replayed.
  *
- * The call sequence of ExpandableSegment in torch_npu's
+ * First the probe torch_npu's allocator config makes when it reads
+ * expandable_segments:True: aclrtReserveMemAddress(&p, 512, 0, NULL, 1)
+ * must succeed with a pointer (a 2 MiB reservation: CANN reserves 2 MiB
+ * below 2 MiB), then aclrtReleaseMemAddress(p); a failure turns the
+ * feature off. Then the call sequence of ExpandableSegment in torch_npu's
  * NPUCachingAllocator.cpp (PYTORCH_NPU_ALLOC_CONF=expandable_segments:True):
  * aclrtGetMemInfo(ACL_HBM_MEM) sizes one reservation of 9/8 of the device
  * memory (aclrtReserveMemAddress, flags 1); map() covers a range with
@@ -14,6 +18,9 @@
  * written with async copies on the allocator's stream and directly, freed
  * in the middle and re-mapped there (zero), the survivors keep their data,
  * and the pool counters follow the live handles and end at the baseline.
+ * Each segment is a mapping of its own: aclrtMemGetAddressRange inside one
+ * gives that segment (CANN answers with the mapping), the unmapped rest of
+ * the reservation has no range (107000).
  * Done with torch's small (2 MiB) and large (20 MiB) segment sizes.
  */
 #include "acl_test_utils.h"
@@ -223,6 +230,24 @@ static size_t live_handles(struct expandable_segment *es)
 	return n;
 }
 
+/*
+ * The check of torch_npu's allocator config (parsing expandable_segments):
+ * a 512-byte reservation, released at once; anything else turns
+ * expandable segments off.
+ */
+static aclError es_config_probe(void **out)
+{
+	void *ptr = NULL;
+	aclError rc = aclrtReserveMemAddress(&ptr, 512, 0, NULL, 1);
+
+	*out = ptr;
+	if (rc == ACL_SUCCESS && ptr == NULL)
+		return ACL_ERROR_INTERNAL_ERROR;
+	if (rc)
+		return rc;
+	return aclrtReleaseMemAddress(ptr);
+}
+
 /* ---- the scenario ------------------------------------------------------- */
 
 FIXTURE(torch) {
@@ -277,20 +302,47 @@ static void check_block(struct __test_metadata *_metadata,
 	ACL_ASSERT_PATTERN(p, size, seed);
 }
 
+/* expandable_segments:True: the allocator config's reservation probe. */
+TEST_F(torch, config_probe_reserves_512_bytes)
+{
+	char *p = NULL;
+
+	/*
+	 * hicann/runtime memory.cpp aclrtReserveMemAddressImpl: flags 1 is
+	 * kept for compatibility; hicann/driver devmm_svm.c
+	 * halMemAddressReserve: below 2 MiB reserves 2 MiB
+	 */
+	ASSERT_EQ(ACL_SUCCESS,
+		  aclrtReserveMemAddress((void **)&p, 512, 0, NULL, 1));
+	ASSERT_NE(NULL, p);
+	EXPECT_TRUE(acl_aligned(p, SZ_2M));
+	EXPECT_TRUE(acl_va_held(p + SZ_2M - SZ_4K));
+	ASSERT_EQ(ACL_SUCCESS, aclrtReleaseMemAddress(p));
+	EXPECT_FALSE(acl_va_held(p));
+	/* as torch_npu runs it, twice: nothing is left behind */
+	ASSERT_EQ(ACL_SUCCESS, es_config_probe((void **)&p));
+	ASSERT_EQ(ACL_SUCCESS, es_config_probe((void **)&p));
+	EXPECT_FALSE(acl_va_held(p));
+	ACL_EXPECT_POOLS_BACK(&self->base);
+}
+
 TEST_F_TIMEOUT(torch, small_segments, 120)
 {
 	struct expandable_segment es;
 	struct seg_range r;
-	void *base = NULL;
+	void *base = NULL, *probe = NULL;
 	size_t size = 0;
 	char *A, *B, *C;
 
+	ASSERT_EQ(ACL_SUCCESS, es_config_probe(&probe));
 	ASSERT_EQ(ACL_SUCCESS, es_init(&es, 0, self->stream, SZ_2M));
 	ASSERT_TRUE(acl_aligned(es.ptr, SZ_2M));
-	ASSERT_EQ(ACL_SUCCESS, aclrtMemGetAddressRange(es.ptr + 12345, &base,
-						       &size));
-	EXPECT_EQ(es.ptr, base);
-	EXPECT_EQ(es.segment_size * es.max_handles, size);
+	/*
+	 * hicann/driver svm_master_mem_map.c devmm_ioctl_resv_addr_info_query:
+	 * nothing mapped yet, no range
+	 */
+	EXPECT_EQ(ACL_ERROR_RT_PARAM_INVALID,
+		  aclrtMemGetAddressRange(es.ptr + 12345, &base, &size));
 	ACL_EXPECT_POOLS_BACK(&self->base);
 
 	/* block A, 5 MiB at the start: three segments */
@@ -299,6 +351,11 @@ TEST_F_TIMEOUT(torch, small_segments, 120)
 	EXPECT_EQ(A, r.ptr);
 	EXPECT_EQ(3 * SZ_2M, r.size);
 	ACL_ASSERT_ZERO(A, 3 * SZ_2M);
+	/* each segment is one aclrtMapMem: its own range */
+	ASSERT_EQ(ACL_SUCCESS, aclrtMemGetAddressRange(A + SZ_2M + 12345,
+						       &base, &size));
+	EXPECT_EQ(A + SZ_2M, base);
+	EXPECT_EQ(SZ_2M, size);
 	write_block(_metadata, self, A, 6 * SZ_1M, 1);
 
 	/* block B, 4 MiB right after: two more */

@@ -11,12 +11,16 @@
  * are copied out with aclrtMemcpy into pinned host memory
  * (aclrtMallocHost), then every allocation goes through unmap_and_release
  * (aclrtUnmapMem + aclrtFreePhysical): the pool gives all pages back while
- * the addresses stay reserved (PROT_NONE). wake_up: create_and_map at the
+ * the addresses stay reserved (PROT_NONE, held in the address space, and
+ * with no address range: CANN's aclrtMemGetAddressRange answers with a
+ * mapping, 107000 where there is none). wake_up: create_and_map at the
  * SAME address with a new handle, copy the backups back: the offloaded
- * tensors read back intact, the discarded ones (KV cache) read zero.
+ * tensors read back intact, the discarded ones (KV cache) read zero, and
+ * each allocation is one mapping again (its address range).
  * my_free: unmap_and_release + aclrtReleaseMemAddress. Two sleep/wake
  * cycles, then the same with sleep and wake run on threads that have no
- * context yet.
+ * context yet (the pinned backup is allocated the way torch_npu does it,
+ * under the device's context: aclrtMallocHost needs one, 107002).
  */
 #include "acl_test_utils.h"
 
@@ -137,6 +141,15 @@ static aclError camem_sleep(struct alloc_data *d, int n)
 
 	for (i = 0; i < n; i++) {
 		if (d[i].offload) {
+			/*
+			 * torch.empty(pin_memory=True): torch_npu's pinned
+			 * host allocator runs under the device guard, so the
+			 * thread has a context (aclrtMallocHost needs one:
+			 * hicann/runtime api_impl.cc ApiImpl::HostMalloc)
+			 */
+			rc = ensure_context(d[i].device);
+			if (rc)
+				return rc;
 			rc = aclrtMallocHost(&d[i].cpu_backup, d[i].size);
 			if (rc)
 				return rc;
@@ -255,11 +268,15 @@ static void check_asleep(struct __test_metadata *_metadata,
 		void *base = NULL;
 		size_t size = 0;
 
-		ASSERT_EQ(ACL_SUCCESS,
+		EXPECT_TRUE(acl_va_held(d->d_mem));
+		EXPECT_TRUE(acl_va_held(d->d_mem + d->size - SZ_4K));
+		/*
+		 * hicann/driver svm_master_mem_map.c
+		 * devmm_ioctl_resv_addr_info_query: unmapped, no range
+		 */
+		EXPECT_EQ(ACL_ERROR_RT_PARAM_INVALID,
 			  aclrtMemGetAddressRange(d->d_mem + d->size / 2,
 						  &base, &size));
-		EXPECT_EQ(d->d_mem, base);
-		EXPECT_EQ(d->size, size);
 		EXPECT_EQ(SIGSEGV, acl_probe(d->d_mem, ACL_PROBE_READ));
 		EXPECT_EQ(d->offload, d->cpu_backup != NULL);
 	}
@@ -274,9 +291,17 @@ static void check_awake(struct __test_metadata *_metadata,
 
 	for (i = 0; i < NR_ALLOCS; i++) {
 		struct alloc_data *d = &self->d[i];
+		void *base = NULL;
+		size_t size = 0;
 
 		pages += d->size / SZ_2M;
 		EXPECT_EQ(NULL, d->cpu_backup);
+		/* one aclrtMapMem of the whole allocation */
+		ASSERT_EQ(ACL_SUCCESS,
+			  aclrtMemGetAddressRange(d->d_mem + d->size - 1,
+						  &base, &size));
+		EXPECT_EQ(d->d_mem, base);
+		EXPECT_EQ(d->size, size);
 		if (d->offload) {
 			ACL_ASSERT_PATTERN(d->d_mem, d->size, d->seed);
 		} else {
