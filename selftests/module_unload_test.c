@@ -166,7 +166,24 @@ static void use_device(struct __test_metadata *_metadata)
 	close(fd);
 }
 
-TEST(reload_loop)
+/*
+ * Each load takes a 1 GiB page again (seconds under TCG, more on a busy
+ * host): far more than the harness's default 30 s may pass.
+ */
+#define RELOAD_TIMEOUT	240
+
+FIXTURE(reload) {
+};
+
+FIXTURE_SETUP(reload)
+{
+}
+
+FIXTURE_TEARDOWN(reload)
+{
+}
+
+TEST_F_TIMEOUT(reload, loop, RELOAD_TIMEOUT)
 {
 	char params[256];
 	int round;
@@ -185,7 +202,7 @@ TEST(reload_loop)
 	}
 }
 
-TEST(reload_with_live_handles)
+TEST_F_TIMEOUT(reload, with_live_handles, RELOAD_TIMEOUT)
 {
 	int ready[2], round, status;
 	char params[256], c;
