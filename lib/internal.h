@@ -106,7 +106,11 @@ aclError acl_va_free_host(void *ptr);
 
 /* stream.c */
 aclError acl_stream_check(aclrtStream stream);
+aclError acl_stream_context(aclrtStream stream, uint64_t *ctx_id);
 void acl_streams_drop_context(uint64_t ctx_id);
 aclError acl_context_sync(void);
+
+/* event.c: a context is going, and its events with it. */
+void acl_events_drop_context(uint64_t ctx_id);
 
 #endif /* ACLMEM_LIB_INTERNAL_H */

@@ -203,6 +203,7 @@ static void context_destroy(struct acl_context *ctx)
 		}
 	}
 	acl_streams_drop_context(ctx->id);
+	acl_events_drop_context(ctx->id);
 	free(ctx);
 }
 

@@ -65,17 +65,35 @@ void acl_streams_drop_context(uint64_t ctx_id)
 aclError acl_stream_check(aclrtStream stream)
 {
 	aclError ret = ACL_SUCCESS;
+	uint64_t ctx_id;
 
 	if (!stream) {
 		acl_current_context(&ret);
 		return ret;
 	}
+	return acl_stream_context(stream, &ctx_id);
+}
+
+/*
+ * The context a stream belongs to, 0 for NULL (whose context is the
+ * caller's to check), or 107017 for one that does not exist.
+ */
+aclError acl_stream_context(aclrtStream stream, uint64_t *ctx_id)
+{
+	struct acl_stream *s;
+
+	*ctx_id = 0;
+	if (!stream)
+		return ACL_SUCCESS;
 	pthread_mutex_lock(&stream_lock);
-	if (!stream_find(stream))
-		ret = acl_fail(ACL_ERROR_RT_INVALID_HANDLE,
-			       "%p is not a stream", stream);
+	s = stream_find(stream);
+	if (s)
+		*ctx_id = s->ctx_id;
 	pthread_mutex_unlock(&stream_lock);
-	return ret;
+	if (!s)
+		return acl_fail(ACL_ERROR_RT_INVALID_HANDLE,
+				"%p is not a stream", stream);
+	return ACL_SUCCESS;
 }
 
 /* Every stream of the current context has finished by construction. */

@@ -163,12 +163,14 @@ static void check_true(const char *what, int ok)
     } while (0)
 #define CK_TYPE(expr, type) CK_TYPE_AS(#expr " has type " #type, expr, type)
 
-/* a macro constant of type int (the error codes, the version) */
-#define CK_INT(name, expected)                                  \
+/* a macro constant: value and type */
+#define CK_CONST(name, expected, type)                          \
     do {                                                        \
         CK_AS(#name, name, expected);                           \
-        CK_TYPE_AS(#name " has type int", name, int);           \
+        CK_TYPE_AS(#name " has type " #type, name, type);       \
     } while (0)
+/* of type int (the error codes, the version) */
+#define CK_INT(name, expected) CK_CONST(name, expected, int)
 
 /* a `static const` object: type statically, value folded and at run time */
 #define CK_OBJ(name, expected, type)                                                  \
@@ -561,10 +563,16 @@ static void test_rt_constants(void)
     CK_INT(ACL_PATCH_VERSION, 0);
 
     /* 0x0UL and 0x1UL in CANN: unsigned long */
-    CK(ACL_RT_VMM_EXPORT_FLAG_DEFAULT, 0x0);
-    CK_TYPE(ACL_RT_VMM_EXPORT_FLAG_DEFAULT, unsigned long);
-    CK(ACL_RT_VMM_EXPORT_FLAG_DISABLE_PID_VALIDATION, 0x1);
-    CK_TYPE(ACL_RT_VMM_EXPORT_FLAG_DISABLE_PID_VALIDATION, unsigned long);
+    CK_CONST(ACL_RT_VMM_EXPORT_FLAG_DEFAULT, 0x0, unsigned long);
+    CK_CONST(ACL_RT_VMM_EXPORT_FLAG_DISABLE_PID_VALIDATION, 0x1, unsigned long);
+
+    /* event flags: 0x000000..U in CANN, unsigned int */
+    CK_CONST(ACL_EVENT_SYNC, 0x1, unsigned int);
+    CK_CONST(ACL_EVENT_CAPTURE_STREAM_PROGRESS, 0x2, unsigned int);
+    CK_CONST(ACL_EVENT_TIME_LINE, 0x8, unsigned int);
+    CK_CONST(ACL_EVENT_DEVICE_USE_ONLY, 0x10, unsigned int);
+    CK_CONST(ACL_EVENT_EXTERNAL, 0x20, unsigned int);
+    CK_CONST(ACL_EVENT_IPC, 0x40, unsigned int);
 }
 
 /* CANN include/external/acl/acl_rt.h at 681ef7610df1 */
@@ -573,6 +581,20 @@ static void test_rt_enums(void)
     /* aclrtRunMode */
     CK(ACL_DEVICE, 0);
     CK(ACL_HOST, 1);
+
+    /* aclrtEventStatus */
+    CK(ACL_EVENT_STATUS_COMPLETE, 0);
+    CK(ACL_EVENT_STATUS_NOT_READY, 1);
+    CK(ACL_EVENT_STATUS_RESERVED, 2);
+
+    /* aclrtEventRecordedStatus */
+    CK(ACL_EVENT_RECORDED_STATUS_NOT_READY, 0);
+    CK(ACL_EVENT_RECORDED_STATUS_COMPLETE, 1);
+
+    /* aclrtEventWaitStatus */
+    CK(ACL_EVENT_WAIT_STATUS_COMPLETE, 0);
+    CK(ACL_EVENT_WAIT_STATUS_NOT_READY, 1);
+    CK(ACL_EVENT_WAIT_STATUS_RESERVED, 0xFFFF);
 
     /* aclrtMemcpyKind */
     CK(ACL_MEMCPY_HOST_TO_HOST, 0);
@@ -681,6 +703,9 @@ static void test_types(void)
 
     /* tags, for C++ and C forward declarations */
     CK_TYPEDEF(aclrtRunMode, enum aclrtRunMode);
+    CK_TYPEDEF(aclrtEventStatus, enum aclrtEventStatus);
+    CK_TYPEDEF(aclrtEventRecordedStatus, enum aclrtEventRecordedStatus);
+    CK_TYPEDEF(aclrtEventWaitStatus, enum aclrtEventWaitStatus);
     CK_TYPEDEF(aclrtMemcpyKind, enum aclrtMemcpyKind);
     CK_TYPEDEF(aclrtMemMallocPolicy, enum aclrtMemMallocPolicy);
     CK_TYPEDEF(aclrtMemAttr, enum aclrtMemAttr);
@@ -699,6 +724,9 @@ static void test_types(void)
     CK(sizeof(aclLogLevel), 4);
     CK(sizeof(aclMemType), 4);
     CK(sizeof(aclrtRunMode), 4);
+    CK(sizeof(aclrtEventStatus), 4);
+    CK(sizeof(aclrtEventRecordedStatus), 4);
+    CK(sizeof(aclrtEventWaitStatus), 4);
     CK(sizeof(aclrtMemcpyKind), 4);
     CK(sizeof(aclrtMemMallocPolicy), 4);
     CK(sizeof(aclrtMemAttr), 4);
@@ -771,6 +799,25 @@ static void test_prototypes(void)
     CK_PROTO(aclrtDestroyStream, aclError (*)(aclrtStream));
     CK_PROTO(aclrtDestroyStreamForce, aclError (*)(aclrtStream));
     CK_PROTO(aclrtSynchronizeStream, aclError (*)(aclrtStream));
+
+    CK_PROTO(aclrtCreateEvent, aclError (*)(aclrtEvent *));
+    CK_PROTO(aclrtCreateEventWithFlag, aclError (*)(aclrtEvent *, uint32_t));
+    CK_PROTO(aclrtCreateEventExWithFlag, aclError (*)(aclrtEvent *, uint32_t));
+    CK_PROTO(aclrtDestroyEvent, aclError (*)(aclrtEvent));
+    CK_PROTO(aclrtRecordEvent, aclError (*)(aclrtEvent, aclrtStream));
+    CK_PROTO(aclrtResetEvent, aclError (*)(aclrtEvent, aclrtStream));
+    CK_PROTO(aclrtStreamWaitEvent, aclError (*)(aclrtStream, aclrtEvent));
+    /* ACL_DEPRECATED_MESSAGE in CANN too: naming it warns */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+    CK_PROTO(aclrtQueryEvent, aclError (*)(aclrtEvent, aclrtEventStatus *));
+#pragma GCC diagnostic pop
+    CK_PROTO(aclrtQueryEventStatus, aclError (*)(aclrtEvent, aclrtEventRecordedStatus *));
+    CK_PROTO(aclrtQueryEventWaitStatus, aclError (*)(aclrtEvent, aclrtEventWaitStatus *));
+    CK_PROTO(aclrtSynchronizeEvent, aclError (*)(aclrtEvent));
+    CK_PROTO(aclrtSynchronizeEventWithTimeout, aclError (*)(aclrtEvent, int32_t));
+    CK_PROTO(aclrtEventElapsedTime, aclError (*)(float *, aclrtEvent, aclrtEvent));
+    CK_PROTO(aclrtEventGetTimestamp, aclError (*)(aclrtEvent, uint64_t *));
 
     CK_PROTO(aclrtMalloc, aclError (*)(void **, size_t, aclrtMemMallocPolicy));
     CK_PROTO(aclrtFree, aclError (*)(void *));
