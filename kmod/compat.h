@@ -31,9 +31,6 @@
  */
 #define ACLMEM_MPROTECT_ZAPS_PUD	true
 
-/* 6.1's alloc_contig_range() ignores __GFP_ZERO: the module clears. */
-#define ACLMEM_CONTIG_ZEROES	false
-
 #define ACLMEM_HUGE_FAULT_ARGS	struct vm_fault *vmf, enum page_entry_size pe_size
 
 static inline unsigned int aclmem_pe_order(enum page_entry_size pe_size)
@@ -70,9 +67,6 @@ aclmem_default_unmapped_area(struct file *file, unsigned long addr,
 #define ACLMEM_INODE_FLAGS	0
 #define ACLMEM_PFN_FLAGS	0
 #define ACLMEM_MPROTECT_ZAPS_PUD	false
-
-/* 6.12's alloc_contig_range() clears the range when asked. */
-#define ACLMEM_CONTIG_ZEROES	true
 
 #define ACLMEM_HUGE_FAULT_ARGS	struct vm_fault *vmf, unsigned int order
 #define ACLMEM_FAULT_ORDER	order

@@ -31,8 +31,6 @@
 #include "aclmem.h"
 #include "compat.h"
 
-#define ACLMEM_CONTIG_GFP	(ACLMEM_CONTIG_ZEROES ? __GFP_ZERO : 0)
-
 static struct aclmem_pool *aclmem_pools[ACLMEM_NR_POOLS];
 
 static unsigned int aclmem_pool_index(unsigned int order)
@@ -105,8 +103,7 @@ static unsigned long aclmem_contig_alloc(int nid, unsigned int order)
 				continue;
 			/* A busy range (-EBUSY) is common: try the next one. */
 			if (!alloc_contig_range(end - nr, end, MIGRATE_MOVABLE,
-						GFP_KERNEL | __GFP_NOWARN |
-						ACLMEM_CONTIG_GFP))
+						GFP_KERNEL | __GFP_NOWARN))
 				return end - nr;
 		}
 	}
@@ -114,15 +111,16 @@ static unsigned long aclmem_contig_alloc(int nid, unsigned int order)
 }
 
 /*
- * Whether a page new from the kernel is zero already: pages are asked for
- * with __GFP_ZERO, which the kernel honours with one clearing whether
- * init_on_alloc is on or not (not clearing again here halves the cost of
- * growing the pool); but 6.1's alloc_contig_range() ignores it, so 1 GiB
- * pages are cleared here there.
+ * Whether a page new from the kernel is zero already: 2 MiB pages are asked
+ * for with __GFP_ZERO, which the kernel honours with one clearing whether
+ * init_on_alloc is on or not. 1 GiB ranges are cleared here, a 2 MiB piece
+ * at a time with a chance to reschedule in between: alloc_contig_range()
+ * clears a range asked for with __GFP_ZERO (6.12) in one go, which under
+ * TCG took long enough to trip the soft-lockup watchdog.
  */
 static bool aclmem_page_new_is_zero(unsigned int order)
 {
-	return order != ACLMEM_ORDER_1G || ACLMEM_CONTIG_ZEROES;
+	return order != ACLMEM_ORDER_1G;
 }
 
 static unsigned long aclmem_page_alloc(int nid, unsigned int order)
