@@ -52,15 +52,7 @@ static long user_limit_saved = -1;
 
 static long user_limit_get(void)
 {
-	long v = -1;
-	FILE *f = fopen(USER_LIMIT_MB, "re");
-
-	if (!f)
-		return -errno;
-	if (fscanf(f, "%ld", &v) != 1)
-		v = -EIO;
-	fclose(f);
-	return v;
+	return test_sysctl_read(USER_LIMIT_MB);
 }
 
 static int user_limit_put(long mb)

@@ -119,53 +119,6 @@ static inline pid_t acl_spawn_self(uid_t uid, const char *const *args)
 }
 
 /* ------------------------------------------------------------------ */
-
-#define ACL_NS_LAST_PID		"/proc/sys/kernel/ns_last_pid"
-
-/* A number from /proc/sys/kernel/@name, or -errno. */
-static inline long acl_sysctl_kernel(const char *name)
-{
-	char path[96];
-	long v = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/sys/kernel/%s", name);
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	if (fscanf(f, "%ld", &v) != 1)
-		v = -EIO;
-	fclose(f);
-	return v;
-}
-
-/* The last pid handed out in our pid namespace, or -errno. */
-static inline long acl_last_pid(void)
-{
-	return acl_sysctl_kernel("ns_last_pid");
-}
-
-/*
- * Makes @last the last pid handed out, so that the next fork() gets
- * @last + 1 if nothing forks in between and it is free: 0 or -errno
- * (root: CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE).
- */
-static inline int acl_set_last_pid(pid_t last)
-{
-	char buf[16];
-	int fd, n, rc = 0;
-
-	fd = open(ACL_NS_LAST_PID, O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = snprintf(buf, sizeof(buf), "%d", (int)last);
-	if (write(fd, buf, (size_t)n) != n)
-		rc = -errno;
-	close(fd);
-	return rc;
-}
-
-/* ------------------------------------------------------------------ */
 /* /dev/aclmem for another user                                       */
 /* ------------------------------------------------------------------ */
 

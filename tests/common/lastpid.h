@@ -19,7 +19,7 @@
 #define TEST_NS_LAST_PID	"/proc/sys/kernel/ns_last_pid"
 #define TEST_PID_MAX		"/proc/sys/kernel/pid_max"
 
-/* The number in a /proc/sys file, or -errno. */
+/* The number in a /proc/sys (or sysfs) file, or -errno. */
 static inline long test_sysctl_read(const char *path)
 {
 	long v = -1;
