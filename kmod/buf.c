@@ -104,6 +104,8 @@ u64 aclmem_buf_bad_refs(const struct aclmem_buf *buf)
 				want = j ? 0 : 1;
 			if (page_ref_count(page) != want)
 				bad++;
+			if ((j & 511) == 511)
+				cond_resched();
 		}
 		cond_resched();
 	}

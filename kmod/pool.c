@@ -57,6 +57,8 @@ static bool aclmem_range_usable(struct zone *zone, unsigned long pfn,
 			return false;
 		if (PageReserved(page) || PageHuge(page))
 			return false;
+		if ((pfn & 511) == 511)
+			cond_resched();
 	}
 	return true;
 }
@@ -80,6 +82,43 @@ static enum zone_type aclmem_zone_nth(int i)
 	return z;
 }
 
+/*
+ * alloc_contig_range() is asked for 64 MiB at a time: it hands out pages
+ * through post_alloc_hook(), which with init_on_alloc (Debian's default)
+ * clears the whole range it was asked for without rescheduling; 1 GiB in
+ * one call under TCG on a busy host tripped the soft-lockup watchdog.
+ */
+#define ACLMEM_CONTIG_CHUNK	(1UL << (26 - PAGE_SHIFT))
+
+static void aclmem_contig_free(unsigned long pfn, unsigned long nr)
+{
+	unsigned long i;
+
+	for (i = 0; i < nr; i += ACLMEM_CONTIG_CHUNK) {
+		free_contig_range(pfn + i, min(nr - i, ACLMEM_CONTIG_CHUNK));
+		cond_resched();
+	}
+}
+
+/* Take [@pfn, @pfn + @nr) from the buddy allocator, a chunk at a time. */
+static bool aclmem_contig_take(unsigned long pfn, unsigned long nr)
+{
+	unsigned long i, len;
+
+	for (i = 0; i < nr; i += len) {
+		len = min(nr - i, ACLMEM_CONTIG_CHUNK);
+		cond_resched();
+		/* A busy range (-EBUSY) is common: the caller tries the next. */
+		if (fatal_signal_pending(current) ||
+		    alloc_contig_range(pfn + i, pfn + i + len, MIGRATE_MOVABLE,
+				       GFP_KERNEL | __GFP_NOWARN)) {
+			aclmem_contig_free(pfn, i);
+			return false;
+		}
+	}
+	return true;
+}
+
 /* Take an aligned range of 2^@order pages on @nid (aclmem_zone_nth()). */
 static unsigned long aclmem_contig_alloc(int nid, unsigned int order)
 {
@@ -101,9 +140,7 @@ static unsigned long aclmem_contig_alloc(int nid, unsigned int order)
 			cond_resched();
 			if (!aclmem_range_usable(zone, end - nr, nr))
 				continue;
-			/* A busy range (-EBUSY) is common: try the next one. */
-			if (!alloc_contig_range(end - nr, end, MIGRATE_MOVABLE,
-						GFP_KERNEL | __GFP_NOWARN))
+			if (aclmem_contig_take(end - nr, nr))
 				return end - nr;
 		}
 	}
@@ -111,16 +148,21 @@ static unsigned long aclmem_contig_alloc(int nid, unsigned int order)
 }
 
 /*
- * Whether a page new from the kernel is zero already: 2 MiB pages are asked
+ * Whether a page new from the kernel is zero already. 2 MiB pages are asked
  * for with __GFP_ZERO, which the kernel honours with one clearing whether
- * init_on_alloc is on or not. 1 GiB ranges are cleared here, a 2 MiB piece
- * at a time with a chance to reschedule in between: alloc_contig_range()
- * clears a range asked for with __GFP_ZERO (6.12) in one go, which under
- * TCG took long enough to trip the soft-lockup watchdog.
+ * init_on_alloc is on or not. alloc_contig_range() is not asked to zero
+ * (with __GFP_ZERO, 6.12 clears the whole range in one go), but hands its
+ * pages out through post_alloc_hook(), which clears them when init_on_alloc
+ * is on and init_on_free is off (its own test, less hardware-tagged KASAN,
+ * which Debian's x86 kernels do not have); otherwise the range is cleared
+ * here, 2 MiB at a time.
  */
 static bool aclmem_page_new_is_zero(unsigned int order)
 {
-	return order != ACLMEM_ORDER_1G;
+	if (order != ACLMEM_ORDER_1G)
+		return true;
+	return want_init_on_alloc(GFP_KERNEL) && !want_init_on_free() &&
+	       !IS_ENABLED(CONFIG_KASAN_HW_TAGS);
 }
 
 static unsigned long aclmem_page_alloc(int nid, unsigned int order)
@@ -140,8 +182,9 @@ static unsigned long aclmem_page_alloc(int nid, unsigned int order)
 
 static void aclmem_page_release(unsigned long pfn, unsigned int order)
 {
+	/* free_contig_range() does not reschedule: a chunk at a time */
 	if (order == ACLMEM_ORDER_1G)
-		free_contig_range(pfn, 1UL << order);
+		aclmem_contig_free(pfn, 1UL << order);
 	else
 		__free_pages(pfn_to_page(pfn), order);
 }
