@@ -83,12 +83,14 @@ static enum zone_type aclmem_zone_nth(int i)
 }
 
 /*
- * alloc_contig_range() is asked for 64 MiB at a time: it hands out pages
+ * alloc_contig_range() is asked for 8 MiB at a time: it hands out pages
  * through post_alloc_hook(), which with init_on_alloc (Debian's default)
- * clears the whole range it was asked for without rescheduling; 1 GiB in
- * one call under TCG on a busy host tripped the soft-lockup watchdog.
+ * clears the whole range it was asked for without rescheduling. Under TCG
+ * on a busy host, 1 GiB in one call and even 64 MiB tripped the
+ * soft-lockup watchdog; each call also drains the per-CPU lists, which
+ * keeps the chunks from being much smaller.
  */
-#define ACLMEM_CONTIG_CHUNK	(1UL << (26 - PAGE_SHIFT))
+#define ACLMEM_CONTIG_CHUNK	(1UL << (23 - PAGE_SHIFT))
 
 static void aclmem_contig_free(unsigned long pfn, unsigned long nr)
 {

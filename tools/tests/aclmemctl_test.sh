@@ -428,10 +428,6 @@ t_not_loaded() {
 		skip "without the module" "no $ko to load it again"
 		return
 	fi
-	if [ "$(cat /sys/module/aclmem/parameters/pool_1g 2>/dev/null)" != 0 ]; then
-		skip "without the module" "pool_1g is not 0: its page would not come back"
-		return
-	fi
 	params=$(module_params)
 	"$ACLMEMCTL" monitor > "$TMP/mon" 2> "$TMP/mon.err" &
 	MON_PID=$!
