@@ -107,7 +107,6 @@ u64 aclmem_buf_bad_refs(const struct aclmem_buf *buf)
 			if ((j & 511) == 511)
 				cond_resched();
 		}
-		cond_resched();
 	}
 	return bad;
 }

@@ -12,8 +12,9 @@
 #   per kernel (the newest installed 6.1 and 6.12, each required: a series
 #         with no kernel fails; KVERS picks others, and the summary says
 #         which series it left out): the module builds; sparse (C=2)
-#         reports nothing in kmod/; the QEMU suite (scripts/qemu-test.sh: every TAP result, plus
-#         module load/unload, run completion and a clean kernel log).
+#         reports nothing in kmod/; the QEMU suite (scripts/qemu-test.sh:
+#         every TAP result, plus module load/unload, run completion and a
+#         clean kernel log).
 #   the debug leg (ACLMEM_DEBUG=0 leaves it out): the debug kernel builds
 #         (scripts/debug-kernel.sh: 6.1 with KASAN, lockdep, kmemleak,
 #         DEBUG_VM, fault injection; cached, built in the background while
@@ -359,25 +360,24 @@ report() {
 # kernel is a failure of its own, not a leg silently dropped.
 REQUIRED_SERIES="6.1 6.12"
 
-# The kernels to test: KVERS if given, else the newest of each required
-# series. A series with no kernel fails; one KVERS leaves out is said.
+# Set LEGS, the kernels to test: KVERS if given, else the newest of each
+# required series. A series with no kernel fails; one KVERS leaves out is
+# said.
 kernel_legs() {
-	local series kver found=
+	local series kver
+	LEGS=${KVERS:-}
 	for series in $REQUIRED_SERIES; do
 		if [ -n "${KVERS:-}" ]; then
 			case " $KVERS " in
 			*" $series."*) ;;
 			*) SUMMARY+=("left out: kernel $series (KVERS=$KVERS)") ;;
 			esac
-			continue
-		fi
-		if kver=$("$TOP/scripts/kernels.sh" "$series" 2> /dev/null); then
-			found="${found:+$found }$kver"
+		elif kver=$("$TOP/scripts/kernels.sh" "$series" 2> /dev/null); then
+			LEGS="${LEGS:+$LEGS }$kver"
 		else
 			fail "kernel $series: none installed (vmlinuz + headers)"
 		fi
 	done
-	echo "${KVERS:-$found}"
 }
 
 main() {
@@ -389,9 +389,8 @@ main() {
 		return
 	fi
 	if [ "${1:-}" != --host-only ]; then
-		# not in a $(): the failures it records must stay in this shell
-		kernel_legs > "$LOGS/kernels.txt"
-		kvers=$(cat "$LOGS/kernels.txt")
+		kernel_legs
+		kvers=$LEGS
 		echo "aclmem check: kernels $kvers"
 		[ "$ACLMEM_DEBUG" = 0 ] || debug_kernel_start
 	fi
