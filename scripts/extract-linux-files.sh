@@ -10,15 +10,17 @@
 #
 # Usage: scripts/extract-linux-files.sh OUTDIR
 #        (LINUX_SOURCE_TARBALL overrides the tarball)
+# Safe to run twice at once (make -j runs it from more than one
+# Makefile): each run unpacks into its own directory and renames the
+# files into place.
 set -e
 
 TARBALL=${LINUX_SOURCE_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
 
 extract() {
 	outdir=$1
-	tmp=$outdir/.extract.tmp
-	rm -rf "$tmp"
-	mkdir -p "$tmp" "$outdir/kselftest" "$outdir/checkpatch"
+	mkdir -p "$outdir/kselftest" "$outdir/checkpatch"
+	tmp=$(mktemp -d "$outdir/.extract.XXXXXX")
 	echo "  EXTRACT $TARBALL -> $outdir"
 	tar -xf "$TARBALL" -C "$tmp" --wildcards \
 		'*/tools/testing/selftests/kselftest_harness.h' \
@@ -26,12 +28,15 @@ extract() {
 		'*/scripts/checkpatch.pl' \
 		'*/scripts/spelling.txt' \
 		'*/scripts/const_structs.checkpatch'
-	top=$(echo "$tmp"/*)
-	cp "$top"/tools/testing/selftests/kselftest_harness.h \
-		"$top"/tools/testing/selftests/kselftest.h "$outdir/kselftest/"
-	cp "$top"/scripts/checkpatch.pl "$top"/scripts/spelling.txt \
-		"$top"/scripts/const_structs.checkpatch "$outdir/checkpatch/"
-	chmod +x "$outdir/checkpatch/checkpatch.pl"
+	top=$(echo "$tmp"/linux-source-*)
+	chmod +x "$top"/scripts/checkpatch.pl
+	for f in tools/testing/selftests/kselftest_harness.h \
+		 tools/testing/selftests/kselftest.h; do
+		mv -f "$top/$f" "$outdir/kselftest/"
+	done
+	for f in checkpatch.pl spelling.txt const_structs.checkpatch; do
+		mv -f "$top/scripts/$f" "$outdir/checkpatch/"
+	done
 	rm -rf "$tmp"
 }
 
