@@ -23,6 +23,11 @@
 #   make install         library, headers, pkg-config file, CLI, udev rule,
 #                        modprobe example (PREFIX, DESTDIR; mk/install.mk)
 #   make uninstall       removes what install put
+#   make install-cann    libascendcl.so, the headers and a set_env.sh in a
+#                        tree laid out like a CANN toolkit, for clients that
+#                        find CANN through ASCEND_HOME_PATH (PREFIX, default
+#                        /usr/local/Ascend/ascend-toolkit/latest; DESTDIR;
+#                        also uninstall-cann)
 #   make dkms-install    the module through DKMS (as root; also dkms-add,
 #                        dkms-remove)
 #   make clean

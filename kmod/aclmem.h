@@ -208,6 +208,7 @@ struct aclmem_buf *aclmem_ctx_lookup(struct aclmem_ctx *ctx, u32 id);
 struct aclmem_share *aclmem_share_create(struct aclmem_buf *buf, bool any_pid,
 					 u64 cookie);
 void aclmem_share_revoke(struct aclmem_share *share);
+int aclmem_share_unexport(struct aclmem_ctx *ctx, u64 token);
 u64 aclmem_share_token(const struct aclmem_share *share);
 int aclmem_share_set_pids(u64 token, const u32 __user *pids, u32 nr);
 struct aclmem_buf *aclmem_share_import(u64 token, u64 *cookie);

@@ -283,6 +283,16 @@ static int aclmem_ioctl_set_pids(struct aclmem_ucmd *ucmd)
 				     cmd->nr_pids);
 }
 
+static int aclmem_ioctl_unexport(struct aclmem_ucmd *ucmd)
+{
+	struct aclmem_unexport *cmd = ucmd->cmd;
+
+	if (cmd->flags & ~ACLMEM_UNEXPORT_VALID_FLAGS || cmd->reserved0 ||
+	    cmd->reserved[0] || cmd->reserved[1])
+		return -EINVAL;
+	return aclmem_share_unexport(ucmd->ctx, cmd->token);
+}
+
 /* IMPORT and IMPORT_FD: a new handle for @buf, answered in @cmd. */
 static int aclmem_import_publish(struct aclmem_ucmd *ucmd,
 				 struct aclmem_import *cmd,
@@ -468,6 +478,7 @@ static const struct aclmem_ioctl_op aclmem_ioctl_ops[] = {
 	ACLMEM_IOCTL_OP(EXPORT_FD, aclmem_ioctl_export_fd),
 	ACLMEM_IOCTL_OP(IMPORT_FD, aclmem_ioctl_import_fd),
 	ACLMEM_IOCTL_OP(POPULATE, aclmem_ioctl_populate),
+	ACLMEM_IOCTL_OP(UNEXPORT, aclmem_ioctl_unexport),
 };
 
 union aclmem_ioctl_buf {
@@ -480,6 +491,7 @@ union aclmem_ioctl_buf {
 	struct aclmem_import import;
 	struct aclmem_export_fd export_fd;
 	struct aclmem_populate populate;
+	struct aclmem_unexport unexport;
 };
 
 static long aclmem_ioctl(struct file *file, unsigned int cmd,

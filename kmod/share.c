@@ -114,13 +114,54 @@ static void aclmem_share_free(struct aclmem_share *share)
 	kfree(share);
 }
 
-/* The exporter's handle is gone: so is the token. */
+/* The exporter's handle is gone, or it unexported the token. */
 void aclmem_share_revoke(struct aclmem_share *share)
 {
 	mutex_lock(&aclmem_shares_lock);
 	hash_del(&share->node);
 	mutex_unlock(&aclmem_shares_lock);
 	aclmem_share_free(share);
+}
+
+/**
+ * aclmem_share_unexport - revoke a token before its handle goes
+ * @ctx: the open file the call came on
+ * @token: a token exported from one of @ctx's handles
+ *
+ * The handle loses its token (and may be exported again); importers keep
+ * their handles. The token is looked for among @ctx's handles, a walk
+ * that costs as many steps as the file holds handles: revoking is rare.
+ *
+ * Return: 0, -ENOENT (no such token) or -EACCES (the token is not this
+ * file's, or another process exported it).
+ */
+int aclmem_share_unexport(struct aclmem_ctx *ctx, u64 token)
+{
+	struct aclmem_share *share = NULL;
+	struct aclmem_handle *handle;
+	unsigned long id;
+	int ret = 0;
+
+	mutex_lock(&ctx->lock);
+	xa_for_each(&ctx->handles, id, handle) {
+		if (handle->share && handle->share->token == token) {
+			share = handle->share;
+			break;
+		}
+	}
+	if (share && share->owner == aclmem_current_tgid()) {
+		/* under ctx->lock: no second UNEXPORT finds it half gone */
+		handle->share = NULL;
+		aclmem_share_revoke(share);
+	} else if (share) {
+		ret = -EACCES;
+	} else {
+		mutex_lock(&aclmem_shares_lock);
+		ret = aclmem_share_find(token) ? -EACCES : -ENOENT;
+		mutex_unlock(&aclmem_shares_lock);
+	}
+	mutex_unlock(&ctx->lock);
+	return ret;
 }
 
 /* Under aclmem_shares_lock: @share's entry for @tgid, or NULL. */

@@ -13,6 +13,20 @@
 
 static __thread char acl_errmsg[256];
 static __thread bool acl_errmsg_set;
+/* The runtime's last error on this thread (InnerThreadLocalContainer). */
+static __thread aclError acl_last_error;
+
+/*
+ * The runtime's codes (107xxx, 207xxx, 507xxx): what CANN's runtime
+ * records as the thread's last error (GetRtExtErrCodeAndSetGlobalErr);
+ * the acl layer's own checks (100000 and the like) never reach it.
+ */
+static bool runtime_code(aclError code)
+{
+	int group = code / 1000;
+
+	return group == 107 || group == 207 || group == 507;
+}
 
 aclError acl_fail(aclError code, const char *fmt, ...)
 {
@@ -24,6 +38,8 @@ aclError acl_fail(aclError code, const char *fmt, ...)
 	vsnprintf(acl_errmsg + n, sizeof(acl_errmsg) - n, fmt, ap);
 	va_end(ap);
 	acl_errmsg_set = true;
+	if (runtime_code(code))
+		acl_last_error = code;
 	return code;
 }
 
@@ -58,4 +74,30 @@ aclError acl_fail_errno(int err, const char *what)
 ACL_API const char *aclGetRecentErrMsg(void)
 {
 	return acl_errmsg_set ? acl_errmsg : NULL;
+}
+
+/*
+ * context.cpp aclrtGetLastErrorImpl, aclrtPeekAtLastErrorImpl: a level
+ * other than ACL_RT_THREAD_LEVEL is 100000 (and is not recorded); then
+ * rtGetLastError returns the thread's last runtime error and clears it,
+ * rtPeekAtLastError returns it and leaves it.
+ */
+ACL_API aclError aclrtGetLastError(aclrtLastErrLevel level)
+{
+	aclError code;
+
+	if (level != ACL_RT_THREAD_LEVEL)
+		return acl_fail(ACL_ERROR_INVALID_PARAM,
+				"level %d: ACL_RT_THREAD_LEVEL only", (int)level);
+	code = acl_last_error;
+	acl_last_error = ACL_SUCCESS;
+	return code;
+}
+
+ACL_API aclError aclrtPeekAtLastError(aclrtLastErrLevel level)
+{
+	if (level != ACL_RT_THREAD_LEVEL)
+		return acl_fail(ACL_ERROR_INVALID_PARAM,
+				"level %d: ACL_RT_THREAD_LEVEL only", (int)level);
+	return acl_last_error;
 }

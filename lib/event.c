@@ -268,6 +268,8 @@ ACL_API aclError aclrtRecordEvent(aclrtEvent event, aclrtStream stream)
 	if (!event)
 		return acl_fail(ACL_ERROR_INVALID_PARAM, "event is NULL");
 	ret = event_on_stream(EVENT_RECORD, event, stream);
+	if (!ret)
+		ret = acl_stream_check(stream);	/* after its BLOCK callbacks */
 	if (ret)
 		return ret;
 	/* the stream's work so far is done: the record completes now */

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "acl/acl.h"
 #include <linux/aclmem.h>
@@ -36,6 +37,8 @@ int acl_device_node(int32_t device);
 bool acl_node_online(uint32_t node);
 aclError acl_current_device(int32_t *device);
 uint64_t acl_current_context(aclError *ret);
+uint64_t acl_current_context_device(int32_t *device, aclError *ret);
+bool acl_device_has_primary(int32_t device);
 
 /*
  * prop.c: the driver's view of an aclrtPhysicalMemProp, as CANN's layers
@@ -104,11 +107,86 @@ aclError acl_va_free(void *ptr);
 aclError acl_va_malloc_host(void **ptr, uint64_t size);
 aclError acl_va_free_host(void *ptr);
 
-/* stream.c */
+/* vaspace.c: what the library holds at an address. */
+enum acl_va_kind {
+	ACL_VA_NONE,		/* nothing of ours: plain process memory */
+	ACL_VA_MALLOC,		/* aclrtMalloc memory */
+	ACL_VA_HOST,		/* aclrtMallocHost memory */
+	ACL_VA_MAPPED,		/* a mapping inside a reservation */
+	ACL_VA_UNMAPPED,	/* a reservation with nothing mapped there */
+};
+
+struct acl_va_info {
+	enum acl_va_kind kind;
+	int32_t home;		/* the memory's device, or ACL_HOME_HOST */
+	bool remote_only;	/* a reservation of ...NoUCMemory */
+	uintptr_t base;		/* the allocation or mapping */
+	uint64_t size;
+};
+
+void acl_va_query(uintptr_t addr, struct acl_va_info *info);
+
+/* vaspace.c, for ipc.c: the handle mapped at an address, retained. */
+bool acl_va_mapped_handle(void *ptr, struct acl_handle **handle,
+			  uint64_t *offset, uint64_t *len);
+
+/* pointer_attributes.c: aclrtPointerGetAttributes after its NULL checks. */
+aclError acl_ptr_attributes(const void *ptr, aclrtPtrAttributes *attr);
+
+/* host_register.c: whether aclrtHostRegister holds @addr on any device. */
+bool acl_host_registered(uintptr_t addr);
+
+/*
+ * stream.c: a stream, and what callback.c keeps on it. Work on a stream
+ * is done when it is issued, except host callbacks, which wait for the
+ * thread subscribed to the stream; a BLOCK one holds back the stream's
+ * later work until it has run. Everything here is under acl_stream_lock;
+ * acl_stream_cond is broadcast when a callback is queued or has run.
+ */
+struct acl_stream {
+	struct acl_stream *next;
+	uint64_t serial;		/* never reused: reports name it */
+	uint64_t ctx_id;
+	int32_t device;
+	int32_t id;			/* aclrtStreamGetId */
+	uint32_t priority;
+	uint32_t flags;			/* ACL_STREAM_* */
+	uint64_t failure_mode;
+	bool is_default;		/* its context's default stream */
+	bool subscribed;
+	uint64_t thread;		/* the subscribed thread */
+	uint32_t blocking;		/* BLOCK callbacks not yet run */
+	uint32_t epoch;			/* counts drops of its callbacks */
+	struct acl_value_wait *value_waits;	/* stream_value.c */
+};
+
+extern pthread_mutex_t acl_stream_lock;
+extern pthread_cond_t acl_stream_cond;
+
+/* The stream flags the acl layer passes on to the runtime. */
+#define ACL_STREAM_FLAGS (ACL_STREAM_FAST_LAUNCH | ACL_STREAM_FAST_SYNC | \
+			  ACL_STREAM_PERSISTENT | ACL_STREAM_HUGE | \
+			  ACL_STREAM_CPU_SCHEDULE | ACL_STREAM_DEVICE_USE_ONLY)
+
+aclError acl_stream_create(aclrtStream *stream, int64_t priority,
+			   uint32_t flags);
+struct acl_stream *acl_stream_lock_get(aclrtStream stream, aclError *ret);
+struct acl_stream *acl_stream_by_serial(uint64_t serial);
+int32_t acl_stream_thread_device(uint64_t thread);
+struct timespec acl_deadline_in(int32_t timeout);
+aclError acl_stream_settle_values(uint64_t serial);
 aclError acl_stream_check(aclrtStream stream);
 aclError acl_stream_context(aclrtStream stream, uint64_t *ctx_id);
 void acl_streams_drop_context(uint64_t ctx_id);
-aclError acl_context_sync(void);
+aclError acl_context_sync(int32_t timeout);
+
+/* callback.c, under acl_stream_lock */
+void acl_reports_drop(struct acl_stream *stream);
+bool acl_reports_run_mine(void);
+
+/* stream_value.c, under acl_stream_lock */
+bool acl_value_waits_pending(struct acl_stream *stream);
+void acl_value_waits_drop(struct acl_stream *stream);
 
 /* event.c: a context is going, and its events with it. */
 void acl_events_drop_context(uint64_t ctx_id);

@@ -88,17 +88,14 @@ ACL_API aclError aclrtMemsetAsync(void *devPtr, size_t maxCount,
 }
 
 /*
- * memory.cpp aclMallocMemInner: a policy is one of the values exactly
- * (anything else is the default), and the size must survive CANN's 32-byte
- * alignment and padding (64 bytes, 32 for the 1 GiB policies) or it is
- * 100000. aclmem rounds the size up to the page size, without the padding.
+ * memory.cpp aclMallocMemInner and aclrtMallocCachedImpl: devPtr, a size of
+ * 0, and a size that does not survive CANN's 32-byte alignment plus
+ * @append bytes are 100000; then the runtime wants a context. aclmem
+ * rounds the size up to the page size, without CANN's padding.
  */
-ACL_API aclError aclrtMalloc(void **devPtr, size_t size,
-			     aclrtMemMallocPolicy policy)
+static aclError malloc_device(void **devPtr, size_t size, size_t append,
+			      uint64_t page_size)
 {
-	bool huge1g = policy == ACL_MEM_MALLOC_HUGE1G_ONLY ||
-		      policy == ACL_MEM_MALLOC_HUGE1G_ONLY_P2P;
-	size_t append = huge1g ? 32 : 64;
 	int32_t device;
 	aclError ret;
 
@@ -112,7 +109,55 @@ ACL_API aclError aclrtMalloc(void **devPtr, size_t size,
 	ret = acl_current_device(&device);
 	if (ret)
 		return ret;
-	return acl_va_malloc(devPtr, size, huge1g ? SZ_1G : SZ_2M, device);
+	return acl_va_malloc(devPtr, size, page_size, device);
+}
+
+#define MALLOC_ALIGN	32	/* DATA_MEMORY_ALIGN_SIZE */
+#define MALLOC_PADDING	32	/* the SoC's padding_size */
+
+static bool huge1g_policy(aclrtMemMallocPolicy policy)
+{
+	return policy == ACL_MEM_MALLOC_HUGE1G_ONLY ||
+	       policy == ACL_MEM_MALLOC_HUGE1G_ONLY_P2P;
+}
+
+/*
+ * A policy is one of the values exactly (anything else is the default
+ * one); the 1 GiB policies get no padding.
+ */
+ACL_API aclError aclrtMalloc(void **devPtr, size_t size,
+			     aclrtMemMallocPolicy policy)
+{
+	bool huge1g = huge1g_policy(policy);
+
+	return malloc_device(devPtr, size,
+			     MALLOC_ALIGN + (huge1g ? 0 : MALLOC_PADDING),
+			     huge1g ? SZ_1G : SZ_2M);
+}
+
+/* memory.cpp aclrtMallocAlign32Impl: aclMallocMemInner without padding. */
+ACL_API aclError aclrtMallocAlign32(void **devPtr, size_t size,
+				    aclrtMemMallocPolicy policy)
+{
+	return malloc_device(devPtr, size, MALLOC_ALIGN,
+			     huge1g_policy(policy) ? SZ_1G : SZ_2M);
+}
+
+/*
+ * memory.cpp aclrtMallocCachedImpl: padded like aclrtMalloc, but only
+ * ACL_MEM_MALLOC_HUGE1G_ONLY asks for 1 GiB pages (the P2P policies fall
+ * to the default flags). Memory is coherent here: cached memory is plain
+ * device memory.
+ */
+ACL_API aclError aclrtMallocCached(void **devPtr, size_t size,
+				   aclrtMemMallocPolicy policy)
+{
+	bool huge1g = huge1g_policy(policy);
+
+	return malloc_device(devPtr, size,
+			     MALLOC_ALIGN + (huge1g ? 0 : MALLOC_PADDING),
+			     policy == ACL_MEM_MALLOC_HUGE1G_ONLY ? SZ_1G :
+								   SZ_2M);
 }
 
 ACL_API aclError aclrtFree(void *devPtr)

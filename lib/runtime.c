@@ -229,8 +229,27 @@ uint64_t acl_current_context(aclError *ret)
 {
 	int32_t device;
 
-	*ret = acl_current_device(&device);
+	return acl_current_context_device(&device, ret);
+}
+
+/* The same, and the context's device. */
+uint64_t acl_current_context_device(int32_t *device, aclError *ret)
+{
+	*ret = acl_current_device(device);
 	return *ret ? 0 : current_ctx_id;
+}
+
+/* Whether the device's default context exists (aclrtSetDevice). */
+bool acl_device_has_primary(int32_t device)
+{
+	bool ret;
+
+	if (device < 0 || device >= MAX_DEVICES)
+		return false;
+	pthread_mutex_lock(&rt.lock);
+	ret = rt.primary[device] != NULL;
+	pthread_mutex_unlock(&rt.lock);
+	return ret;
 }
 
 ACL_API aclError aclrtSetDevice(int32_t deviceId)
@@ -382,7 +401,21 @@ ACL_API aclError aclrtGetCurrentContext(aclrtContext *context)
 
 ACL_API aclError aclrtSynchronizeDevice(void)
 {
-	return acl_context_sync();
+	return acl_context_sync(-1);
+}
+
+/*
+ * device.cpp aclrtSynchronizeDeviceWithTimeoutImpl refuses a timeout
+ * below -1, ApiErrorDecorator::DeviceSynchronize 0 as well (both 107000);
+ * then the current context (107002), whose streams' callbacks are waited
+ * for: 507046 when the time runs out.
+ */
+ACL_API aclError aclrtSynchronizeDeviceWithTimeout(int32_t timeout)
+{
+	if (timeout < -1 || !timeout)
+		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
+				"timeout %d: -1 or more than 0", timeout);
+	return acl_context_sync(timeout);
 }
 
 ACL_API aclError aclrtDeviceGetBareTgid(int32_t *pid)

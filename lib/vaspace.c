@@ -59,6 +59,7 @@ struct acl_resv {
 	pthread_mutex_t lock;		/* protects what follows */
 	bool dead;			/* released: no new mappings */
 	bool small;			/* asked below 2 MiB: 4 KiB pages */
+	bool remote_only;		/* aclrtReserveMemAddressNoUCMemory */
 	bool homed;			/* a handle was mapped: @home is set */
 	int32_t home;			/* whose handles it takes, for good */
 	enum resv_kind kind;
@@ -250,6 +251,27 @@ static aclError check_expect_ptr(uintptr_t want, uint64_t size)
 	return ACL_SUCCESS;
 }
 
+/*
+ * memory.cpp aclrtReserveMemAddressImpl (and ...NoUCMemoryImpl), then
+ * devmm_svm.c devmm_mem_address_reserve_para_check.
+ */
+static aclError check_reserve(void **virPtr, size_t size, size_t alignment,
+			      void *expectPtr, uint64_t flags)
+{
+	if (!virPtr)
+		return acl_fail(ACL_ERROR_INVALID_PARAM, "virPtr is NULL");
+	if (!size)
+		return acl_fail(ACL_ERROR_INVALID_PARAM, "size is 0");
+	if (flags > 1)
+		return acl_fail(ACL_ERROR_INVALID_PARAM,
+				"flags must be 0 or 1");
+	if (alignment)
+		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
+				"alignment is reserved and must be 0");
+	return expectPtr ? check_expect_ptr((uintptr_t)expectPtr, size) :
+			   ACL_SUCCESS;
+}
+
 ACL_API aclError aclrtReserveMemAddress(void **virPtr, size_t size,
 					size_t alignment, void *expectPtr,
 					uint64_t flags)
@@ -258,23 +280,9 @@ ACL_API aclError aclrtReserveMemAddress(void **virPtr, size_t size,
 	void *addr;
 	aclError ret;
 
-	/* memory.cpp aclrtReserveMemAddressImpl */
-	if (!virPtr)
-		return acl_fail(ACL_ERROR_INVALID_PARAM, "virPtr is NULL");
-	if (!size)
-		return acl_fail(ACL_ERROR_INVALID_PARAM, "size is 0");
-	if (flags > 1)
-		return acl_fail(ACL_ERROR_INVALID_PARAM,
-				"flags must be 0 or 1");
-	/* devmm_svm.c devmm_mem_address_reserve_para_check */
-	if (alignment)
-		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
-				"alignment is reserved and must be 0");
-	if (expectPtr) {
-		ret = check_expect_ptr((uintptr_t)expectPtr, size);
-		if (ret)
-			return ret;
-	}
+	ret = check_reserve(virPtr, size, alignment, expectPtr, flags);
+	if (ret)
+		return ret;
 	/* halMemAddressReserve: at least 2 MiB, in 2 MiB (or 1 GiB) steps */
 	if (real > RESV_MAX)
 		return acl_fail(ACL_ERROR_RT_MEMORY_ALLOCATION,
@@ -292,6 +300,53 @@ ACL_API aclError aclrtReserveMemAddress(void **virPtr, size_t size,
 		resv->small = true;
 		resv_put(resv);
 	}
+	*virPtr = addr;
+	return ACL_SUCCESS;
+}
+
+/*
+ * memory.cpp aclrtReserveMemAddressNoUCMemoryImpl asks the driver for a
+ * reservation of the kind MEM_RSV_TYPE_REMOTE_MAP (flag bit 9): devmm_svm.c
+ * halMemAddressReserve serves it only at a given address
+ * (devmm_mem_address_reserve_para_check: 207000), and svm_da_alloc and
+ * svm_da_fixed_va_mmap only in whole GiB at a GiB boundary (107000); a
+ * taken range fails the fixed mmap (DRV_ERROR_OUT_OF_MEMORY: 207001).
+ * Mapped memory there reports 2 MiB pages on the host side too
+ * (devmm_get_dyn_reserve_addr_attr).
+ */
+ACL_API aclError aclrtReserveMemAddressNoUCMemory(void **virPtr, size_t size,
+						  size_t alignment,
+						  void *expectPtr,
+						  uint64_t flags)
+{
+	uint64_t real = size < SZ_2M ? SZ_2M : size;
+	struct acl_resv *resv;
+	aclError ret;
+	void *addr;
+
+	ret = check_reserve(virPtr, size, alignment, expectPtr, flags);
+	if (ret)
+		return ret;
+	if (!expectPtr)
+		return acl_fail(ACL_ERROR_RT_FEATURE_NOT_SUPPORT,
+				"this reservation needs an expectPtr");
+	if (real % SZ_1G || (uintptr_t)expectPtr % SZ_1G)
+		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
+				"size %zu and expectPtr %p must be whole GiB",
+				size, expectPtr);
+	if (real > RESV_MAX)
+		return acl_fail(ACL_ERROR_RT_MEMORY_ALLOCATION,
+				"size %zu is beyond the largest reservation",
+				size);
+	ret = resv_create(&addr, real, SZ_1G, expectPtr, RESV_USER);
+	if (ret == ACL_ERROR_RT_DRV_INTERNAL_ERROR)
+		ret = acl_fail(ACL_ERROR_RT_MEMORY_ALLOCATION, "%p is taken",
+			       expectPtr);
+	if (ret)
+		return ret;
+	resv = resv_lookup((uintptr_t)addr);
+	resv->remote_only = true;
+	resv_put(resv);
 	*virPtr = addr;
 	return ACL_SUCCESS;
 }
@@ -876,6 +931,38 @@ ACL_API aclError aclrtMemGetAddressRange(void *ptr, void **pbase,
 	return ACL_SUCCESS;
 }
 
+void acl_va_query(uintptr_t addr, struct acl_va_info *info)
+{
+	struct acl_resv *resv = resv_lookup(addr);
+	ssize_t i;
+
+	*info = (struct acl_va_info){ .kind = ACL_VA_NONE,
+				      .home = ACL_HOME_HOST };
+	if (!resv)
+		return;
+	pthread_mutex_lock(&resv->lock);
+	info->base = resv->base;
+	info->size = resv->size;
+	info->remote_only = resv->remote_only;
+	if (resv->kind == RESV_HOST) {
+		info->kind = ACL_VA_HOST;
+	} else if (resv->kind == RESV_MALLOC) {
+		info->kind = ACL_VA_MALLOC;
+		if (resv->nr_maps)
+			info->home = resv->maps[0].handle->home;
+	} else {
+		i = map_find(resv, addr);
+		info->kind = i < 0 ? ACL_VA_UNMAPPED : ACL_VA_MAPPED;
+		if (i >= 0) {
+			info->home = resv->maps[i].handle->home;
+			info->base = resv->maps[i].addr;
+			info->size = resv->maps[i].size;
+		}
+	}
+	pthread_mutex_unlock(&resv->lock);
+	resv_put(resv);
+}
+
 /* aclrtMalloc: a reservation of its own with one handle mapped in it. */
 aclError acl_va_malloc(void **ptr, uint64_t size, uint64_t page_size,
 		       int32_t device)
@@ -970,4 +1057,30 @@ aclError acl_va_malloc_host(void **ptr, uint64_t size)
 aclError acl_va_free_host(void *ptr)
 {
 	return resv_free(ptr, RESV_HOST);
+}
+
+/*
+ * For ipc.c: the handle mapped at @ptr (in an aclrtMalloc allocation or
+ * an aclrtMapMem mapping) with one more user reference, @ptr's offset in
+ * that mapping and the mapping's length. false when none is there.
+ */
+bool acl_va_mapped_handle(void *ptr, struct acl_handle **handle,
+			  uint64_t *offset, uint64_t *len)
+{
+	struct acl_resv *resv = resv_lookup((uintptr_t)ptr);
+	ssize_t i;
+
+	if (!resv)
+		return false;
+	pthread_mutex_lock(&resv->lock);
+	i = map_find(resv, (uintptr_t)ptr);
+	if (i >= 0) {
+		acl_handle_retain(resv->maps[i].handle);
+		*handle = resv->maps[i].handle;
+		*offset = (uintptr_t)ptr - resv->maps[i].addr;
+		*len = resv->maps[i].size;
+	}
+	pthread_mutex_unlock(&resv->lock);
+	resv_put(resv);
+	return i >= 0;
 }

@@ -7,6 +7,12 @@
 #                       the CLI and its man page (when built), the udev rule
 #                       and the modprobe example, into DESTDIR + PREFIX
 #   make uninstall      removes exactly those files
+#   make install-cann   libascendcl.so, the ACL headers and a set_env.sh in
+#                       DESTDIR + CANN_HOME, laid out as CANN lays out a
+#                       toolkit (see below), for clients that find CANN
+#                       through ASCEND_HOME_PATH after "source set_env.sh"
+#   make uninstall-cann removes exactly those (refuses a tree that is not
+#                       aclmem's)
 #   make dkms-add       copies the module sources to /usr/src/aclmem-VERSION
 #                       and runs "dkms add" (as root), replacing an earlier
 #                       add of the same version
@@ -19,11 +25,19 @@
 # MANDIR      $(PREFIX)/share/man
 # SYSCONFDIR  /etc            UDEVRULESDIR /lib/udev/rules.d
 # DESTDIR     staging root prepended to every path (packaging, tests)
+# CANN_HOME   install-cann's tree: PREFIX when given, else
+#             /usr/local/Ascend/ascend-toolkit/latest (CANN's default)
 #
 # The udev rule and the modprobe example do not follow PREFIX: udev and
 # modprobe read only their own directories.
 
 VERSION := $(shell cat $(TOP)/VERSION)
+
+ifneq ($(filter command line environment override,$(origin PREFIX)),)
+CANN_HOME ?= $(PREFIX)
+else
+CANN_HOME ?= /usr/local/Ascend/ascend-toolkit/latest
+endif
 
 PREFIX ?= /usr/local
 LIBDIR ?= $(PREFIX)/lib
@@ -52,7 +66,8 @@ DKMS_KVER ?=
 DKMS_FILES := VERSION include/uapi/linux/aclmem.h kmod/Makefile kmod/Kbuild \
 	$(patsubst $(TOP)/%,%,$(sort $(wildcard $(TOP)/kmod/*.c $(TOP)/kmod/*.h)))
 
-.PHONY: install uninstall dkms-add dkms-install dkms-remove
+.PHONY: install uninstall install-cann uninstall-cann dkms-add dkms-install \
+	dkms-remove
 
 install: lib
 	$(quiet) "  INSTALL $(DESTDIR)$(LIBDIR)/$(LIB_REAL)"
@@ -101,6 +116,83 @@ uninstall:
 			rmdir $(DESTDIR)$(INCLUDEDIR)/$$d 2>/dev/null || true; \
 		done
 	$(Q)if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then ldconfig || true; fi
+
+# The CANN-like tree, as hicann/runtime's packaging lays it out: the files
+# under ARCH-linux/ (include/acl/, lib64/), include and lib64 links to
+# them at the top, runtime/include/acl linked to the headers, and
+# set_env.sh at the top, which sets ASCEND_HOME_PATH to the tree. opp/
+# (ASCEND_OPP_PATH) and compiler/ stay empty: torch_npu's import checks
+# that they exist. No file of a real CANN install is replaced.
+CANN_ARCH ?= $(shell uname -m)
+CANN_TARGET := $(CANN_HOME)/$(CANN_ARCH)-linux
+# LINK:TARGET pairs, relative to CANN_HOME.
+CANN_LINKS := include:$(CANN_ARCH)-linux/include \
+	lib64:$(CANN_ARCH)-linux/lib64 \
+	runtime/include/acl:../../$(CANN_ARCH)-linux/include/acl
+CANN_EMPTY_DIRS := opp compiler
+# The other directories install-cann creates, the deepest first (the
+# header directories go before them, deepest first too).
+CANN_DIRS := $(CANN_ARCH)-linux/include $(CANN_ARCH)-linux/lib64 \
+	$(CANN_ARCH)-linux runtime/include runtime $(CANN_EMPTY_DIRS) .
+CANN_LIB_LINK := $(DESTDIR)$(CANN_TARGET)/lib64/libascendcl.so
+CANN_SET_ENV := $(DESTDIR)$(CANN_HOME)/set_env.sh
+
+# Whether DESTDIR + CANN_HOME holds nothing but what install-cann puts:
+# no set_env.sh other than aclmem's, no libascendcl.so but a link to a
+# versioned file (this version's or an earlier one's).
+define cann_tree_is_ours
+	if [ -e $(CANN_SET_ENV) ] && \
+		! grep -q '^# aclmem.s set_env.sh' $(CANN_SET_ENV); then \
+		echo "$(CANN_SET_ENV) is not aclmem's: a CANN install?" >&2; \
+		exit 1; fi; \
+	if [ -e $(CANN_LIB_LINK) ]; then \
+		case "$$(readlink $(CANN_LIB_LINK))" in \
+		libascendcl.so.*) ;; \
+		*) echo "$(CANN_LIB_LINK) is not aclmem's: a CANN install?" >&2; \
+			exit 1 ;; \
+		esac; fi
+endef
+
+install-cann: lib
+	$(Q)$(cann_tree_is_ours)
+	$(Q)for l in $(CANN_LINKS); do f=$(DESTDIR)$(CANN_HOME)/$${l%%:*}; \
+		if [ -e $$f ] && [ ! -L $$f ]; then \
+			echo "$$f is not a link: a CANN install?" >&2; exit 1; \
+		fi; done
+	$(quiet) "  INSTALL $(DESTDIR)$(CANN_TARGET)/lib64/$(LIB_REAL)"
+	$(Q)install -d $(DESTDIR)$(CANN_TARGET)/lib64
+	$(Q)install -m 755 $(BUILD)/lib/libascendcl.so $(DESTDIR)$(CANN_TARGET)/lib64/$(LIB_REAL)
+	$(Q)ln -sf $(LIB_REAL) $(CANN_LIB_LINK)
+	$(quiet) "  INSTALL $(DESTDIR)$(CANN_TARGET)/include/acl/"
+	$(Q)for d in $(ACL_HEADER_DIRS); do \
+		install -d $(DESTDIR)$(CANN_TARGET)/include/$$d || exit 1; done
+	$(Q)for h in $(ACL_HEADERS); do \
+		install -m 644 $(TOP)/include/$$h $(DESTDIR)$(CANN_TARGET)/include/$$h || exit 1; \
+	done
+	$(quiet) "  LN      $(DESTDIR)$(CANN_HOME)/{include,lib64,runtime/include/acl}"
+	$(Q)install -d $(DESTDIR)$(CANN_HOME)/runtime/include
+	$(Q)for l in $(CANN_LINKS); do \
+		ln -sfn $${l#*:} $(DESTDIR)$(CANN_HOME)/$${l%%:*} || exit 1; done
+	$(Q)for d in $(CANN_EMPTY_DIRS); do \
+		install -d $(DESTDIR)$(CANN_HOME)/$$d || exit 1; done
+	$(quiet) "  INSTALL $(CANN_SET_ENV)"
+	$(Q)sed 's|@CANN_HOME@|$(CANN_HOME)|g' $(TOP)/lib/set_env.sh.in > $(CANN_SET_ENV)
+	$(Q)chmod 644 $(CANN_SET_ENV)
+
+uninstall-cann:
+	$(Q)$(cann_tree_is_ours)
+	$(quiet) "  UNINSTALL $(DESTDIR)$(CANN_HOME)"
+	$(Q)rm -f $(DESTDIR)$(CANN_TARGET)/lib64/$(LIB_REAL) $(CANN_LIB_LINK) \
+		$(addprefix $(DESTDIR)$(CANN_TARGET)/include/,$(ACL_HEADERS)) \
+		$(CANN_SET_ENV)
+	$(Q)for l in $(CANN_LINKS); do f=$(DESTDIR)$(CANN_HOME)/$${l%%:*}; \
+		[ ! -L $$f ] || rm -f $$f; done
+	$(Q){ for d in $(ACL_HEADER_DIRS); do \
+		echo $(CANN_ARCH)-linux/include/$$d; done | sort -r; \
+		for d in $(CANN_DIRS); do echo $$d; done; } | \
+		while read -r d; do \
+			rmdir $(DESTDIR)$(CANN_HOME)/$${d#.} 2>/dev/null || true; \
+		done
 
 dkms-add:
 	$(quiet) "  DKMS    $(DKMS_SRC)"

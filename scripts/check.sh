@@ -100,9 +100,12 @@ acl_headers_cxx() {
 }
 
 # Clients of the library, on the host: one built with pkg-config's flags,
-# one that dlopen()s it by name; the library exports nothing but acl*.
+# one that dlopen()s it by name; the library exports nothing but acl*; and
+# it exports every function CANN's clients call but those left out
+# (lib/tests/client_symbols_test.c: its TAP in build/logs/client_symbols.tap,
+# the failures and the per-client counts shown).
 lib_consumers() {
-	local pc flags
+	local pc flags tap=$LOGS/client_symbols.tap rc=0
 	pc="PKG_CONFIG_PATH=$BUILD/lib"
 	flags=$(env "$pc" pkg-config --cflags --libs libascendcl) || return 1
 	echo "  + pkg-config --cflags --libs libascendcl: $flags"
@@ -113,7 +116,17 @@ lib_consumers() {
 		run gcc -Wall -Wextra -Werror -o "$BUILD/consumer_dlopen" \
 			"$TOP/lib/tests/consumer_dlopen.c" -ldl &&
 		run env LD_LIBRARY_PATH="$BUILD/lib" "$BUILD/consumer_dlopen" &&
-		lib_exports_only_acl
+		lib_exports_only_acl || return 1
+	run gcc -Wall -Wextra -Werror -o "$BUILD/client_symbols_test" \
+		"$TOP/lib/tests/client_symbols_test.c" -ldl || return 1
+	mkdir -p "$LOGS"
+	echo "  + env LD_LIBRARY_PATH=build/lib build/client_symbols_test" \
+		"lib/tests/client_symbols.txt lib/tests/client_symbols_left_out.txt"
+	env LD_LIBRARY_PATH="$BUILD/lib" "$BUILD/client_symbols_test" \
+		"$TOP/lib/tests/client_symbols.txt" \
+		"$TOP/lib/tests/client_symbols_left_out.txt" > "$tap" || rc=$?
+	grep -E '^not ok|^# ' "$tap" || true
+	return "$rc"
 }
 
 lib_exports_only_acl() {

@@ -8,7 +8,7 @@
 set -euo pipefail
 
 PACKAGES=(
-	build-essential pkg-config
+	build-essential pkg-config cmake
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1
 	qemu-system-x86 busybox-static cpio kmod xz-utils zstd
 	libnl-3-dev libnl-genl-3-dev dkms sparse

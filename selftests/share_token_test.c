@@ -30,7 +30,10 @@
  * three calls make may fail (fail_nth): ENOMEM, nothing changed, nothing
  * leaked. user_limit_mb charges the allocating user, not the importer, for
  * as long as the pages live. Unknown flags and non-zero reserved or out_
- * fields are EINVAL. One 1 GiB case. The pool counters are back at the
+ * fields are EINVAL. UNEXPORT revokes a token early: only the exporter,
+ * on the file holding the handle (EACCES otherwise), unknown tokens
+ * ENOENT; importers keep their pages, the handle exports again. One 1 GiB
+ * case. The pool counters are back at the
  * baseline after every test (fixture teardown) and at the steps in between.
  */
 #include "share_utils.h"
@@ -1411,6 +1414,172 @@ TEST_F(share_token, importer_not_charged)
 	EXPECT_EQ(0, user_limit_restore());
 	agent_stop(_metadata, &x);
 	agent_stop(_metadata, &y);
+	aclmem_expect_in_use(self->fd, SZ_2M, base);
+}
+
+/* ------------------------------------------------------------------ */
+/* UNEXPORT                                                           */
+/* ------------------------------------------------------------------ */
+
+static int _share_unexport(int fd, __u64 token)
+{
+	struct aclmem_unexport cmd = { .token = token };
+
+	return _aclmem_ioctl(fd, ACLMEM_IOC_UNEXPORT, &cmd);
+}
+
+/*
+ * Unknown flags, non-zero reserved fields: EINVAL, and the token stays;
+ * an unknown, zero or already revoked token: ENOENT.
+ */
+TEST_F(share_token, unexport_bad_fields)
+{
+	struct aclmem_unexport cmd;
+	struct shared sh;
+	__u32 me = (__u32)getpid();
+
+	shared_export(_metadata, self->fd, &sh, SZ_2M, 221, 0);
+	memset(&cmd, 0, sizeof(cmd));
+	cmd.token = sh.token;
+	cmd.flags = 1;
+	ACLMEM_EXPECT_ERRNO(EINVAL, _aclmem_ioctl(self->fd,
+						  ACLMEM_IOC_UNEXPORT, &cmd));
+	cmd.flags = 0x80000000U;
+	ACLMEM_EXPECT_ERRNO(EINVAL, _aclmem_ioctl(self->fd,
+						  ACLMEM_IOC_UNEXPORT, &cmd));
+	cmd.flags = 0;
+	cmd.reserved0 = 1;
+	ACLMEM_EXPECT_ERRNO(EINVAL, _aclmem_ioctl(self->fd,
+						  ACLMEM_IOC_UNEXPORT, &cmd));
+	cmd.reserved0 = 0;
+	cmd.reserved[0] = 1;
+	ACLMEM_EXPECT_ERRNO(EINVAL, _aclmem_ioctl(self->fd,
+						  ACLMEM_IOC_UNEXPORT, &cmd));
+	cmd.reserved[0] = 0;
+	cmd.reserved[1] = 1;
+	ACLMEM_EXPECT_ERRNO(EINVAL, _aclmem_ioctl(self->fd,
+						  ACLMEM_IOC_UNEXPORT, &cmd));
+	/* none of that revoked it: we are on the list and import it */
+	ASSERT_EQ(0, _share_set_pids(self->fd, sh.token, &me, 1));
+	import_here(_metadata, self->fd, sh.token, SZ_2M, 221);
+
+	ACLMEM_EXPECT_ERRNO(ENOENT, _share_unexport(self->fd, sh.token ^ 1));
+	ACLMEM_EXPECT_ERRNO(ENOENT, _share_unexport(self->fd, 0));
+	ASSERT_EQ(0, _share_unexport(self->fd, sh.token));
+	ACLMEM_EXPECT_ERRNO(ENOENT, _share_unexport(self->fd, sh.token));
+	shared_drop(_metadata, self->fd, &sh);
+	/* FREE revoked nothing more, and a freed handle's token is gone */
+	shared_export(_metadata, self->fd, &sh, SZ_2M, 222, 0);
+	shared_drop(_metadata, self->fd, &sh);
+	ACLMEM_EXPECT_ERRNO(ENOENT, _share_unexport(self->fd, sh.token));
+}
+
+/*
+ * Only the exporting process revokes, on the file holding the handle:
+ * a child sharing that file (fork) is EACCES, on its own file too; so is
+ * the exporter on another file of its own. The token stays.
+ */
+TEST_F(share_token, unexport_not_exporter)
+{
+	struct share_agent ag;
+	struct aclmem_import imp;
+	struct shared sh;
+	__u32 tgid = 0;
+	__u64 addr = 0;
+	int fd2, status;
+	pid_t pid;
+
+	shared_export(_metadata, self->fd, &sh, SZ_2M, 231, 0);
+	pid = aclmem_fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		int own = aclmem_open();
+
+		if (_share_unexport(self->fd, sh.token) != -EACCES)
+			_exit(1);
+		if (own < 0 || _share_unexport(own, sh.token) != -EACCES)
+			_exit(2);
+		if (_share_unexport(own, sh.token ^ 1) != -ENOENT)
+			_exit(3);
+		_exit(0);
+	}
+	status = aclmem_reap(pid);
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+
+	fd2 = aclmem_open();
+	ASSERT_LE(0, fd2);
+	ACLMEM_EXPECT_ERRNO(EACCES, _share_unexport(fd2, sh.token));
+	close(fd2);
+
+	/* still exported */
+	agent_start(_metadata, &ag, 0, &tgid);
+	ASSERT_EQ(0, _share_set_pids(self->fd, sh.token, &tgid, 1));
+	agent_import_map(_metadata, &ag, sh.token, SZ_2M, SZ_2M, 231, &imp,
+			 &addr);
+	agent_unmap_free(_metadata, &ag, &imp, addr);
+	agent_stop(_metadata, &ag);
+	ASSERT_EQ(0, _share_unexport(self->fd, sh.token));
+	shared_drop(_metadata, self->fd, &sh);
+}
+
+/*
+ * After UNEXPORT: IMPORT and SET_PIDS of the token are ENOENT; an
+ * importer from before keeps its handle and mapping, which read and write
+ * the exporter's pages; the handle exports again under a new token, which
+ * imports. The pages are counted once throughout, and go with the last
+ * handle and mapping.
+ */
+TEST_F(share_token, unexport_revokes)
+{
+	const __u64 base = BASE_IN_USE(self, SZ_2M);
+	const __u64 size = 2 * SZ_2M;
+	struct aclmem_import imp, imp2;
+	struct share_agent ag;
+	__u64 addr = 0, addr2 = 0, old;
+	struct shared sh;
+	__u32 tgid = 0;
+
+	shared_export(_metadata, self->fd, &sh, size, 241, 0);
+	agent_start(_metadata, &ag, 0, &tgid);
+	ASSERT_EQ(0, _share_set_pids(self->fd, sh.token, &tgid, 1));
+	agent_import_map(_metadata, &ag, sh.token, size, SZ_2M, 241, &imp,
+			 &addr);
+
+	ASSERT_EQ(0, _share_unexport(self->fd, sh.token));
+	ACLMEM_EXPECT_ERRNO(ENOENT, ag_import(&ag, sh.token, NULL));
+	ACLMEM_EXPECT_ERRNO(ENOENT,
+			    _share_set_pids(self->fd, sh.token, &tgid, 1));
+	AG_ASSERT(ag_info(&ag, NULL));
+	EXPECT_EQ(1ULL, ag.v[1]);	/* only the handle from before */
+	aclmem_expect_in_use(self->fd, SZ_2M, base + 2);
+
+	/* the importer's mapping still shares the exporter's pages */
+	ag_assert_pattern(&ag, addr, size, 241);
+	AG_ASSERT(ag_fill(&ag, addr, size, 242));
+	aclmem_assert_pattern(sh.p, size, 242);
+	aclmem_fill(sh.p, size, 243);
+	ag_assert_pattern(&ag, addr, size, 243);
+
+	/* exported again: a new token, the old one stays revoked */
+	old = sh.token;
+	ASSERT_EQ(0, _share_export(self->fd, sh.h, 0, &sh.token));
+	EXPECT_NE(old, sh.token);
+	ACLMEM_EXPECT_ERRNO(EEXIST, _share_export(self->fd, sh.h, 0, &old));
+	ACLMEM_EXPECT_ERRNO(EACCES, ag_import(&ag, sh.token, NULL));
+	ASSERT_EQ(0, _share_set_pids(self->fd, sh.token, &tgid, 1));
+	agent_import_map(_metadata, &ag, sh.token, size, SZ_2M, 243, &imp2,
+			 &addr2);
+	aclmem_expect_in_use(self->fd, SZ_2M, base + 2);
+
+	/* the exporter frees first: both importers keep the pages */
+	shared_drop(_metadata, self->fd, &sh);
+	ACLMEM_EXPECT_ERRNO(ENOENT, ag_import(&ag, sh.token, NULL));
+	aclmem_expect_in_use(self->fd, SZ_2M, base + 2);
+	ag_assert_pattern(&ag, addr2, size, 243);
+	agent_unmap_free(_metadata, &ag, &imp, addr);
+	agent_unmap_free(_metadata, &ag, &imp2, addr2);
+	agent_stop(_metadata, &ag);
 	aclmem_expect_in_use(self->fd, SZ_2M, base);
 }
 

@@ -565,6 +565,16 @@ static void test_rt_constants(void)
     /* 0x0UL and 0x1UL in CANN: unsigned long */
     CK_CONST(ACL_RT_VMM_EXPORT_FLAG_DEFAULT, 0x0, unsigned long);
     CK_CONST(ACL_RT_VMM_EXPORT_FLAG_DISABLE_PID_VALIDATION, 0x1, unsigned long);
+    CK_CONST(ACL_RT_IPC_MEM_EXPORT_FLAG_DEFAULT, 0x0, unsigned long);
+    CK_CONST(ACL_RT_IPC_MEM_EXPORT_FLAG_DISABLE_PID_VALIDATION, 0x1, unsigned long);
+    CK_CONST(ACL_RT_IPC_MEM_IMPORT_FLAG_DEFAULT, 0x0, unsigned long);
+    CK_CONST(ACL_RT_IPC_MEM_IMPORT_FLAG_ENABLE_PEER_ACCESS, 0x1, unsigned long);
+
+    /* aclrtIpcMemSetAttr link values: plain int in CANN */
+    CK_CONST(ACL_RT_IPC_MEM_ATTR_ACCESS_LINK_SIO, 0, int);
+    CK_CONST(ACL_RT_IPC_MEM_ATTR_ACCESS_LINK_HCCS, 1, int);
+    CK_CONST(ACL_RT_IPC_MEM_ATTR_ACCESS_LINK_UB_ONE_PORT_PATH, 2, int);
+    CK_CONST(ACL_RT_IPC_MEM_ATTR_ACCESS_LINK_UB_MULTI_PORT_PATH, 3, int);
 
     /* event flags: 0x000000..U in CANN, unsigned int */
     CK_CONST(ACL_EVENT_SYNC, 0x1, unsigned int);
@@ -573,6 +583,20 @@ static void test_rt_constants(void)
     CK_CONST(ACL_EVENT_DEVICE_USE_ONLY, 0x10, unsigned int);
     CK_CONST(ACL_EVENT_EXTERNAL, 0x20, unsigned int);
     CK_CONST(ACL_EVENT_IPC, 0x40, unsigned int);
+
+    /* stream flags and failure modes: 0x000000..U in CANN, unsigned int */
+    CK_CONST(ACL_STREAM_FAST_LAUNCH, 0x1, unsigned int);
+    CK_CONST(ACL_STREAM_FAST_SYNC, 0x2, unsigned int);
+    CK_CONST(ACL_STREAM_PERSISTENT, 0x4, unsigned int);
+    CK_CONST(ACL_STREAM_HUGE, 0x8, unsigned int);
+    CK_CONST(ACL_STREAM_CPU_SCHEDULE, 0x10, unsigned int);
+    CK_CONST(ACL_STREAM_DEVICE_USE_ONLY, 0x20, unsigned int);
+    CK_CONST(ACL_CONTINUE_ON_FAILURE, 0x0, unsigned int);
+    CK_CONST(ACL_STOP_ON_FAILURE, 0x1, unsigned int);
+    CK_CONST(ACL_STREAM_WAIT_VALUE_GEQ, 0x0, unsigned int);
+    CK_CONST(ACL_STREAM_WAIT_VALUE_EQ, 0x1, unsigned int);
+    CK_CONST(ACL_STREAM_WAIT_VALUE_AND, 0x2, unsigned int);
+    CK_CONST(ACL_STREAM_WAIT_VALUE_NOR, 0x3, unsigned int);
 }
 
 /* CANN include/external/acl/acl_rt.h at 681ef7610df1 */
@@ -596,6 +620,61 @@ static void test_rt_enums(void)
     CK(ACL_EVENT_WAIT_STATUS_NOT_READY, 1);
     CK(ACL_EVENT_WAIT_STATUS_RESERVED, 0xFFFF);
 
+    /* aclrtStreamStatus */
+    CK(ACL_STREAM_STATUS_COMPLETE, 0);
+    CK(ACL_STREAM_STATUS_NOT_READY, 1);
+    CK(ACL_STREAM_STATUS_RESERVED, 0xFFFF);
+
+    /* aclrtCallbackBlockType */
+    CK(ACL_CALLBACK_NO_BLOCK, 0);
+    CK(ACL_CALLBACK_BLOCK, 1);
+
+    /* aclrtDeviceStatus */
+    CK(ACL_RT_DEVICE_STATUS_NORMAL, 0);
+    CK(ACL_RT_DEVICE_STATUS_ABNORMAL, 1);
+    CK(ACL_RT_DEVICE_STATUS_END, 0xFFFF);
+
+    /* aclrtDevAttr (ACL_DEV_ATTR_LOCAL_MEM_PER_VECTOR_CORE is deprecated) */
+    CK(ACL_DEV_ATTR_AICPU_CORE_NUM, 1);
+    CK(ACL_DEV_ATTR_AICORE_CORE_NUM, 101);
+    CK(ACL_DEV_ATTR_CUBE_CORE_NUM, 102);
+    CK(ACL_DEV_ATTR_VECTOR_CORE_NUM, 201);
+    CK(ACL_DEV_ATTR_WARP_SIZE, 202);
+    CK(ACL_DEV_ATTR_MAX_THREAD_PER_VECTOR_CORE, 203);
+    CK(ACL_DEV_ATTR_UBUF_PER_VECTOR_CORE, 204);
+    CK(ACL_DEV_ATTR_MAX_GRID_DIM_X, 205);
+    CK(ACL_DEV_ATTR_MAX_GRID_DIM_Y, 206);
+    CK(ACL_DEV_ATTR_MAX_GRID_DIM_Z, 207);
+    CK(ACL_DEV_ATTR_MAX_BLOCK_PER_GRID, 208);
+    CK(ACL_DEV_ATTR_MAX_THREADS_PER_BLOCK, 209);
+    CK(ACL_DEV_ATTR_MAX_BLOCK_DIM_X, 210);
+    CK(ACL_DEV_ATTR_MAX_BLOCK_DIM_Y, 211);
+    CK(ACL_DEV_ATTR_MAX_BLOCK_DIM_Z, 212);
+    CK(ACL_DEV_ATTR_TOTAL_GLOBAL_MEM_SIZE, 301);
+    CK(ACL_DEV_ATTR_L2_CACHE_SIZE, 302);
+    CK(ACL_DEV_ATTR_SMP_ID, 401);
+    CK(ACL_DEV_ATTR_PHY_CHIP_ID, 402);
+    CK(ACL_DEV_ATTR_SUPER_POD_DEVIDE_ID, 403);
+    CK(ACL_DEV_ATTR_SUPER_POD_DEVICE_ID, 403);
+    CK(ACL_DEV_ATTR_SUPER_POD_SERVER_ID, 404);
+    CK(ACL_DEV_ATTR_SUPER_POD_ID, 405);
+    CK(ACL_DEV_ATTR_CUST_OP_PRIVILEGE, 406);
+    CK(ACL_DEV_ATTR_MAINBOARD_ID, 407);
+    CK(ACL_DEV_ATTR_HD_CONNECT_TYPE, 408);
+    CK(ACL_DEV_ATTR_DEVICE_FORM_FACTOR, 409);
+    CK(ACL_DEV_ATTR_IS_VIRTUAL, 501);
+    CK(ACL_DEV_ATTR_NPU_ARCH, 601);
+
+    /* aclrtDevResLimitType */
+    CK(ACL_RT_DEV_RES_CUBE_CORE, 0);
+    CK(ACL_RT_DEV_RES_VECTOR_CORE, 1);
+
+    /* aclrtStreamConfigAttr */
+    CK(ACL_RT_STREAM_WORK_ADDR_PTR, 0);
+    CK(ACL_RT_STREAM_WORK_SIZE, 1);
+    CK(ACL_RT_STREAM_FLAG, 2);
+    CK(ACL_RT_STREAM_PRIORITY, 3);
+
     /* aclrtMemcpyKind */
     CK(ACL_MEMCPY_HOST_TO_HOST, 0);
     CK(ACL_MEMCPY_HOST_TO_DEVICE, 1);
@@ -618,6 +697,11 @@ static void test_rt_enums(void)
     CK(ACL_MEM_TYPE_LOW_BAND_WIDTH, 0x100);
     CK(ACL_MEM_TYPE_HIGH_BAND_WIDTH, 0x1000);
     CK(ACL_MEM_ACCESS_USER_SPACE_READONLY, 0x100000);
+
+    /* aclrtHostRegisterType */
+    CK(ACL_HOST_REGISTER_MAPPED, 0);
+    CK(ACL_HOST_REGISTER_IOMEMORY, 0x04);
+    CK(ACL_HOST_REGISTER_READONLY, 0x08);
 
     /* aclrtMemAttr */
     CK(ACL_DDR_MEM, 0);
@@ -666,6 +750,9 @@ static void test_rt_enums(void)
     CK(ACL_RT_MEM_ACCESS_FLAGS_NONE, 0x0);
     CK(ACL_RT_MEM_ACCESS_FLAGS_READ, 0x1);
     CK(ACL_RT_MEM_ACCESS_FLAGS_READWRITE, 0x3);
+
+    /* aclrtIpcMemAttrType */
+    CK(ACL_RT_IPC_MEM_ATTR_ACCESS_LINK, 0);
 }
 
 /* ---- types ------------------------------------------------------------ */
@@ -699,6 +786,7 @@ static void test_types(void)
     CK_TYPEDEF(aclrtAllocatorAddr, void *);
     CK_TYPEDEF(aclrtTaskGrp, void *);
     CK_TYPEDEF(aclrtDrvMemHandle, void *);
+    CK_TYPEDEF(aclrtCallback, void (*)(void *));
     CK_TYPEDEF(aclDataBuffer, struct aclDataBuffer);
 
     /* tags, for C++ and C forward declarations */
@@ -706,6 +794,10 @@ static void test_types(void)
     CK_TYPEDEF(aclrtEventStatus, enum aclrtEventStatus);
     CK_TYPEDEF(aclrtEventRecordedStatus, enum aclrtEventRecordedStatus);
     CK_TYPEDEF(aclrtEventWaitStatus, enum aclrtEventWaitStatus);
+    CK_TYPEDEF(aclrtStreamStatus, enum aclrtStreamStatus);
+    CK_TYPEDEF(aclrtCallbackBlockType, enum aclrtCallbackBlockType);
+    CK_TYPEDEF(aclrtDeviceStatus, enum aclrtDeviceStatus);
+    CK_TYPEDEF(aclrtStreamConfigHandle, struct aclrtStreamConfigHandle);
     CK_TYPEDEF(aclrtMemcpyKind, enum aclrtMemcpyKind);
     CK_TYPEDEF(aclrtMemMallocPolicy, enum aclrtMemMallocPolicy);
     CK_TYPEDEF(aclrtMemAttr, enum aclrtMemAttr);
@@ -717,6 +809,7 @@ static void test_types(void)
     CK_TYPEDEF(aclrtMemLocation, struct aclrtMemLocation);
     CK_TYPEDEF(aclrtPhysicalMemProp, struct aclrtPhysicalMemProp);
     CK_TYPEDEF(aclrtMemFabricHandle, struct aclrtMemFabricHandle);
+    CK_TYPEDEF(aclrtPtrAttributes, struct aclrtPtrAttributes);
 
     /* every enum is int-sized (they sit in structs and prototypes) */
     CK(sizeof(aclDataType), 4);
@@ -727,6 +820,12 @@ static void test_types(void)
     CK(sizeof(aclrtEventStatus), 4);
     CK(sizeof(aclrtEventRecordedStatus), 4);
     CK(sizeof(aclrtEventWaitStatus), 4);
+    CK(sizeof(aclrtStreamStatus), 4);
+    CK(sizeof(aclrtCallbackBlockType), 4);
+    CK(sizeof(aclrtDeviceStatus), 4);
+    CK(sizeof(aclrtDevAttr), 4);
+    CK(sizeof(aclrtDevResLimitType), 4);
+    CK(sizeof(aclrtStreamConfigAttr), 4);
     CK(sizeof(aclrtMemcpyKind), 4);
     CK(sizeof(aclrtMemMallocPolicy), 4);
     CK(sizeof(aclrtMemAttr), 4);
@@ -736,6 +835,8 @@ static void test_types(void)
     CK(sizeof(aclrtMemSharedHandleType), 4);
     CK(sizeof(aclrtMemGranularityOptions), 4);
     CK(sizeof(aclrtMemAccessFlags), 4);
+    CK(sizeof(aclrtHostRegisterType), 4);
+    CK(sizeof(aclrtIpcMemAttrType), 4);
 }
 
 /* ---- structs ------------------------------------------------------------ */
@@ -764,9 +865,34 @@ static void test_structs(void)
     CK_FIELD(aclrtMemAccessDesc, location, 4, aclrtMemLocation);
     CK_FIELD(aclrtMemAccessDesc, rsv, 12, uint8_t[12]);
 
+    CK(sizeof(aclrtStreamConfigHandle), 32);
+    CK(_Alignof(aclrtStreamConfigHandle), 8);
+    CK_FIELD(aclrtStreamConfigHandle, workptr, 0, void *);
+    CK_FIELD(aclrtStreamConfigHandle, workSize, 8, size_t);
+    CK_FIELD(aclrtStreamConfigHandle, flag, 16, size_t);
+    CK_FIELD(aclrtStreamConfigHandle, priority, 24, uint32_t);
+
     CK(sizeof(aclrtMemFabricHandle), 128);
     CK(_Alignof(aclrtMemFabricHandle), 1);
     CK_FIELD(aclrtMemFabricHandle, data, 0, uint8_t[128]);
+
+    CK(sizeof(aclrtPtrAttributes), 28);
+    CK(_Alignof(aclrtPtrAttributes), 4);
+    CK_FIELD(aclrtPtrAttributes, location, 0, aclrtMemLocation);
+    CK_FIELD(aclrtPtrAttributes, pageSize, 8, uint32_t);
+    CK_FIELD(aclrtPtrAttributes, rsv, 12, uint32_t[4]);
+
+    CK(sizeof(aclrtMemcpyBatchAttr), 32);
+    CK(_Alignof(aclrtMemcpyBatchAttr), 4);
+    CK_FIELD(aclrtMemcpyBatchAttr, dstLoc, 0, aclrtMemLocation);
+    CK_FIELD(aclrtMemcpyBatchAttr, srcLoc, 8, aclrtMemLocation);
+    CK_FIELD(aclrtMemcpyBatchAttr, rsv, 16, uint8_t[16]);
+
+    CK(sizeof(aclrtServerPid), 24);
+    CK(_Alignof(aclrtServerPid), 8);
+    CK_FIELD(aclrtServerPid, sdid, 0, uint32_t);
+    CK_FIELD(aclrtServerPid, pid, 8, int32_t *);
+    CK_FIELD(aclrtServerPid, num, 16, size_t);
 }
 
 /* ---- functions ------------------------------------------------------------ */
@@ -794,11 +920,48 @@ static void test_prototypes(void)
     CK_PROTO(aclrtDestroyContext, aclError (*)(aclrtContext));
     CK_PROTO(aclrtSetCurrentContext, aclError (*)(aclrtContext));
     CK_PROTO(aclrtGetCurrentContext, aclError (*)(aclrtContext *));
+    CK_PROTO(aclrtSynchronizeDeviceWithTimeout, aclError (*)(int32_t));
+    CK_PROTO(aclrtGetRunMode, aclError (*)(aclrtRunMode *));
+    CK_PROTO(aclrtQueryDeviceStatus, aclError (*)(int32_t, aclrtDeviceStatus *));
+    CK_PROTO(aclrtGetDeviceInfo, aclError (*)(uint32_t, aclrtDevAttr, int64_t *));
+    CK_PROTO(aclrtDeviceGetStreamPriorityRange, aclError (*)(int32_t *, int32_t *));
+    CK_PROTO(aclrtDeviceCanAccessPeer, aclError (*)(int32_t *, int32_t, int32_t));
+    CK_PROTO(aclrtDeviceEnablePeerAccess, aclError (*)(int32_t, uint32_t));
+    CK_PROTO(aclrtDeviceDisablePeerAccess, aclError (*)(int32_t));
+    CK_PROTO(aclrtGetLogicDevIdByPhyDevId, aclError (*)(const int32_t, int32_t *const));
+    CK_PROTO(aclrtGetPhyDevIdByLogicDevId, aclError (*)(const int32_t, int32_t *const));
+    CK_PROTO(aclrtCtxGetCurrentDefaultStream, aclError (*)(aclrtStream *));
+    CK_PROTO(aclrtGetResInCurrentThread, aclError (*)(aclrtDevResLimitType, uint32_t *));
+    CK_PROTO(aclrtGetSocName, const char *(*)(void));
+    /* ACL_DEPRECATED_MESSAGE in CANN too: naming it warns */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+    CK_PROTO(aclrtGetVersion, aclError (*)(int32_t *, int32_t *, int32_t *));
+#pragma GCC diagnostic pop
 
     CK_PROTO(aclrtCreateStream, aclError (*)(aclrtStream *));
     CK_PROTO(aclrtDestroyStream, aclError (*)(aclrtStream));
     CK_PROTO(aclrtDestroyStreamForce, aclError (*)(aclrtStream));
     CK_PROTO(aclrtSynchronizeStream, aclError (*)(aclrtStream));
+    CK_PROTO(aclrtCreateStreamWithConfig, aclError (*)(aclrtStream *, uint32_t, uint32_t));
+    CK_PROTO(aclrtSynchronizeStreamWithTimeout, aclError (*)(aclrtStream, int32_t));
+    CK_PROTO(aclrtStreamQuery, aclError (*)(aclrtStream, aclrtStreamStatus *));
+    CK_PROTO(aclrtStreamGetPriority, aclError (*)(aclrtStream, uint32_t *));
+    CK_PROTO(aclrtStreamGetFlags, aclError (*)(aclrtStream, uint32_t *));
+    CK_PROTO(aclrtStreamGetId, aclError (*)(aclrtStream, int32_t *));
+    CK_PROTO(aclrtSetStreamFailureMode, aclError (*)(aclrtStream, uint64_t));
+    CK_PROTO(aclrtStreamAbort, aclError (*)(aclrtStream));
+    CK_PROTO(aclrtCreateStreamConfigHandle, aclrtStreamConfigHandle *(*)(void));
+    CK_PROTO(aclrtDestroyStreamConfigHandle, aclError (*)(aclrtStreamConfigHandle *));
+    CK_PROTO(aclrtSetStreamConfigOpt,
+             aclError (*)(aclrtStreamConfigHandle *, aclrtStreamConfigAttr, const void *, size_t));
+    CK_PROTO(aclrtCreateStreamV2, aclError (*)(aclrtStream *, const aclrtStreamConfigHandle *));
+    CK_PROTO(aclrtValueWrite, aclError (*)(void *, uint64_t, uint32_t, aclrtStream));
+    CK_PROTO(aclrtValueWait, aclError (*)(void *, uint64_t, uint32_t, aclrtStream));
+    CK_PROTO(aclrtSubscribeReport, aclError (*)(uint64_t, aclrtStream));
+    CK_PROTO(aclrtLaunchCallback, aclError (*)(aclrtCallback, void *, aclrtCallbackBlockType, aclrtStream));
+    CK_PROTO(aclrtProcessReport, aclError (*)(int32_t));
+    CK_PROTO(aclrtUnSubscribeReport, aclError (*)(uint64_t, aclrtStream));
 
     CK_PROTO(aclrtCreateEvent, aclError (*)(aclrtEvent *));
     CK_PROTO(aclrtCreateEventWithFlag, aclError (*)(aclrtEvent *, uint32_t));
@@ -823,6 +986,11 @@ static void test_prototypes(void)
     CK_PROTO(aclrtFree, aclError (*)(void *));
     CK_PROTO(aclrtMallocHost, aclError (*)(void **, size_t));
     CK_PROTO(aclrtFreeHost, aclError (*)(void *));
+    CK_PROTO(aclrtMallocAlign32, aclError (*)(void **, size_t, aclrtMemMallocPolicy));
+    CK_PROTO(aclrtMallocCached, aclError (*)(void **, size_t, aclrtMemMallocPolicy));
+    CK_PROTO(aclrtPointerGetAttributes, aclError (*)(const void *, aclrtPtrAttributes *));
+    CK_PROTO(aclrtHostRegister, aclError (*)(void *, uint64_t, aclrtHostRegisterType, void **));
+    CK_PROTO(aclrtHostUnregister, aclError (*)(void *));
     CK_PROTO(aclrtGetMemInfo, aclError (*)(aclrtMemAttr, size_t *, size_t *));
 
     CK_PROTO(aclrtMemcpy, aclError (*)(void *, size_t, const void *, size_t, aclrtMemcpyKind));
@@ -830,6 +998,19 @@ static void test_prototypes(void)
     CK_PROTO(aclrtMemcpyAsync,
              aclError (*)(void *, size_t, const void *, size_t, aclrtMemcpyKind, aclrtStream));
     CK_PROTO(aclrtMemsetAsync, aclError (*)(void *, size_t, int32_t, size_t, aclrtStream));
+    CK_PROTO(aclrtMemcpy2d,
+             aclError (*)(void *, size_t, const void *, size_t, size_t, size_t, aclrtMemcpyKind));
+    CK_PROTO(aclrtMemcpy2dAsync,
+             aclError (*)(void *, size_t, const void *, size_t, size_t, size_t, aclrtMemcpyKind, aclrtStream));
+    CK_PROTO(aclrtMemcpyBatch, aclError (*)(void **, size_t *, void **, size_t *, size_t, aclrtMemcpyBatchAttr *,
+                                            size_t *, size_t, size_t *));
+    CK_PROTO(aclrtMemcpyBatchV2, aclError (*)(void **, size_t *, void **, size_t *, size_t,
+                                              aclrtMemcpyBatchAttr *, size_t *, size_t));
+    CK_PROTO(aclrtMemcpyBatchAsync, aclError (*)(void **, size_t *, void **, size_t *, size_t,
+                                                 aclrtMemcpyBatchAttr *, size_t *, size_t, size_t *,
+                                                 aclrtStream));
+    CK_PROTO(aclrtMemcpyBatchAsyncV2, aclError (*)(void **, size_t *, void **, size_t *, size_t,
+                                                   aclrtMemcpyBatchAttr *, size_t *, size_t, aclrtStream));
 
     CK_PROTO(aclrtMemGetAllocationGranularity,
              aclError (*)(aclrtPhysicalMemProp *, aclrtMemGranularityOptions, size_t *));
@@ -838,6 +1019,7 @@ static void test_prototypes(void)
     CK_PROTO(aclrtFreePhysical, aclError (*)(aclrtDrvMemHandle));
     CK_PROTO(aclrtReserveMemAddress, aclError (*)(void **, size_t, size_t, void *, uint64_t));
     CK_PROTO(aclrtReleaseMemAddress, aclError (*)(void *));
+    CK_PROTO(aclrtReserveMemAddressNoUCMemory, aclError (*)(void **, size_t, size_t, void *, uint64_t));
     CK_PROTO(aclrtMapMem, aclError (*)(void *, size_t, size_t, aclrtDrvMemHandle, uint64_t));
     CK_PROTO(aclrtMemMapNoAccess, aclError (*)(void *, size_t, size_t, aclrtDrvMemHandle, uint64_t));
     CK_PROTO(aclrtUnmapMem, aclError (*)(void *));
@@ -858,6 +1040,281 @@ static void test_prototypes(void)
              aclError (*)(void *, aclrtMemSharedHandleType, uint64_t, aclrtDrvMemHandle *));
     CK_PROTO(aclrtMemSetPidToShareableHandleV2,
              aclError (*)(void *, aclrtMemSharedHandleType, int32_t *, size_t));
+
+    CK_PROTO(aclrtIpcMemGetExportKey, aclError (*)(void *, size_t, char *, size_t, uint64_t));
+    CK_PROTO(aclrtIpcMemClose, aclError (*)(const char *));
+    CK_PROTO(aclrtIpcMemImportByKey, aclError (*)(void **, const char *, uint64_t));
+    CK_PROTO(aclrtIpcMemSetImportPid, aclError (*)(const char *, int32_t *, size_t));
+    CK_PROTO(aclrtIpcMemSetAttr, aclError (*)(const char *, aclrtIpcMemAttrType, uint64_t));
+    CK_PROTO(aclrtIpcMemImportPidInterServer, aclError (*)(const char *, aclrtServerPid *, size_t));
+}
+
+/* ---- options, queries, notifies, last error, kernel stubs ----------------- */
+
+/*
+ * CANN include/external/acl/acl_base_rt.h (aclSysParamOpt, aclCannAttr,
+ * aclDeviceInfo and the host helpers) and acl_rt.h (the rest) at
+ * 681ef7610df1.
+ */
+static void test_rest_enums(void)
+{
+    CK_CONST(ACL_NOTIFY_DEFAULT, 0x0, unsigned int);
+    CK_CONST(ACL_NOTIFY_DEVICE_USE_ONLY, 0x1, unsigned int);
+    CK_CONST(ACL_RT_MEM_LINK_IDX_0, 0, unsigned int);
+    CK_CONST(ACL_RT_MEM_LINK_IDX_1, 1, unsigned int);
+    CK_CONST(ACL_PKG_VERSION_MAX_SIZE, 128, int);
+    CK_CONST(ACL_PKG_VERSION_PARTS_MAX_SIZE, 64, int);
+
+    CK(ACL_OPT_DETERMINISTIC, 0);
+    CK(ACL_OPT_ENABLE_DEBUG_KERNEL, 1);
+    CK(ACL_OPT_ENABLE_KERNEL_EARLY_START, 3);
+    CK(ACL_CANN_ATTR_UNDEFINED, -1);
+    CK(ACL_CANN_ATTR_INF_NAN, 0);
+    CK(ACL_CANN_ATTR_BF16, 1);
+    CK(ACL_CANN_ATTR_JIT_COMPILE, 2);
+    CK(ACL_DEVICE_INFO_UNDEFINED, -1);
+    CK(ACL_DEVICE_INFO_AI_CORE_NUM, 0);
+    CK(ACL_DEVICE_INFO_VECTOR_CORE_NUM, 1);
+    CK(ACL_DEVICE_INFO_L2_SIZE, 2);
+
+    CK(ACL_PKG_NAME_CANN, 0);
+    CK(ACL_PKG_NAME_RUNTIME, 1);
+    CK(ACL_PKG_NAME_COMPILER, 2);
+    CK(ACL_PKG_NAME_HCCL, 3);
+    CK(ACL_PKG_NAME_TOOLKIT, 4);
+    CK(ACL_PKG_NAME_OPP, 5);
+    CK(ACL_PKG_NAME_OPP_KERNEL, 6);
+    CK(ACL_PKG_NAME_DRIVER, 7);
+    CK(ACL_RT_MEM_ATTR_RSV, 0);
+    CK(ACL_RT_MEM_ATTR_MODULE_ID, 1);
+    CK(ACL_RT_MEM_ATTR_DEVICE_ID, 2);
+    CK(ACL_RT_MEM_ATTR_VA_FLAG, 3);
+    CK(ACL_RT_OVERFLOW_MODE_SATURATION, 0);
+    CK(ACL_RT_OVERFLOW_MODE_INFNAN, 1);
+    CK(ACL_RT_OVERFLOW_MODE_UNDEF, 2);
+    CK(ACL_RT_CMO_TYPE_PREFETCH, 0);
+    CK(ACL_RT_CMO_TYPE_WRITEBACK, 1);
+    CK(ACL_RT_CMO_TYPE_INVALID, 2);
+    CK(ACL_RT_CMO_TYPE_FLUSH, 3);
+    CK(ACL_RT_THREAD_LEVEL, 0);
+    CK(ACL_STREAM_ATTR_FAILURE_MODE, 1);
+    CK(ACL_STREAM_ATTR_FLOAT_OVERFLOW_CHECK, 2);
+    CK(ACL_STREAM_ATTR_USER_CUSTOM_TAG, 3);
+    CK(ACL_STREAM_ATTR_CACHE_OP_INFO, 4);
+    CK(ACL_STREAM_ATTR_PRIORITY, 5);
+    CK(ACL_RT_BINARY_LOAD_OPT_LAZY_LOAD, 1);
+    CK(ACL_RT_BINARY_LOAD_OPT_LAZY_MAGIC, 2);
+    CK(ACL_RT_BINARY_LOAD_OPT_MAGIC, 2);
+    CK(ACL_RT_BINARY_LOAD_OPT_CPU_KERNEL_MODE, 3);
+    CK(ACL_RT_ENGINE_TYPE_AIC, 0);
+    CK(ACL_RT_ENGINE_TYPE_AIV, 1);
+    CK(ACL_RT_LAUNCH_KERNEL_ATTR_SCHEM_MODE, 1);
+    CK(ACL_RT_LAUNCH_KERNEL_ATTR_DYN_UBUF_SIZE, 2);
+    CK(ACL_RT_LAUNCH_KERNEL_ATTR_ENGINE_TYPE, 3);
+    CK(ACL_RT_LAUNCH_KERNEL_ATTR_BLOCKDIM_OFFSET, 4);
+    CK(ACL_RT_LAUNCH_KERNEL_ATTR_BLOCK_TASK_PREFETCH, 5);
+    CK(ACL_RT_LAUNCH_KERNEL_ATTR_DATA_DUMP, 6);
+    CK(ACL_RT_LAUNCH_KERNEL_ATTR_TIMEOUT, 7);
+    CK(ACL_RT_LAUNCH_KERNEL_ATTR_TIMEOUT_US, 8);
+    CK(ACL_RT_LAUNCH_KERNEL_ATTR_ENABLE_PROFILING, 9);
+
+    CK(sizeof(aclSysParamOpt), 4);
+    CK(sizeof(aclCannAttr), 4);
+    CK(sizeof(aclDeviceInfo), 4);
+    CK(sizeof(aclCANNPackageName), 4);
+    CK(sizeof(aclrtMallocAttrType), 4);
+    CK(sizeof(aclrtFloatOverflowMode), 4);
+    CK(sizeof(aclrtCmoType), 4);
+    CK(sizeof(aclrtLastErrLevel), 4);
+    CK(sizeof(aclrtStreamAttr), 4);
+    CK(sizeof(aclrtBinaryLoadOptionType), 4);
+    CK(sizeof(aclrtEngineType), 4);
+    CK(sizeof(aclrtLaunchKernelAttrId), 4);
+}
+
+/* CANN include/external/acl/acl_rt.h at 681ef7610df1 (LP64) */
+static void test_rest_structs(void)
+{
+    CK_TYPEDEF(aclCANNPackageName, enum aclCANNPackageName);
+    CK_TYPEDEF(aclCANNPackageVersion, struct aclCANNPackageVersion);
+    CK_TYPEDEF(aclrtFloatOverflowMode, enum aclrtFloatOverflowMode);
+    CK_TYPEDEF(aclrtUtilizationInfo, struct aclrtUtilizationInfo);
+    CK_TYPEDEF(aclrtUtilizationExtendInfo, struct aclrtUtilizationExtendInfo);
+    CK_TYPEDEF(aclrtMemUsageInfo, struct aclrtMemUsageInfo);
+    CK_TYPEDEF(aclrtCmoType, enum aclrtCmoType);
+    CK_TYPEDEF(aclrtLastErrLevel, enum aclrtLastErrLevel);
+    CK_TYPEDEF(aclrtUuid, struct aclrtUuid);
+    CK_TYPEDEF(aclrtHostFunc, void (*)(void *));
+    CK_TYPEDEF(aclrtBinHandle, void *);
+    CK_TYPEDEF(aclrtFuncHandle, void *);
+    CK_TYPEDEF(aclrtBinaryLoadOptionType, enum aclrtBinaryLoadOptionType);
+    CK_TYPEDEF(aclrtBinaryLoadOptionValue, union aclrtBinaryLoadOptionValue);
+    CK_TYPEDEF(aclrtBinaryLoadOptions, struct aclrtBinaryLoadOptions);
+    CK_TYPEDEF(aclrtLaunchKernelAttrId, enum aclrtLaunchKernelAttrId);
+    CK_TYPEDEF(aclrtLaunchKernelAttrValue, union aclrtLaunchKernelAttrValue);
+    CK_TYPEDEF(aclrtLaunchKernelAttr, struct aclrtLaunchKernelAttr);
+    CK_TYPEDEF(aclrtLaunchKernelCfg, struct aclrtLaunchKernelCfg);
+
+    CK(sizeof(aclCANNPackageVersion), 512);
+    CK(_Alignof(aclCANNPackageVersion), 1);
+    CK_FIELD(aclCANNPackageVersion, version, 0, char[128]);
+    CK_FIELD(aclCANNPackageVersion, majorVersion, 128, char[64]);
+    CK_FIELD(aclCANNPackageVersion, minorVersion, 192, char[64]);
+    CK_FIELD(aclCANNPackageVersion, releaseVersion, 256, char[64]);
+    CK_FIELD(aclCANNPackageVersion, patchVersion, 320, char[64]);
+    CK_FIELD(aclCANNPackageVersion, reserved, 384, char[128]);
+
+    CK(sizeof(aclrtMallocAttrValue), 8);
+    CK(_Alignof(aclrtMallocAttrValue), 4);
+    CK_FIELD(aclrtMallocAttrValue, moduleId, 0, uint16_t);
+    CK_FIELD(aclrtMallocAttrValue, deviceId, 0, uint32_t);
+    CK_FIELD(aclrtMallocAttrValue, vaFlag, 0, uint32_t);
+    CK_FIELD(aclrtMallocAttrValue, rsv, 0, uint8_t[8]);
+    CK(sizeof(aclrtMallocAttribute), 12);
+    CK(_Alignof(aclrtMallocAttribute), 4);
+    CK_FIELD(aclrtMallocAttribute, attr, 0, aclrtMallocAttrType);
+    CK_FIELD(aclrtMallocAttribute, value, 4, aclrtMallocAttrValue);
+    CK(sizeof(aclrtMallocConfig), 16);
+    CK(_Alignof(aclrtMallocConfig), 8);
+    CK_FIELD(aclrtMallocConfig, attrs, 0, aclrtMallocAttribute *);
+    CK_FIELD(aclrtMallocConfig, numAttrs, 8, size_t);
+
+    CK(sizeof(aclrtUtilizationInfo), 24);
+    CK(_Alignof(aclrtUtilizationInfo), 8);
+    CK_FIELD(aclrtUtilizationInfo, cubeUtilization, 0, int32_t);
+    CK_FIELD(aclrtUtilizationInfo, vectorUtilization, 4, int32_t);
+    CK_FIELD(aclrtUtilizationInfo, aicpuUtilization, 8, int32_t);
+    CK_FIELD(aclrtUtilizationInfo, memoryUtilization, 12, int32_t);
+    CK_FIELD(aclrtUtilizationInfo, utilizationExtend, 16, aclrtUtilizationExtendInfo *);
+
+    CK(sizeof(aclrtMemUsageInfo), 112);
+    CK(_Alignof(aclrtMemUsageInfo), 8);
+    CK_FIELD(aclrtMemUsageInfo, name, 0, char[32]);
+    CK_FIELD(aclrtMemUsageInfo, curMemSize, 32, uint64_t);
+    CK_FIELD(aclrtMemUsageInfo, memPeakSize, 40, uint64_t);
+    CK_FIELD(aclrtMemUsageInfo, reserved, 48, size_t[8]);
+
+    CK(sizeof(aclrtStreamAttrValue), 16);
+    CK(_Alignof(aclrtStreamAttrValue), 8);
+    CK_FIELD(aclrtStreamAttrValue, failureMode, 0, uint64_t);
+    CK_FIELD(aclrtStreamAttrValue, overflowSwitch, 0, uint32_t);
+    CK_FIELD(aclrtStreamAttrValue, userCustomTag, 0, uint32_t);
+    CK_FIELD(aclrtStreamAttrValue, cacheOpInfoSwitch, 0, uint32_t);
+    CK_FIELD(aclrtStreamAttrValue, streamPriority, 0, uint32_t);
+    CK_FIELD(aclrtStreamAttrValue, reserve, 0, uint32_t[4]);
+
+    CK(sizeof(aclrtUuid), 16);
+    CK(_Alignof(aclrtUuid), 1);
+    CK_FIELD(aclrtUuid, bytes, 0, char[16]);
+
+    CK(sizeof(aclrtBinaryLoadOptionValue), 16);
+    CK_FIELD(aclrtBinaryLoadOptionValue, isLazyLoad, 0, uint32_t);
+    CK_FIELD(aclrtBinaryLoadOptionValue, magic, 0, uint32_t);
+    CK_FIELD(aclrtBinaryLoadOptionValue, cpuKernelMode, 0, int32_t);
+    CK_FIELD(aclrtBinaryLoadOptionValue, rsv, 0, uint32_t[4]);
+    CK(sizeof(aclrtBinaryLoadOption), 20);
+    CK(_Alignof(aclrtBinaryLoadOption), 4);
+    CK_FIELD(aclrtBinaryLoadOption, type, 0, aclrtBinaryLoadOptionType);
+    CK_FIELD(aclrtBinaryLoadOption, value, 4, aclrtBinaryLoadOptionValue);
+    CK(sizeof(aclrtBinaryLoadOptions), 16);
+    CK_FIELD(aclrtBinaryLoadOptions, options, 0, aclrtBinaryLoadOption *);
+    CK_FIELD(aclrtBinaryLoadOptions, numOpt, 8, size_t);
+
+    CK(sizeof(aclrtTimeoutUs), 8);
+    CK_FIELD(aclrtTimeoutUs, timeoutLow, 0, uint32_t);
+    CK_FIELD(aclrtTimeoutUs, timeoutHigh, 4, uint32_t);
+    CK(sizeof(aclrtLaunchKernelAttrValue), 16);
+    CK(_Alignof(aclrtLaunchKernelAttrValue), 4);
+    CK_FIELD(aclrtLaunchKernelAttrValue, schemMode, 0, uint8_t);
+    CK_FIELD(aclrtLaunchKernelAttrValue, dynUBufSize, 0, uint32_t);
+    CK_FIELD(aclrtLaunchKernelAttrValue, engineType, 0, aclrtEngineType);
+    CK_FIELD(aclrtLaunchKernelAttrValue, blockDimOffset, 0, uint32_t);
+    CK_FIELD(aclrtLaunchKernelAttrValue, isBlockTaskPrefetch, 0, uint8_t);
+    CK_FIELD(aclrtLaunchKernelAttrValue, isDataDump, 0, uint8_t);
+    CK_FIELD(aclrtLaunchKernelAttrValue, timeout, 0, uint16_t);
+    CK_FIELD(aclrtLaunchKernelAttrValue, timeoutUs, 0, aclrtTimeoutUs);
+    CK_FIELD(aclrtLaunchKernelAttrValue, enableProfiling, 0, uint8_t);
+    CK_FIELD(aclrtLaunchKernelAttrValue, rsv, 0, uint32_t[4]);
+    CK(sizeof(aclrtLaunchKernelAttr), 20);
+    CK_FIELD(aclrtLaunchKernelAttr, id, 0, aclrtLaunchKernelAttrId);
+    CK_FIELD(aclrtLaunchKernelAttr, value, 4, aclrtLaunchKernelAttrValue);
+    CK(sizeof(aclrtLaunchKernelCfg), 16);
+    CK_FIELD(aclrtLaunchKernelCfg, attrs, 0, aclrtLaunchKernelAttr *);
+    CK_FIELD(aclrtLaunchKernelCfg, numAttrs, 8, size_t);
+    CK(sizeof(aclrtPlaceHolderInfo), 8);
+    CK_FIELD(aclrtPlaceHolderInfo, addrOffset, 0, uint32_t);
+    CK_FIELD(aclrtPlaceHolderInfo, dataOffset, 4, uint32_t);
+}
+
+/*
+ * CANN include/external/acl/acl_base_rt.h and acl_rt.h at 681ef7610df1.
+ * aclmdlInitDump() and aclmdlFinalizeDump() have an empty list there, as
+ * here; in C that type is compatible with "(void)".
+ */
+static void test_rest_prototypes(void)
+{
+    CK_PROTO(aclFloat16ToFloat, float (*)(aclFloat16));
+    CK_PROTO(aclFloatToFloat16, aclFloat16 (*)(float));
+    CK_PROTO(aclCreateDataBuffer, aclDataBuffer *(*)(void *, size_t));
+    CK_PROTO(aclDestroyDataBuffer, aclError (*)(const aclDataBuffer *));
+    CK_PROTO(aclUpdateDataBuffer, aclError (*)(aclDataBuffer *, void *, size_t));
+    CK_PROTO(aclGetDataBufferAddr, void *(*)(const aclDataBuffer *));
+    CK_PROTO(aclGetDataBufferSizeV2, size_t (*)(const aclDataBuffer *));
+    CK_PROTO(aclAppLog, void (*)(aclLogLevel, const char *, const char *, uint32_t, const char *, ...));
+    CK_PROTO(aclGetCannAttributeList, aclError (*)(const aclCannAttr **, size_t *));
+    CK_PROTO(aclGetCannAttribute, aclError (*)(aclCannAttr, int32_t *));
+    CK_PROTO(aclGetDeviceCapability, aclError (*)(uint32_t, aclDeviceInfo, int64_t *));
+
+    /* ACL_DEPRECATED_MESSAGE in CANN too: naming them warns */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+    CK_PROTO(aclsysGetCANNVersion, aclError (*)(aclCANNPackageName, aclCANNPackageVersion *));
+    CK_PROTO(aclGetDataBufferSize, uint32_t (*)(const aclDataBuffer *));
+    CK_PROTO(aclrtMemcpyAsyncWithCondition,
+             aclError (*)(void *, size_t, const void *, size_t, aclrtMemcpyKind, aclrtStream));
+    CK(ACL_OPT_STRONG_CONSISTENCY, 2);
+#pragma GCC diagnostic pop
+    CK_PROTO(aclsysGetVersionStr, aclError (*)(char *, char *));
+    CK_PROTO(aclsysGetVersionNum, aclError (*)(char *, int32_t *));
+    CK_PROTO(aclrtPeekAtLastError, aclError (*)(aclrtLastErrLevel));
+    CK_PROTO(aclrtGetLastError, aclError (*)(aclrtLastErrLevel));
+    CK_PROTO(aclrtCtxSetSysParamOpt, aclError (*)(aclSysParamOpt, int64_t));
+    CK_PROTO(aclrtCtxGetSysParamOpt, aclError (*)(aclSysParamOpt, int64_t *));
+    CK_PROTO(aclrtGetSysParamOpt, aclError (*)(aclSysParamOpt, int64_t *));
+    CK_PROTO(aclrtSetSysParamOpt, aclError (*)(aclSysParamOpt, int64_t));
+    CK_PROTO(aclrtSetOpExecuteTimeOut, aclError (*)(uint32_t));
+    CK_PROTO(aclrtSetOpExecuteTimeOutV2, aclError (*)(uint64_t, uint64_t *));
+    CK_PROTO(aclrtSetDeviceSatMode, aclError (*)(aclrtFloatOverflowMode));
+    CK_PROTO(aclrtSetStreamAttribute, aclError (*)(aclrtStream, aclrtStreamAttr, aclrtStreamAttrValue *));
+    CK_PROTO(aclrtGetStreamAttribute, aclError (*)(aclrtStream, aclrtStreamAttr, aclrtStreamAttrValue *));
+    CK_PROTO(aclrtGetDeviceUtilizationRate, aclError (*)(int32_t, aclrtUtilizationInfo *));
+    CK_PROTO(aclrtGetMemUsageInfo, aclError (*)(int32_t, aclrtMemUsageInfo *, size_t, size_t *));
+    CK_PROTO(aclrtDeviceGetUuid, aclError (*)(int32_t, aclrtUuid *));
+    CK_PROTO(aclrtGetPrimaryCtxState, aclError (*)(int32_t, uint32_t *, int32_t *));
+    CK_PROTO(aclrtGetLogicDevIdByUserDevId, aclError (*)(const int32_t, int32_t *const));
+    CK_PROTO(aclrtGetPhyDevIdByUserDevId, aclError (*)(const int32_t, int32_t *const));
+    CK_PROTO(aclrtDeviceTaskAbort, aclError (*)(int32_t, uint32_t));
+    CK_PROTO(aclrtStreamStop, aclError (*)(aclrtStream));
+    CK_PROTO(aclrtLaunchHostFunc, aclError (*)(aclrtStream, aclrtHostFunc, void *));
+    CK_PROTO(aclrtCreateNotify, aclError (*)(aclrtNotify *, uint64_t));
+    CK_PROTO(aclrtDestroyNotify, aclError (*)(aclrtNotify));
+    CK_PROTO(aclrtRecordNotify, aclError (*)(aclrtNotify, aclrtStream));
+    CK_PROTO(aclrtWaitAndResetNotify, aclError (*)(aclrtNotify, aclrtStream, uint32_t));
+    CK_PROTO(aclrtGetNotifyId, aclError (*)(aclrtNotify, uint32_t *));
+    CK_PROTO(aclrtNotifyBatchReset, aclError (*)(aclrtNotify *, size_t));
+    CK_PROTO(aclrtMallocHostWithCfg, aclError (*)(void **, uint64_t, aclrtMallocConfig *));
+    CK_PROTO(aclrtCmoAsync, aclError (*)(void *, size_t, aclrtCmoType, aclrtStream));
+    CK_PROTO(aclrtMemMapSelectedLink, aclError (*)(void *, size_t, void *, uint32_t));
+    CK_PROTO(aclrtBinaryLoadFromData,
+             aclError (*)(const void *, size_t, const aclrtBinaryLoadOptions *, aclrtBinHandle *));
+    CK_PROTO(aclrtBinaryGetFunction, aclError (*)(const aclrtBinHandle, const char *, aclrtFuncHandle *));
+    CK_PROTO(aclrtLaunchKernelWithHostArgs,
+             aclError (*)(aclrtFuncHandle, uint32_t, aclrtStream, aclrtLaunchKernelCfg *, void *, size_t,
+                          aclrtPlaceHolderInfo *, size_t));
+    CK_PROTO(aclrtGetHardwareSyncAddr, aclError (*)(void **));
+    CK_PROTO(aclmdlInitDump, aclError (*)(void));
+    CK_PROTO(aclmdlSetDump, aclError (*)(const char *));
+    CK_PROTO(aclmdlFinalizeDump, aclError (*)(void));
 }
 
 /* ---- main: TAP, one result per group ------------------------------------ */
@@ -875,6 +1332,9 @@ static const struct {
     { "types", test_types },
     { "structs", test_structs },
     { "prototypes", test_prototypes },
+    { "rest_enums", test_rest_enums },
+    { "rest_structs", test_rest_structs },
+    { "rest_prototypes", test_rest_prototypes },
 };
 
 int main(void)

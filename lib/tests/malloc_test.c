@@ -14,7 +14,10 @@
  * current context both mallocs are 107002. aclrtFree(NULL) and
  * aclrtFreeHost(NULL) are 100000; aclrtFree of a reservation is 107000,
  * and so (aclmem's choice) of any address it did not allocate: inside an
- * allocation, freed, not device memory.
+ * allocation, freed, not device memory. aclrtMallocAlign32 and
+ * aclrtMallocCached allocate the same way, with their own padding rules
+ * (Align32 none, Cached none for the 1 GiB policies) and 1 GiB pages for
+ * their own policies; aclrtFree frees them.
  */
 #include "acl_test_utils.h"
 
@@ -240,6 +243,107 @@ TEST(malloc_without_context)
 	EXPECT_EQ(ACL_ERROR_INVALID_PARAM, aclrtMallocHost(&p, 0));
 	EXPECT_EQ(NULL, p);
 	ACL_EXPECT_POOLS_BACK(&base);
+}
+
+/*
+ * memory.cpp aclrtMallocAlign32Impl (aclMallocMemInner without padding)
+ * and aclrtMallocCachedImpl: device memory like aclrtMalloc's, freed by
+ * aclrtFree; only ACL_MEM_MALLOC_HUGE1G_ONLY gives aclrtMallocCached 1 GiB
+ * pages, the P2P 1 GiB policy falls to the default flags.
+ */
+TEST_F(am, align32_and_cached)
+{
+	static const aclrtMemMallocPolicy policies[] = {
+		ACL_MEM_MALLOC_HUGE_FIRST, ACL_MEM_MALLOC_HUGE_ONLY,
+		ACL_MEM_MALLOC_NORMAL_ONLY, ACL_MEM_MALLOC_HUGE_FIRST_P2P,
+		ACL_MEM_MALLOC_HUGE_ONLY_P2P, ACL_MEM_MALLOC_NORMAL_ONLY_P2P,
+		(aclrtMemMallocPolicy)99,
+	};
+	void *a = NULL, *c = NULL;
+	size_t i;
+
+	for (i = 0; i < ACL_ARRAY_SIZE(policies); i++) {
+		ASSERT_EQ(ACL_SUCCESS,
+			  aclrtMallocAlign32(&a, SZ_2M + 1, policies[i]));
+		ASSERT_EQ(ACL_SUCCESS,
+			  aclrtMallocCached(&c, SZ_2M - 3, policies[i]));
+		ACL_EXPECT_IN_USE(&self->base, 3, 0);
+		acl_fill(a, 2 * SZ_2M, 30 + i);
+		acl_fill(c, SZ_2M, 20 + i);
+		ACL_ASSERT_PATTERN(a, 2 * SZ_2M, 30 + i);
+		ACL_ASSERT_PATTERN(c, SZ_2M, 20 + i);
+		ASSERT_EQ(ACL_SUCCESS, aclrtFree(a));
+		ASSERT_EQ(ACL_SUCCESS, aclrtFree(c));
+		ACL_EXPECT_POOLS_BACK(&self->base);
+	}
+	/* aclrtMallocCachedImpl: HUGE1G_ONLY_P2P has the default flags */
+	ASSERT_EQ(ACL_SUCCESS, aclrtMallocCached(&c, SZ_2M,
+						 ACL_MEM_MALLOC_HUGE1G_ONLY_P2P));
+	ACL_EXPECT_IN_USE(&self->base, 1, 0);
+	ASSERT_EQ(ACL_SUCCESS, aclrtFree(c));
+	ACL_EXPECT_POOLS_BACK(&self->base);
+}
+
+TEST_F_TIMEOUT(am, align32_and_cached_huge1g, ACL_1G_TIMEOUT)
+{
+	void *p = NULL;
+
+	ASSERT_EQ(ACL_SUCCESS, aclrtMallocAlign32(&p, SZ_2M,
+						  ACL_MEM_MALLOC_HUGE1G_ONLY_P2P));
+	ACL_EXPECT_IN_USE(&self->base, 0, 1);
+	ASSERT_EQ(ACL_SUCCESS, aclrtFree(p));
+	ASSERT_EQ(ACL_SUCCESS, aclrtMallocCached(&p, SZ_2M,
+						 ACL_MEM_MALLOC_HUGE1G_ONLY));
+	ACL_EXPECT_IN_USE(&self->base, 0, 1);
+	ASSERT_EQ(ACL_SUCCESS, aclrtFree(p));
+	ACL_EXPECT_POOLS_BACK(&self->base);
+}
+
+/* memory.cpp GetAlignedAndPaddingSize: 32 bytes of alignment, 32 of padding */
+TEST_F(am, align32_and_cached_bad_arguments)
+{
+	void *p = NULL;
+
+	EXPECT_EQ(ACL_ERROR_INVALID_PARAM,
+		  aclrtMallocAlign32(NULL, SZ_2M, ACL_MEM_MALLOC_HUGE_FIRST));
+	EXPECT_EQ(ACL_ERROR_INVALID_PARAM,
+		  aclrtMallocCached(NULL, SZ_2M, ACL_MEM_MALLOC_HUGE_FIRST));
+	EXPECT_EQ(ACL_ERROR_INVALID_PARAM,
+		  aclrtMallocAlign32(&p, 0, ACL_MEM_MALLOC_HUGE_FIRST));
+	EXPECT_EQ(ACL_ERROR_INVALID_PARAM,
+		  aclrtMallocCached(&p, 0, ACL_MEM_MALLOC_HUGE_FIRST));
+	EXPECT_EQ(ACL_ERROR_INVALID_PARAM,
+		  aclrtMallocAlign32(&p, SIZE_MAX - 16,
+				     ACL_MEM_MALLOC_HUGE_FIRST));
+	/* no padding for Align32: 40 bytes below the top survive */
+	EXPECT_EQ(ACL_ERROR_RT_MEMORY_ALLOCATION,
+		  aclrtMallocAlign32(&p, SIZE_MAX - 40,
+				     ACL_MEM_MALLOC_HUGE_FIRST));
+	/* Cached pads, except for the 1 GiB policies */
+	EXPECT_EQ(ACL_ERROR_INVALID_PARAM,
+		  aclrtMallocCached(&p, SIZE_MAX - 40,
+				    ACL_MEM_MALLOC_HUGE_FIRST));
+	EXPECT_EQ(ACL_ERROR_RT_MEMORY_ALLOCATION,
+		  aclrtMallocCached(&p, SIZE_MAX - 40,
+				    ACL_MEM_MALLOC_HUGE1G_ONLY_P2P));
+	EXPECT_EQ(NULL, p);
+	ACL_EXPECT_POOLS_BACK(&self->base);
+}
+
+/* api_impl.cc ApiImpl::DevMalloc: no current context, after the acl checks */
+TEST(align32_and_cached_without_context)
+{
+	void *p = NULL;
+
+	EXPECT_EQ(ACL_ERROR_RT_CONTEXT_NULL,
+		  aclrtMallocAlign32(&p, SZ_2M, ACL_MEM_MALLOC_HUGE_FIRST));
+	EXPECT_EQ(ACL_ERROR_RT_CONTEXT_NULL,
+		  aclrtMallocCached(&p, SZ_2M, ACL_MEM_MALLOC_HUGE_FIRST));
+	EXPECT_EQ(ACL_ERROR_INVALID_PARAM,
+		  aclrtMallocAlign32(&p, 0, ACL_MEM_MALLOC_HUGE_FIRST));
+	EXPECT_EQ(ACL_ERROR_INVALID_PARAM,
+		  aclrtMallocCached(&p, SIZE_MAX, ACL_MEM_MALLOC_HUGE_FIRST));
+	EXPECT_EQ(NULL, p);
 }
 
 TEST_HARNESS_MAIN

@@ -709,4 +709,93 @@ TEST_F_TIMEOUT(res, many_reservations, 180)
 	free(p);
 }
 
+/*
+ * aclrtReserveMemAddressNoUCMemory: memory.cpp
+ * aclrtReserveMemAddressNoUCMemoryImpl asks for MEM_RSV_TYPE_REMOTE_MAP;
+ * devmm_svm.c halMemAddressReserve serves it at expectPtr only, in whole
+ * GiB (svm_da_alloc, svm_da_fixed_va_mmap). It maps like any reservation
+ * and is released by aclrtReleaseMemAddress.
+ */
+TEST_F(res, nouc_reserves_at_expect_ptr)
+{
+	void *want = acl_free_range(2 * SZ_1G, SZ_1G);
+	aclrtDrvMemHandle h;
+	char *p = POISON;
+
+	ASSERT_NE(NULL, want);
+	ASSERT_EQ(ACL_SUCCESS, aclrtReserveMemAddressNoUCMemory((void **)&p,
+							       2 * SZ_1G, 0,
+							       want, 1));
+	ASSERT_EQ(want, (void *)p);
+	EXPECT_TRUE(acl_va_held(p + 2 * SZ_1G - SZ_4K));
+	/* PROT_NONE until mapped, and no page taken */
+	EXPECT_EQ(SIGSEGV, acl_probe(p, ACL_PROBE_READ));
+	ACL_EXPECT_IN_USE(&self->base, 0, 0);
+	ASSERT_EQ(ACL_SUCCESS, acl_alloc_2m(&h, SZ_2M));
+	ASSERT_EQ(ACL_SUCCESS, aclrtMapMem(p + SZ_1G, SZ_2M, 0, h, 0));
+	acl_fill(p + SZ_1G, SZ_2M, 9);
+	ACL_ASSERT_PATTERN(p + SZ_1G, SZ_2M, 9);
+	/* svm_master_mem_map.c: still no releasing while mapped */
+	EXPECT_EQ(ACL_ERROR_RT_DRV_INTERNAL_ERROR, aclrtReleaseMemAddress(p));
+	ASSERT_EQ(ACL_SUCCESS, aclrtUnmapMem(p + SZ_1G));
+	ASSERT_EQ(ACL_SUCCESS, aclrtFreePhysical(h));
+	EXPECT_EQ(ACL_ERROR_RT_PARAM_INVALID,
+		  aclrtReleaseMemAddress(p + SZ_1G));
+	ASSERT_EQ(ACL_SUCCESS, aclrtReleaseMemAddress(p));
+	EXPECT_FALSE(acl_va_held(p));
+	ACL_EXPECT_POOLS_BACK(&self->base);
+}
+
+TEST_F(res, nouc_errors)
+{
+	void *want = acl_free_range(SZ_1G, SZ_1G);
+	char *other = NULL;
+	char *p = POISON;
+
+	ASSERT_NE(NULL, want);
+	/* memory.cpp: the acl layer's checks */
+	EXPECT_EQ(ACL_ERROR_INVALID_PARAM,
+		  aclrtReserveMemAddressNoUCMemory(NULL, SZ_1G, 0, want, 0));
+	EXPECT_EQ(ACL_ERROR_INVALID_PARAM,
+		  aclrtReserveMemAddressNoUCMemory((void **)&p, 0, 0, want,
+						   0));
+	EXPECT_EQ(ACL_ERROR_INVALID_PARAM,
+		  aclrtReserveMemAddressNoUCMemory((void **)&p, SZ_1G, 0, want,
+						   2));
+	/* ... before the driver's: a bad alignment with size 0 is 100000 */
+	EXPECT_EQ(ACL_ERROR_INVALID_PARAM,
+		  aclrtReserveMemAddressNoUCMemory((void **)&p, 0, 1, NULL, 0));
+	/* devmm_mem_address_reserve_para_check */
+	EXPECT_EQ(ACL_ERROR_RT_PARAM_INVALID,
+		  aclrtReserveMemAddressNoUCMemory((void **)&p, SZ_1G, 1, want,
+						   0));
+	EXPECT_EQ(ACL_ERROR_RT_PARAM_INVALID,
+		  aclrtReserveMemAddressNoUCMemory((void **)&p, SZ_1G, 0,
+						   (char *)want + SZ_2M, 0));
+	/* MEM_RSV_TYPE_REMOTE_MAP needs a given address */
+	EXPECT_EQ(ACL_ERROR_RT_FEATURE_NOT_SUPPORT,
+		  aclrtReserveMemAddressNoUCMemory((void **)&p, SZ_1G, 0, NULL,
+						   0));
+	/* svm_da_alloc: whole GiB, also for sizes below 2 MiB */
+	EXPECT_EQ(ACL_ERROR_RT_PARAM_INVALID,
+		  aclrtReserveMemAddressNoUCMemory((void **)&p, SZ_2M, 0, want,
+						   0));
+	EXPECT_EQ(ACL_ERROR_RT_PARAM_INVALID,
+		  aclrtReserveMemAddressNoUCMemory((void **)&p, 4096, 0, want,
+						   0));
+	EXPECT_EQ(ACL_ERROR_RT_PARAM_INVALID,
+		  aclrtReserveMemAddressNoUCMemory((void **)&p,
+						   SZ_1G + SZ_2M, 0, want, 0));
+	EXPECT_EQ(POISON, p);
+	EXPECT_FALSE(acl_va_held(want));
+	/* svm_da_fixed_va_mmap: a taken range, DRV_ERROR_OUT_OF_MEMORY */
+	ASSERT_EQ(ACL_SUCCESS, aclrtReserveMemAddress((void **)&other, SZ_1G,
+						      0, want, 0));
+	EXPECT_EQ(ACL_ERROR_RT_MEMORY_ALLOCATION,
+		  aclrtReserveMemAddressNoUCMemory((void **)&p, SZ_1G, 0, want,
+						   0));
+	EXPECT_EQ(POISON, p);
+	ASSERT_EQ(ACL_SUCCESS, aclrtReleaseMemAddress(other));
+}
+
 TEST_HARNESS_MAIN

@@ -39,9 +39,9 @@
  * importers their pages; the imported handle's properties are the
  * exporter's memory. V2 with ACL_MEM_SHARE_HANDLE_TYPE_DEFAULT works the
  * same; shareType 107000, V2 import flags 100000, V2 import without a
- * current device 107002 before the shareType check; FABRIC 207000 (after
- * 107002 without a context). Pool counters are back at the baseline after
- * each test.
+ * current device 107002 before the shareType check; FABRIC export 107002
+ * without a context (share_fabric_test has the rest of FABRIC). Pool
+ * counters are back at the baseline after each test.
  */
 #include "acl_share_utils.h"
 
@@ -1382,7 +1382,7 @@ TEST_F(share, v2_default)
 	ACL_EXPECT_POOLS_BACK(&self->base);
 }
 
-/* V2 share types: FABRIC is not served (207000); unknown types 107000. */
+/* V2 share types: unknown types 107000; FABRIC's context rules. */
 TEST_F(share, v2_types)
 {
 	const aclrtMemSharedHandleType def = ACL_MEM_SHARE_HANDLE_TYPE_DEFAULT;
@@ -1411,21 +1411,15 @@ TEST_F(share, v2_types)
 		EXPECT_EQ(ACL_ERROR_RT_CONTEXT_NULL,
 			  aclrtMemImportFromShareableHandleV2(&token,
 				(aclrtMemSharedHandleType)bad[i], 0, &out));
-	/* aclmem: FABRIC is not served yet (SetPid needs no context) */
-	EXPECT_EQ(ACL_ERROR_RT_FEATURE_NOT_SUPPORT,
+	/*
+	 * hicann/driver svm_vmm.c halMemTransShareableHandle: SetPid needs
+	 * no context; an all-zero handle is not of type FABRIC
+	 * (share_fabric_test has the rest of FABRIC)
+	 */
+	EXPECT_EQ(ACL_ERROR_RT_PARAM_INVALID,
 		  aclrtMemSetPidToShareableHandleV2(&fh, fabric, &pid, 1));
 
 	ASSERT_EQ(ACL_SUCCESS, aclrtSetDevice(0));
-	/*
-	 * aclmem: FABRIC is not served yet (CANN: hicann/runtime
-	 * npu_driver.cc NpuDriver::GetServerId, 207000 without a server id)
-	 */
-	EXPECT_EQ(ACL_ERROR_RT_FEATURE_NOT_SUPPORT,
-		  aclrtMemExportToShareableHandleV2(h, 0, fabric, &fh));
-	EXPECT_EQ(ACL_ERROR_RT_FEATURE_NOT_SUPPORT,
-		  aclrtMemImportFromShareableHandleV2(&fh, fabric, 0, &out));
-	EXPECT_EQ(ACL_ERROR_RT_FEATURE_NOT_SUPPORT,
-		  aclrtMemSetPidToShareableHandleV2(&fh, fabric, &pid, 1));
 	for (i = 0; i < ACL_ARRAY_SIZE(bad); i++) {
 		aclrtMemSharedHandleType t = (aclrtMemSharedHandleType)bad[i];
 

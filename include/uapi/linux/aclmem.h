@@ -228,7 +228,9 @@ struct aclmem_query {
  * set (so a pid reused since is refused), or, with ACLMEM_EXPORT_ANY_PID,
  * whoever it is. The exporting process is admitted by the same rules. A
  * token lives while the exporter's handle does: FREE or close(2) revokes
- * it. A file descriptor: EXPORT_FD gives a dma-buf fd for the handle,
+ * it, and so does UNEXPORT, after which the handle may be exported again
+ * (under a new token); handles imported before keep the pages. A file
+ * descriptor: EXPORT_FD gives a dma-buf fd for the handle,
  * which can be mmap'ed, passed over a unix socket and imported with
  * IMPORT_FD; the memory lives while the fd is open.
  *
@@ -241,7 +243,8 @@ struct aclmem_query {
  * - EEXIST: EXPORT of a handle that has a token already;
  * - ENOENT: an unknown or revoked token;
  * - EACCES: IMPORT by a process the token does not admit; SET_PIDS by
- *   another process than the exporter;
+ *   another process than the exporter; UNEXPORT by another process than
+ *   the exporter, or on another file than the one holding the handle;
  * - EINVAL: SET_PIDS with every pid 0 (0 entries are ignored); IMPORT_FD
  *   of an fd that is not an aclmem dma-buf;
  * - ENOSPC: SET_PIDS beyond ACLMEM_MAX_SHARE_PIDS.
@@ -315,6 +318,24 @@ struct aclmem_import {
 #define ACLMEM_IMPORT_VALID_FLAGS	0U
 
 /**
+ * struct aclmem_unexport - ioctl(ACLMEM_IOC_UNEXPORT)
+ * @token: a token this process exported from a handle of this file
+ * @flags: must be 0
+ * @reserved0: must be 0
+ * @reserved: must be 0
+ *
+ * Revokes the token: IMPORT and SET_PIDS of it get ENOENT from now on.
+ */
+struct aclmem_unexport {
+	__aligned_u64 token;
+	__u32 flags;
+	__u32 reserved0;
+	__aligned_u64 reserved[2];
+};
+
+#define ACLMEM_UNEXPORT_VALID_FLAGS	0U
+
+/**
  * struct aclmem_export_fd - ioctl(ACLMEM_IOC_EXPORT_FD)
  * @handle: a handle of this file
  * @flags: ACLMEM_EXPORT_FD_CLOEXEC
@@ -371,6 +392,7 @@ enum aclmem_cmd {
 	ACLMEM_CMD_EXPORT_FD,
 	ACLMEM_CMD_IMPORT_FD,
 	ACLMEM_CMD_POPULATE,
+	ACLMEM_CMD_UNEXPORT,
 };
 
 #define ACLMEM_IOC_INFO		_IOWR(ACLMEM_IOCTL_MAGIC, ACLMEM_CMD_INFO, \
@@ -393,6 +415,8 @@ enum aclmem_cmd {
 				      struct aclmem_import)
 #define ACLMEM_IOC_POPULATE	_IOWR(ACLMEM_IOCTL_MAGIC, ACLMEM_CMD_POPULATE, \
 				      struct aclmem_populate)
+#define ACLMEM_IOC_UNEXPORT	_IOWR(ACLMEM_IOCTL_MAGIC, ACLMEM_CMD_UNEXPORT, \
+				      struct aclmem_unexport)
 
 /**
  * DOC: Generic netlink family "aclmem"
