@@ -702,6 +702,25 @@ static void test_rt_enums(void)
     CK(ACL_HOST_REGISTER_MAPPED, 0);
     CK(ACL_HOST_REGISTER_IOMEMORY, 0x04);
     CK(ACL_HOST_REGISTER_READONLY, 0x08);
+    /* aclrtHostRegisterV2 flags */
+    CK(ACL_HOST_REG_MAPPED, 0x2UL);
+    CK(ACL_HOST_REG_IOMEMORY, 0x4UL);
+    CK(ACL_HOST_REG_READONLY, 0x8UL);
+    CK(ACL_HOST_REG_PINNED, 0x10000000UL);
+    /* aclrtHacType */
+    CK(ACL_RT_HAC_TYPE_STARS, 0);
+    CK(ACL_RT_HAC_TYPE_AICPU, 1);
+    CK(ACL_RT_HAC_TYPE_AIC, 2);
+    CK(ACL_RT_HAC_TYPE_AIV, 3);
+    CK(ACL_RT_HAC_TYPE_PCIEDMA, 4);
+    CK(ACL_RT_HAC_TYPE_RDMA, 5);
+    CK(ACL_RT_HAC_TYPE_SDMA, 6);
+    CK(ACL_RT_HAC_TYPE_DVPP, 7);
+    CK(ACL_RT_HAC_TYPE_UDMA, 8);
+    CK(ACL_RT_HAC_TYPE_CCU, 9);
+    /* aclrtHostMemMapCapability */
+    CK(ACL_RT_HOST_MEM_MAP_NOT_SUPPORTED, 0);
+    CK(ACL_RT_HOST_MEM_MAP_SUPPORTED, 1);
 
     /* aclrtMemAttr */
     CK(ACL_DDR_MEM, 0);
@@ -836,6 +855,8 @@ static void test_types(void)
     CK(sizeof(aclrtMemGranularityOptions), 4);
     CK(sizeof(aclrtMemAccessFlags), 4);
     CK(sizeof(aclrtHostRegisterType), 4);
+    CK(sizeof(aclrtHacType), 4);
+    CK(sizeof(aclrtHostMemMapCapability), 4);
     CK(sizeof(aclrtIpcMemAttrType), 4);
 }
 
@@ -990,6 +1011,9 @@ static void test_prototypes(void)
     CK_PROTO(aclrtMallocCached, aclError (*)(void **, size_t, aclrtMemMallocPolicy));
     CK_PROTO(aclrtPointerGetAttributes, aclError (*)(const void *, aclrtPtrAttributes *));
     CK_PROTO(aclrtHostRegister, aclError (*)(void *, uint64_t, aclrtHostRegisterType, void **));
+    CK_PROTO(aclrtHostRegisterV2, aclError (*)(void *, uint64_t, uint32_t));
+    CK_PROTO(aclrtHostGetDevicePointer, aclError (*)(void *, void **, uint32_t));
+    CK_PROTO(aclrtHostMemMapCapabilities, aclError (*)(uint32_t, aclrtHacType, aclrtHostMemMapCapability *));
     CK_PROTO(aclrtHostUnregister, aclError (*)(void *));
     CK_PROTO(aclrtGetMemInfo, aclError (*)(aclrtMemAttr, size_t *, size_t *));
 
