@@ -410,6 +410,7 @@ TEST(record_in_one_sync_in_the_other)
 }
 
 struct rec_arg {
+	aclrtContext ctx;
 	aclrtEvent e;
 	aclrtStream s;
 	aclError rc;
@@ -419,7 +420,9 @@ static void *record_thread(void *p)
 {
 	struct rec_arg *ra = p;
 
-	ra->rc = aclrtRecordEvent(ra->e, ra->s);
+	ra->rc = aclrtSetCurrentContext(ra->ctx);
+	if (!ra->rc)
+		ra->rc = aclrtRecordEvent(ra->e, ra->s);
 	return NULL;
 }
 
@@ -453,6 +456,7 @@ TEST(pending_record_seen_by_the_other)
 					      ACL_STREAM_WAIT_VALUE_GEQ, stream));
 	ra.s = stream;
 	ra.rc = -1;
+	ASSERT_EQ(ACL_SUCCESS, aclrtGetCurrentContext(&ra.ctx));
 	ASSERT_EQ(0, pthread_create(&thr, NULL, record_thread, &ra));
 	/* the record is issued: pending, in this process and in the agent */
 	t0 = now_ms();
