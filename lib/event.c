@@ -24,6 +24,8 @@
  * CLOCK_MONOTONIC; nothing is ever pending to wait for. Events live in a
  * table of their own, so that a destroyed or made-up handle is found
  * missing (107017) rather than dereferenced; they go with their context.
+ * An IPC event keeps its records in a page other processes map too
+ * (ipc_event.c); ApiErrorDecorator refuses it what it refuses (207000).
  */
 #include <stdlib.h>
 #include <time.h>
@@ -53,6 +55,7 @@ struct acl_event {
 	bool ex;			/* aclrtCreateEventExWithFlag ("new mode") */
 	bool recorded;
 	uint64_t ns;			/* CLOCK_MONOTONIC at the last record */
+	struct acl_ipc_event *ipc;	/* an IPC event's shared state */
 };
 
 static pthread_mutex_t event_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -104,6 +107,8 @@ void acl_events_drop_context(uint64_t ctx_id)
 		for (pp = &events[i]; (e = *pp);) {
 			if (e->ctx_id == ctx_id) {
 				*pp = e->next;
+				if (e->ipc)
+					acl_ipc_event_put(e->ipc);
 				free(e);
 			} else {
 				pp = &e->next;
@@ -127,8 +132,12 @@ static bool alone_ok(uint32_t flag, uint32_t bit)
 	return !(flag & bit) || flag == bit;
 }
 
-/* ApiImpl::EventCreate, EventCreateEx: in the current context (107002). */
-static aclError event_create(aclrtEvent *event, uint32_t flag, bool ex)
+/*
+ * ApiImpl::EventCreate, EventCreateEx: in the current context (107002); an
+ * IPC event sets up its shared state (IpcEvent::Setup) unless it brings it.
+ */
+static aclError event_create(aclrtEvent *event, uint32_t flag, bool ex,
+			     struct acl_ipc_event *ipc)
 {
 	struct acl_event *e, **bucket;
 	uint64_t ctx_id;
@@ -144,6 +153,14 @@ static aclError event_create(aclrtEvent *event, uint32_t flag, bool ex)
 	e->ctx_id = ctx_id;
 	e->flag = flag;
 	e->ex = ex;
+	e->ipc = ipc;
+	if (flag == ACL_EVENT_IPC && !ipc) {
+		ret = acl_ipc_event_new(&e->ipc);
+		if (ret) {
+			free(e);
+			return ret;
+		}
+	}
 	pthread_mutex_lock(&event_lock);
 	bucket = event_bucket(e);
 	e->next = *bucket;
@@ -158,7 +175,7 @@ ACL_API aclError aclrtCreateEvent(aclrtEvent *event)
 	if (!event)
 		return acl_fail(ACL_ERROR_INVALID_PARAM, "event is NULL");
 	/* rtEventCreate: rtEventCreateWithFlag(RT_EVENT_DEFAULT) */
-	return event_create(event, EVENT_DEFAULT, false);
+	return event_create(event, EVENT_DEFAULT, false, NULL);
 }
 
 ACL_API aclError aclrtCreateEventWithFlag(aclrtEvent *event, uint32_t flag)
@@ -171,7 +188,7 @@ ACL_API aclError aclrtCreateEventWithFlag(aclrtEvent *event, uint32_t flag)
 		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
 				"flag 0x%x: an OR of SYNC, CAPTURE_STREAM_PROGRESS, 0x4 and TIME_LINE, or DEVICE_USE_ONLY or EXTERNAL alone",
 				flag);
-	return event_create(event, flag, false);
+	return event_create(event, flag, false, NULL);
 }
 
 ACL_API aclError aclrtCreateEventExWithFlag(aclrtEvent *event, uint32_t flag)
@@ -183,15 +200,54 @@ ACL_API aclError aclrtCreateEventExWithFlag(aclrtEvent *event, uint32_t flag)
 		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
 				"flag 0x%x: DEVICE_USE_ONLY, EXTERNAL and IPC stand alone",
 				flag);
-	/* as on a chip without RT_FEATURE_IPC_EVENT */
-	if (flag == ACL_EVENT_IPC)
-		return acl_fail(ACL_ERROR_RT_FEATURE_NOT_SUPPORT,
-				"IPC events are not supported");
 	if (!(flag & EVENT_FLAGS_EX) || flag > EVENT_FLAGS_EX)
 		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
 				"flag 0x%x: an OR of SYNC, CAPTURE_STREAM_PROGRESS, 0x4 and TIME_LINE, or IPC alone",
 				flag);
-	return event_create(event, flag, true);
+	return event_create(event, flag, true, NULL);
+}
+
+/* An event of aclrtIpcOpenEventHandle, which takes @ipc's reference. */
+aclError acl_event_adopt_ipc(aclrtEvent *event, struct acl_ipc_event *ipc)
+{
+	return event_create(event, ACL_EVENT_IPC, true, ipc);
+}
+
+/* @event's IPC state, held: 107017 for no event, 107000 for another kind. */
+aclError acl_event_ipc(aclrtEvent event, struct acl_ipc_event **ipc)
+{
+	struct acl_event **pp;
+
+	pthread_mutex_lock(&event_lock);
+	pp = event_link(event);
+	*ipc = pp ? (*pp)->ipc : NULL;
+	if (*ipc)
+		acl_ipc_event_hold(*ipc);
+	pthread_mutex_unlock(&event_lock);
+	if (!pp)
+		return not_an_event(event);
+	if (!*ipc)
+		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
+				"event %p was not created with ACL_EVENT_IPC",
+				event);
+	return ACL_SUCCESS;
+}
+
+/* Synchronise with an IPC event's last record, if @e is one. */
+static aclError ipc_sync(aclrtEvent event, const struct acl_event *e,
+			 int32_t timeout)
+{
+	struct acl_ipc_event *ipc;
+	aclError ret;
+
+	if (!e->ipc)
+		return ACL_SUCCESS;
+	ret = acl_event_ipc(event, &ipc);
+	if (ret)
+		return ret;
+	ret = acl_ipc_event_sync(ipc, timeout);
+	acl_ipc_event_put(ipc);
+	return ret;
 }
 
 ACL_API aclError aclrtDestroyEvent(aclrtEvent event)
@@ -209,6 +265,8 @@ ACL_API aclError aclrtDestroyEvent(aclrtEvent event)
 	pthread_mutex_unlock(&event_lock);
 	if (!e)
 		return not_an_event(event);
+	if (e->ipc)
+		acl_ipc_event_put(e->ipc);
 	free(e);
 	return ACL_SUCCESS;
 }
@@ -244,6 +302,9 @@ static aclError event_on_stream(enum event_op op, aclrtEvent event,
 	if (e.flag & ACL_EVENT_DEVICE_USE_ONLY)
 		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
 				"a DEVICE_USE_ONLY event is for the device alone");
+	if (op == EVENT_RESET && e.flag == ACL_EVENT_IPC)
+		return acl_fail(ACL_ERROR_RT_FEATURE_NOT_SUPPORT,
+				"an IPC event cannot be reset");
 	if (op != EVENT_RECORD && !(e.flag & EVENT_WAITABLE))
 		return acl_fail(ACL_ERROR_RT_FEATURE_NOT_SUPPORT,
 				"event flag 0x%x has no SYNC: nothing to wait for or reset",
@@ -262,14 +323,23 @@ static aclError event_on_stream(enum event_op op, aclrtEvent event,
 
 ACL_API aclError aclrtRecordEvent(aclrtEvent event, aclrtStream stream)
 {
-	struct acl_event **pp;
+	struct acl_ipc_event *ipc = NULL;
+	struct acl_event **pp, e;
+	uint32_t seq = 0;
 	aclError ret;
 
 	if (!event)
 		return acl_fail(ACL_ERROR_INVALID_PARAM, "event is NULL");
 	ret = event_on_stream(EVENT_RECORD, event, stream);
+	/* other processes see an IPC record pending while the stream is busy */
+	if (!ret && !event_get(event, &e) && e.ipc && !acl_event_ipc(event, &ipc))
+		seq = acl_ipc_event_issue(ipc);
 	if (!ret)
 		ret = acl_stream_check(stream);	/* after its BLOCK callbacks */
+	if (ipc) {
+		acl_ipc_event_complete(ipc, seq);
+		acl_ipc_event_put(ipc);
+	}
 	if (ret)
 		return ret;
 	/* the stream's work so far is done: the record completes now */
@@ -295,12 +365,21 @@ ACL_API aclError aclrtResetEvent(aclrtEvent event, aclrtStream stream)
 	return event_on_stream(EVENT_RESET, event, stream);
 }
 
-/* The stream's later work would wait for the record: it is done. */
+/*
+ * The stream's later work would wait for the record: it is done, or for
+ * an IPC event another process's, which the call waits for.
+ */
 ACL_API aclError aclrtStreamWaitEvent(aclrtStream stream, aclrtEvent event)
 {
+	struct acl_event e;
+	aclError ret;
+
 	if (!event)
 		return acl_fail(ACL_ERROR_INVALID_PARAM, "event is NULL");
-	return event_on_stream(EVENT_WAIT, event, stream);
+	ret = event_on_stream(EVENT_WAIT, event, stream);
+	if (!ret)
+		ret = event_get(event, &e);
+	return ret ? ret : ipc_sync(event, &e, -1);
 }
 
 /* What the queries refuse: an Ex event (some of them), an EXTERNAL one. */
@@ -353,7 +432,17 @@ ACL_API aclError aclrtQueryEventStatus(aclrtEvent event,
 	aclError ret = event_status(event, status, &e, false);
 
 	/* Event::QueryEventStatus: before a record, an Ex event is complete */
-	if (!ret)
+	if (!ret && e.ipc) {
+		struct acl_ipc_event *ipc;
+
+		ret = acl_event_ipc(event, &ipc);
+		if (!ret) {
+			*status = acl_ipc_event_done(ipc) ?
+				  ACL_EVENT_RECORDED_STATUS_COMPLETE :
+				  ACL_EVENT_RECORDED_STATUS_NOT_READY;
+			acl_ipc_event_put(ipc);
+		}
+	} else if (!ret)
 		*status = e.recorded || e.ex ?
 			  ACL_EVENT_RECORDED_STATUS_COMPLETE :
 			  ACL_EVENT_RECORDED_STATUS_NOT_READY;
@@ -376,9 +465,12 @@ ACL_API aclError aclrtSynchronizeEvent(aclrtEvent event)
 {
 	struct acl_event e;
 
+	aclError ret;
+
 	if (!event)
 		return acl_fail(ACL_ERROR_INVALID_PARAM, "event is NULL");
-	return event_query(event, &e, false);
+	ret = event_query(event, &e, false);
+	return ret ? ret : ipc_sync(event, &e, -1);
 }
 
 ACL_API aclError aclrtSynchronizeEventWithTimeout(aclrtEvent event,
@@ -400,7 +492,18 @@ ACL_API aclError aclrtSynchronizeEventWithTimeout(aclrtEvent event,
 	if (!timeout)
 		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
 				"timeout 0: -1 or more than 0");
-	return event_refuse(&e, false);
+	ret = event_refuse(&e, false);
+	return ret ? ret : ipc_sync(event, &e, timeout);
+}
+
+/* ApiErrorDecorator::EventElapsedTime, EventGetTimeStamp: no IPC event. */
+static aclError ipc_untimed(const struct acl_event *a,
+			    const struct acl_event *b)
+{
+	if (a->flag == ACL_EVENT_IPC || b->flag == ACL_EVENT_IPC)
+		return acl_fail(ACL_ERROR_RT_FEATURE_NOT_SUPPORT,
+				"an IPC event keeps no time");
+	return ACL_SUCCESS;
 }
 
 /*
@@ -441,7 +544,9 @@ ACL_API aclError aclrtEventElapsedTime(float *ms, aclrtEvent startEvent,
 	if (start.flag == ACL_EVENT_EXTERNAL || end.flag == ACL_EVENT_EXTERNAL)
 		return acl_fail(ACL_ERROR_RT_FEATURE_NOT_SUPPORT,
 				"not for an EXTERNAL event");
-	ret = event_times(endEvent, &end, startEvent, &start);
+	ret = ipc_untimed(&start, &end);
+	if (!ret)
+		ret = event_times(endEvent, &end, startEvent, &start);
 	if (ret)
 		return ret;
 	*ms = (float)(((double)end.ns - (double)start.ns) / 1e6);
@@ -458,6 +563,8 @@ ACL_API aclError aclrtEventGetTimestamp(aclrtEvent event, uint64_t *timestamp)
 	if (!event)
 		return acl_fail(ACL_ERROR_INVALID_PARAM, "event is NULL");
 	ret = event_query(event, &e, false);
+	if (!ret)
+		ret = ipc_untimed(&e, &e);
 	if (!ret)
 		ret = event_times(event, &e, event, &e);
 	if (ret)

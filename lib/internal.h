@@ -191,4 +191,22 @@ void acl_value_waits_drop(struct acl_stream *stream);
 /* event.c: a context is going, and its events with it. */
 void acl_events_drop_context(uint64_t ctx_id);
 
+/*
+ * ipc_event.c: the state of an IPC event, in a page both processes map;
+ * a reference for the event that holds it and one for each call using it.
+ */
+struct acl_ipc_event;
+
+aclError acl_ipc_event_new(struct acl_ipc_event **out);
+void acl_ipc_event_hold(struct acl_ipc_event *ipc);
+void acl_ipc_event_put(struct acl_ipc_event *ipc);
+uint32_t acl_ipc_event_issue(struct acl_ipc_event *ipc);
+void acl_ipc_event_complete(struct acl_ipc_event *ipc, uint32_t seq);
+bool acl_ipc_event_done(struct acl_ipc_event *ipc);
+aclError acl_ipc_event_sync(struct acl_ipc_event *ipc, int32_t timeout);
+
+/* event.c, for ipc_event.c: an IPC event's state, held; a new event of one. */
+aclError acl_event_ipc(aclrtEvent event, struct acl_ipc_event **ipc);
+aclError acl_event_adopt_ipc(aclrtEvent *event, struct acl_ipc_event *ipc);
+
 #endif /* ACLMEM_LIB_INTERNAL_H */

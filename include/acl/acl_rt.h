@@ -45,6 +45,9 @@ extern "C" {
 #define ACL_EVENT_EXTERNAL 0x00000020U
 #define ACL_EVENT_IPC 0x00000040U
 
+/* bytes of an aclrtIpcEventHandle */
+#define ACL_IPC_EVENT_HANDLE_SIZE 64U
+
 /* flags for aclrtMemExportToShareableHandle{,V2} */
 #define ACL_RT_VMM_EXPORT_FLAG_DEFAULT 0x0UL
 #define ACL_RT_VMM_EXPORT_FLAG_DISABLE_PID_VALIDATION 0x1UL
@@ -351,6 +354,11 @@ typedef struct aclrtMemFabricHandle {
     uint8_t data[128];
 } aclrtMemFabricHandle;
 
+/* 64 bytes; an IPC event as another process opens it (aclrtIpcGetEventHandle) */
+typedef struct aclrtIpcEventHandle {
+    char reserved[ACL_IPC_EVENT_HANDLE_SIZE];
+} aclrtIpcEventHandle;
+
 /* handle of a physical allocation (aclrtMallocPhysical) */
 typedef void *aclrtDrvMemHandle;
 
@@ -466,6 +474,10 @@ ACL_FUNC_VISIBILITY aclError aclrtSynchronizeEventWithTimeout(aclrtEvent event, 
  * at which the event was recorded. */
 ACL_FUNC_VISIBILITY aclError aclrtEventElapsedTime(float *ms, aclrtEvent startEvent, aclrtEvent endEvent);
 ACL_FUNC_VISIBILITY aclError aclrtEventGetTimestamp(aclrtEvent event, uint64_t *timestamp);
+
+/* an event of aclrtCreateEventExWithFlag(ACL_EVENT_IPC), shared with other processes */
+ACL_FUNC_VISIBILITY aclError aclrtIpcGetEventHandle(aclrtEvent event, aclrtIpcEventHandle *handle);
+ACL_FUNC_VISIBILITY aclError aclrtIpcOpenEventHandle(aclrtIpcEventHandle handle, aclrtEvent *event);
 
 /* ---- plain allocation ------------------------------------------------------ */
 

@@ -583,6 +583,7 @@ static void test_rt_constants(void)
     CK_CONST(ACL_EVENT_DEVICE_USE_ONLY, 0x10, unsigned int);
     CK_CONST(ACL_EVENT_EXTERNAL, 0x20, unsigned int);
     CK_CONST(ACL_EVENT_IPC, 0x40, unsigned int);
+    CK_CONST(ACL_IPC_EVENT_HANDLE_SIZE, 64, unsigned int);
 
     /* stream flags and failure modes: 0x000000..U in CANN, unsigned int */
     CK_CONST(ACL_STREAM_FAST_LAUNCH, 0x1, unsigned int);
@@ -828,6 +829,7 @@ static void test_types(void)
     CK_TYPEDEF(aclrtMemLocation, struct aclrtMemLocation);
     CK_TYPEDEF(aclrtPhysicalMemProp, struct aclrtPhysicalMemProp);
     CK_TYPEDEF(aclrtMemFabricHandle, struct aclrtMemFabricHandle);
+    CK_TYPEDEF(aclrtIpcEventHandle, struct aclrtIpcEventHandle);
     CK_TYPEDEF(aclrtPtrAttributes, struct aclrtPtrAttributes);
 
     /* every enum is int-sized (they sit in structs and prototypes) */
@@ -896,6 +898,10 @@ static void test_structs(void)
     CK(sizeof(aclrtMemFabricHandle), 128);
     CK(_Alignof(aclrtMemFabricHandle), 1);
     CK_FIELD(aclrtMemFabricHandle, data, 0, uint8_t[128]);
+
+    CK(sizeof(aclrtIpcEventHandle), 64);
+    CK(_Alignof(aclrtIpcEventHandle), 1);
+    CK_FIELD(aclrtIpcEventHandle, reserved, 0, char[64]);
 
     CK(sizeof(aclrtPtrAttributes), 28);
     CK(_Alignof(aclrtPtrAttributes), 4);
@@ -1002,6 +1008,8 @@ static void test_prototypes(void)
     CK_PROTO(aclrtSynchronizeEventWithTimeout, aclError (*)(aclrtEvent, int32_t));
     CK_PROTO(aclrtEventElapsedTime, aclError (*)(float *, aclrtEvent, aclrtEvent));
     CK_PROTO(aclrtEventGetTimestamp, aclError (*)(aclrtEvent, uint64_t *));
+    CK_PROTO(aclrtIpcGetEventHandle, aclError (*)(aclrtEvent, aclrtIpcEventHandle *));
+    CK_PROTO(aclrtIpcOpenEventHandle, aclError (*)(aclrtIpcEventHandle, aclrtEvent *));
 
     CK_PROTO(aclrtMalloc, aclError (*)(void **, size_t, aclrtMemMallocPolicy));
     CK_PROTO(aclrtFree, aclError (*)(void *));
