@@ -11,6 +11,9 @@
 #     its reason), otherwise as a failure;
 #   - the run completed (end marker on the TAP port): one test;
 #   - the kernel log through power-off is free of splats: one test.
+# A guest that dies before init starts its first test (a kernel that did
+# not boot under TCG: none of aclmem's code has run) is booted once more;
+# the first console is kept as console.boot1.log and the results say so.
 # Logs: build/logs/KVER/{console.log,tap.log,results.txt,counts} (RUN_NAME).
 # Prints "KVER: N passed, N failed, N skipped"; exits non-zero on a failure.
 #
@@ -297,6 +300,16 @@ main() {
 	fi
 	"$TOP/scripts/mkinitramfs.sh" "$KVER" "$initrd"
 	run_qemu "$initrd"
+	local note=
+	if ! grep -q '^# aclmem-run:' "$TAPLOG"; then
+		echo "  QEMU    the guest died before its first test; the end" \
+			"of its console:"
+		tr -d '\r' < "$CONSOLE" | tail -n 40 | sed 's/^/    /'
+		mv "$CONSOLE" "$logdir/console.boot1.log"
+		note="note boot: the first boot died before any test"
+		note+=" (${logdir#"$TOP"/}/console.boot1.log); booted again"
+		run_qemu "$initrd"
+	fi
 
 	local expected
 	expected="insmod-aclmem $(expected_tests "$initrd.root" | tr '\n' ' ')"
@@ -304,7 +317,10 @@ main() {
 	parse_tap "$expected" > "$results.tmp"
 	local p f s
 	read -r _ p f s < <(grep '^counts ' "$results.tmp")
-	grep -v '^counts ' "$results.tmp" > "$results"
+	{
+		[ -z "$note" ] || echo "$note"
+		grep -v '^counts ' "$results.tmp"
+	} > "$results"
 	rm -f "$results.tmp"
 	if scan_console >> "$results"; then
 		p=$((p + 1))
