@@ -38,6 +38,9 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$TOP/build
 LOGS=$BUILD/logs
 MAKE=${MAKE:-make}
+# Every module build here treats warnings as errors (kmod/Kbuild); DKMS on
+# a user's machine does not.
+export ACLMEM_WERROR=1
 UAPI=include/uapi/linux/aclmem.h
 CHECKPATCH=$BUILD/checkpatch/checkpatch.pl
 
