@@ -1,11 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What differs between the kernels aclmem supports (6.1 and 6.12), in one
- * place. The split is keyed on the feature that matters most: from 6.12 the
- * kernel maps VM_PFNMAP memory with huge entries itself
- * (CONFIG_ARCH_SUPPORTS_HUGE_PFNMAP); the interfaces that changed on the way
- * (huge_fault's argument, vm_flags_set(), mm_get_unmapped_area()) are all
- * in place by then.
+ * What differs between the kernels aclmem builds for (6.1 to 6.12), in one
+ * place: an interface that changed is keyed on the release that changed
+ * it, a behaviour on the configuration that brings it, and a kernel the
+ * module cannot serve stops the build with a message.
  */
 #ifndef _ACLMEM_COMPAT_H
 #define _ACLMEM_COMPAT_H
@@ -13,23 +11,49 @@
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/pfn_t.h>
-
-#ifndef CONFIG_ARCH_SUPPORTS_HUGE_PFNMAP
+#include <linux/version.h>
 
 /*
- * 6.1 sends faults to ->huge_fault only for DAX VMAs: the file's mapping
- * gets an S_DAX host inode. Entries are marked devmap (PFN_DEV | PFN_MAP):
- * GUP-fast finds no dev_pagemap for them and gives up, and the slow path
- * refuses VM_PFNMAP, so nobody takes references on the pool's pages.
+ * PMD and PUD entries are put in place by the THP code
+ * (vmf_insert_pfn_pmd/pud). Debian's PREEMPT_RT kernels are built without
+ * it; so is any kernel that leaves THP out.
  */
+#ifndef CONFIG_TRANSPARENT_HUGEPAGE
+#error "aclmem maps 2 MiB and 1 GiB pages with huge entries: it needs a kernel with CONFIG_TRANSPARENT_HUGEPAGE (Debian's -rt kernels have none)"
+#endif
+
+#ifdef CONFIG_ARCH_SUPPORTS_HUGE_PFNMAP
+
+/* The kernel maps VM_PFNMAP memory with huge, special entries itself. */
+#define ACLMEM_INODE_FLAGS	0
+#define ACLMEM_PFN_FLAGS	0
+
+#else
+
+/*
+ * Before huge pfnmaps, faults reach ->huge_fault only for DAX VMAs: the
+ * file's mapping gets an S_DAX host inode. Entries are marked devmap
+ * (PFN_DEV | PFN_MAP): GUP-fast finds no dev_pagemap for them and gives
+ * up, and the slow path refuses VM_PFNMAP, so nobody takes references on
+ * the pool's pages.
+ */
+#ifndef CONFIG_FS_DAX
+#error "aclmem needs CONFIG_FS_DAX on a kernel without CONFIG_ARCH_SUPPORTS_HUGE_PFNMAP: its huge faults go through the DAX path"
+#endif
 #define ACLMEM_INODE_FLAGS	S_DAX
 #define ACLMEM_PFN_FLAGS	(PFN_DEV | PFN_MAP)
 
+#endif
+
 /*
- * 6.1's mprotect() does not know huge PUD entries: change_pud_range()
+ * Before 6.12 mprotect() does not know huge PUD entries: change_pud_range()
  * reports them as bad and clears them without a TLB flush.
  */
-#define ACLMEM_MPROTECT_ZAPS_PUD	true
+#define ACLMEM_MPROTECT_ZAPS_PUD \
+	(LINUX_VERSION_CODE < KERNEL_VERSION(6, 12, 0))
+
+/* 6.6 passes ->huge_fault the order of the entry, no enum any more. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 6, 0)
 
 #define ACLMEM_HUGE_FAULT_ARGS	struct vm_fault *vmf, enum page_entry_size pe_size
 
@@ -47,45 +71,36 @@ static inline unsigned int aclmem_pe_order(enum page_entry_size pe_size)
 
 #define ACLMEM_FAULT_ORDER	aclmem_pe_order(pe_size)
 
-static inline void aclmem_vm_flags_set(struct vm_area_struct *vma,
-				       unsigned long flags)
-{
-	vma->vm_flags |= flags;
-}
-
-static inline unsigned long
-aclmem_default_unmapped_area(struct file *file, unsigned long addr,
-			     unsigned long len, unsigned long pgoff,
-			     unsigned long flags)
-{
-	return current->mm->get_unmapped_area(file, addr, len, pgoff, flags);
-}
-
 #else
-
-/* From 6.12 VM_PFNMAP mappings get huge faults, with special entries. */
-#define ACLMEM_INODE_FLAGS	0
-#define ACLMEM_PFN_FLAGS	0
-#define ACLMEM_MPROTECT_ZAPS_PUD	false
 
 #define ACLMEM_HUGE_FAULT_ARGS	struct vm_fault *vmf, unsigned int order
 #define ACLMEM_FAULT_ORDER	order
 
+#endif
+
+/* 6.3 made vma->vm_flags read-only: vm_flags_set() takes the VMA lock. */
 static inline void aclmem_vm_flags_set(struct vm_area_struct *vma,
-				       vm_flags_t flags)
+				       unsigned long flags)
 {
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)
+	vma->vm_flags |= flags;
+#else
 	vm_flags_set(vma, flags);
+#endif
 }
 
+/* 6.10 dropped mm->get_unmapped_area for mm_get_unmapped_area(). */
 static inline unsigned long
 aclmem_default_unmapped_area(struct file *file, unsigned long addr,
 			     unsigned long len, unsigned long pgoff,
 			     unsigned long flags)
 {
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
+	return current->mm->get_unmapped_area(file, addr, len, pgoff, flags);
+#else
 	return mm_get_unmapped_area(current->mm, file, addr, len, pgoff, flags);
-}
-
 #endif
+}
 
 static inline pfn_t aclmem_pfn_t(unsigned long pfn)
 {

@@ -56,11 +56,13 @@ void aclmem_user_uncharge(u64 bytes, uid_t uid)
 {
 	unsigned long held;
 
+	/* Replacing the entry charge() made allocates nothing: no error. */
 	xa_lock(&aclmem_user_bytes);
 	held = xa_to_value(xa_load(&aclmem_user_bytes, uid));
 	if (held > bytes)
-		__xa_store(&aclmem_user_bytes, uid, xa_mk_value(held - bytes),
-			   GFP_ATOMIC);
+		WARN_ON_ONCE(xa_is_err(__xa_store(&aclmem_user_bytes, uid,
+						  xa_mk_value(held - bytes),
+						  GFP_ATOMIC)));
 	else
 		__xa_erase(&aclmem_user_bytes, uid);
 	xa_unlock(&aclmem_user_bytes);

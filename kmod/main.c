@@ -86,6 +86,7 @@ static int aclmem_ctx_publish(struct aclmem_ucmd *ucmd, struct aclmem_buf *buf,
 {
 	struct aclmem_ctx *ctx = ucmd->ctx;
 	struct aclmem_handle *handle;
+	void *old;
 	u32 id;
 	int ret;
 
@@ -115,9 +116,16 @@ static int aclmem_ctx_publish(struct aclmem_ucmd *ucmd, struct aclmem_buf *buf,
 		kfree(handle);
 		return ret;
 	}
+	/* Fills the slot xa_alloc_cyclic() reserved, so it allocates nothing. */
 	mutex_lock(&ctx->lock);
-	xa_store(&ctx->handles, id, handle, GFP_KERNEL);
+	old = xa_store(&ctx->handles, id, handle, GFP_KERNEL);
 	mutex_unlock(&ctx->lock);
+	if (xa_is_err(old)) {
+		xa_erase(&ctx->handles, id);
+		atomic_dec(&buf->handles);
+		kfree(handle);
+		return xa_err(old);
+	}
 	return 0;
 }
 

@@ -20,6 +20,8 @@
 #         DEBUG_VM, fault injection; cached, built in the background while
 #         the other legs run), the module builds against it, and the QEMU
 #         suite runs under it, with a kmemleak scan after rmmod;
+#   Debian's -rt flavours (headers only): the module's build refuses them
+#         with its own message (no THP), and nothing else fails;
 #   also: make install/uninstall and a pkg-config client of the installed
 #         tree (scripts/install-check.sh); DKMS for each kernel, as root
 #         (scripts/dkms-check.sh); the demo (scripts/demo.sh).
@@ -38,6 +40,9 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$TOP/build
 LOGS=$BUILD/logs
 MAKE=${MAKE:-make}
+# Every module build here treats warnings as errors (kmod/Kbuild); DKMS on
+# a user's machine does not.
+export ACLMEM_WERROR=1
 UAPI=include/uapi/linux/aclmem.h
 CHECKPATCH=$BUILD/checkpatch/checkpatch.pl
 
@@ -170,6 +175,46 @@ sparse() {
 
 build_module() {
 	run $MAKE -C "$TOP" modules KVER="$1"
+}
+
+# Debian's PREEMPT_RT flavours come without THP, which the module cannot
+# do without: their build must stop at kmod/compat.h's own message, with
+# no other error (headers only; the newest -rt of each required series).
+RT_REFUSAL='#error "aclmem maps 2 MiB and 1 GiB pages with huge entries'
+
+rt_kernel() {
+	ls -d /lib/modules/"$1".*-rt-amd64/build 2> /dev/null | sort -V |
+		tail -n 1 | cut -d/ -f4
+}
+
+rt_refused() {
+	local kver=$1 log=$LOGS/$1/build.log others
+	mkdir -p "$LOGS/$kver"
+	echo "  + $MAKE -C kmod KVER=$kver > ${log#"$TOP"/} 2>&1"
+	if $MAKE -C "$TOP/kmod" KVER="$kver" > "$log" 2>&1; then
+		echo "  it built: kmod/compat.h should have refused it"
+		return 1
+	fi
+	others=$(grep -E 'error:' "$log" | grep -v -F "$RT_REFUSAL" || true)
+	if ! grep -q -F "$RT_REFUSAL" "$log" || [ -n "$others" ]; then
+		echo "  not refused by kmod/compat.h alone:"
+		grep -E 'error|Error' "$log" | head -n 20
+		return 1
+	fi
+	echo "  refused by kmod/compat.h, as it should be"
+}
+
+rt_checks() {
+	local series kver
+	for series in $REQUIRED_SERIES; do
+		kver=$(rt_kernel "$series")
+		if [ -z "$kver" ]; then
+			fail "module build $series-rt: no headers installed"
+			continue
+		fi
+		step "module build $kver refused (no THP)" rt_refused "$kver" ||
+			true
+	done
 }
 
 build_selftests() {
@@ -421,6 +466,11 @@ main() {
 			SUMMARY+=("left out: the debug leg (ACLMEM_DEBUG=0)")
 		else
 			debug_checks
+		fi
+		if [ -n "${KVERS:-}" ]; then
+			SUMMARY+=("left out: the -rt build checks (KVERS=$KVERS)")
+		else
+			rt_checks
 		fi
 		for kver in $kvers; do
 			dkms_check "$kver"

@@ -5,6 +5,7 @@
 # re-runs itself under sudo otherwise). Used by "make deps" and .ci/run.
 # The 6.12 kernel is the newest linux-image-6.12.*+deb12-amd64 whose
 # linux-headers package exists too; its version is looked up, not fixed.
+# Headers of the 6.1 and newest 6.12 -rt flavours too (build checks).
 set -euo pipefail
 
 PACKAGES=(
@@ -16,9 +17,11 @@ PACKAGES=(
 	bc bison flex libelf-dev libssl-dev python3
 )
 
-# Versions (6.12.N+deb12-amd64) for which apt knows packages named $1-VER.
+# Versions (6.12.N+deb12-FLAVOUR, FLAVOUR $2 or amd64) for which apt knows
+# packages named $1-VER.
 versions_of() {
-	apt-cache search --names-only "^$1-6\.12\.[0-9.]+\+deb12-amd64\$" |
+	apt-cache search --names-only \
+		"^$1-6\.12\.[0-9.]+\+deb12-${2:-amd64}\$" |
 		awk '{ print $1 }' | sed "s/^$1-//" | sort
 }
 
@@ -43,6 +46,13 @@ main() {
 	fi
 	echo "6.12 kernel: $kver"
 	PACKAGES+=("linux-image-$kver" "linux-headers-$kver")
+	# the -rt flavours are build-checked only: headers, no image
+	kver=$(versions_of linux-headers rt-amd64 | sort -V | tail -n 1)
+	if [ -z "$kver" ]; then
+		echo "no linux-headers 6.12 -rt package in apt" >&2
+		exit 1
+	fi
+	PACKAGES+=(linux-headers-rt-amd64 "linux-headers-$kver")
 	echo "+ apt-get install -y --no-install-recommends ${PACKAGES[*]}"
 	apt-get install -y --no-install-recommends "${PACKAGES[@]}"
 }

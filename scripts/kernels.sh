@@ -4,7 +4,8 @@
 # Print the kernel versions aclmem is tested on by default, one line,
 # separated by spaces: the newest installed 6.1 and the newest installed 6.12.
 # A kernel counts as installed when both /boot/vmlinuz-VER and
-# /lib/modules/VER/build exist.
+# /lib/modules/VER/build exist; only Debian's plain flavour counts (not
+# -rt or -cloud).
 #
 # Usage: scripts/kernels.sh [SERIES...]   (default series: 6.1 6.12)
 set -e
@@ -13,6 +14,8 @@ newest() {
 	series=$1
 	for dir in /lib/modules/"$series".*; do
 		kver=${dir#/lib/modules/}
+		# the plain flavour: -rt is only build-checked, -cloud not at all
+		case $kver in *-rt-* | *-cloud-*) continue ;; esac
 		[ -e "/boot/vmlinuz-$kver" ] || continue
 		[ -d "$dir/build" ] || continue
 		echo "$kver"
