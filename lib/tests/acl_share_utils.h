@@ -11,17 +11,21 @@
  *   is gone. The library opens /dev/aclmem in the agent, after it became
  *   the other user: acl_dev_open_to_all() lets it (the device is 0600
  *   root);
+ * - a test's steps with an agent: start one (as another user, or under a
+ *   pid chosen in advance through /proc/sys/kernel/ns_last_pid), have it
+ *   allocate and map, or import and map and check a pattern, unmap and
+ *   free;
  * - tracking of the processes a test started, which the fixture teardown
  *   kills after a failed ASSERT;
- * - the pid the next process gets (/proc/sys/kernel/ns_last_pid), to start
- *   a process under a pid chosen in advance;
  * - a physical handle mapped at a reservation of its own, with a pattern;
  * - /proc/PID/fdinfo/FD of a dma-buf.
  *
  * A test file using agents or spawning itself ends with ACL_SHARE_MAIN(fn):
  * its main() serves as the agent when called with ACL_AGENT_ARG, passes
  * other "--" modes to fn(argc, argv) (which returns the exit code, or -1
- * when it does not know the mode), and runs the harness otherwise.
+ * when it does not know the mode), and runs the harness otherwise. With
+ * requests of its own, ACL_SHARE_MAIN_SERVING(serve, fn): serve() answers
+ * them and passes the others on to acl_agent_serve().
  */
 #ifndef ACL_SHARE_UTILS_H
 #define ACL_SHARE_UTILS_H
@@ -309,12 +313,22 @@ static inline int64_t acl_agent_serve(void *ctx,
 	return rc;
 }
 
-/* main() of an agent: argv = { exe, ACL_AGENT_ARG, sock }. */
-static inline int acl_agent_main(int argc, char **argv)
+/*
+ * main() of an agent whose requests @serve answers (acl_agent_serve(), or
+ * a test's own that passes on the requests it does not know to it):
+ * argv = { exe, ACL_AGENT_ARG, sock }.
+ */
+static inline int acl_agent_main_serving(int argc, char **argv,
+					 test_agent_serve_t serve)
 {
 	if (argc != 3)
 		return 100;
-	return test_agent_loop(atoi(argv[2]), acl_agent_serve, NULL);
+	return test_agent_loop(atoi(argv[2]), serve, NULL);
+}
+
+static inline int acl_agent_main(int argc, char **argv)
+{
+	return acl_agent_main_serving(argc, argv, acl_agent_serve);
 }
 
 /*
@@ -323,6 +337,14 @@ static inline int acl_agent_main(int argc, char **argv)
  */
 #define ACL_SHARE_MAIN(modes)						\
 	TEST_AGENT_MAIN(ACL_AGENT_ARG, acl_agent_main, modes)
+
+/* The same, with agents whose requests @serve answers. */
+#define ACL_SHARE_MAIN_SERVING(serve, modes)				\
+	static int acl_agent_main_##serve(int argc, char **argv)	\
+	{								\
+		return acl_agent_main_serving(argc, argv, serve);	\
+	}								\
+	TEST_AGENT_MAIN(ACL_AGENT_ARG, acl_agent_main_##serve, modes)
 
 /* The test's side of one agent. */
 #define acl_agent		test_agent
@@ -384,6 +406,107 @@ static inline int acl_agent_start(struct acl_agent *ag, uid_t uid)
 #define AG_ASSERT_PATTERN(ag, addr, len, seed)				\
 	TEST_AGENT_ASSERT_PATTERN(ag,					\
 		ag_call(ag, AG_CHECK, addr, len, seed, 0), seed)
+
+/* ------------------------------------------------------------------ */
+/* A test's steps with an agent (they ASSERT)                         */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Starts an agent as @uid (0: root) with device 0 set there; *pid (if not
+ * NULL) its bare tgid, which is its pid (no pid namespace here). For
+ * another user /dev/aclmem is open to all while the library opens it.
+ */
+static inline void acl_agent_up(struct __test_metadata *_metadata,
+				struct acl_agent *ag, uid_t uid, int32_t *pid)
+{
+	if (uid)
+		ASSERT_EQ(0, acl_dev_open_to_all());
+	AG_ASSERT(acl_agent_start(ag, uid));
+	AG_ASSERT(ag_call(ag, AG_BARE_TGID, 0, 0, 0, 0));
+	ASSERT_EQ(ag->pid, (pid_t)ag_v(ag, 0));
+	AG_ASSERT(ag_call(ag, AG_INIT, 0, 0, 0, 0));
+	if (uid)
+		ASSERT_EQ(0, acl_dev_restore());
+	if (pid)
+		*pid = (int32_t)ag->pid;
+}
+
+/*
+ * Starts an agent as root under pid @want (through ns_last_pid), with
+ * device 0 set there: 0; 1 when other processes took the pid first every
+ * time; -errno when ns_last_pid cannot be written (a kernel without
+ * CONFIG_CHECKPOINT_RESTORE).
+ */
+static inline int acl_agent_up_as(struct __test_metadata *_metadata,
+				  struct acl_agent *ag, pid_t want)
+{
+	int i, rc;
+
+	for (i = 0; i < 8; i++) {
+		rc = test_set_last_pid(want - 1);
+		if (rc)
+			return rc;
+		test_wait_clock_tick();
+		AG_ASSERT(acl_agent_start(ag, 0));
+		if (ag->pid == want) {
+			AG_ASSERT(ag_call(ag, AG_INIT, 0, 0, 0, 0));
+			return 0;
+		}
+		EXPECT_EQ(0, acl_agent_stop(ag));
+	}
+	return 1;
+}
+
+/* SKIPs the test after acl_agent_up_as() returned @rc != 0. */
+#define ACL_SKIP_NOT_UP_AS(rc, want)					\
+	SKIP(return, "no process under pid %d: %s", (int)(want),	\
+	     (rc) > 0 ? "taken by other processes" : strerror(-(rc)))
+
+/*
+ * The agent makes a handle with request @op (AG_IMPORT, AG_IMPORT_FD or a
+ * test's own) of @arg, maps it and sees @seed's pattern in @size bytes
+ * there: the handle in *h, the address in *addr.
+ */
+static inline void acl_agent_import_map(struct __test_metadata *_metadata,
+					struct acl_agent *ag, uint32_t op,
+					uint64_t arg, size_t size,
+					uint64_t seed, uint64_t *h,
+					uint64_t *addr)
+{
+	AG_ASSERT(ag_call(ag, op, arg, 0, 0, 0));
+	*h = ag_v(ag, 0);
+	ASSERT_NE(0ULL, *h);
+	AG_ASSERT(ag_call(ag, AG_MAP, *h, size, 0, 0));
+	*addr = ag_v(ag, 0);
+	AG_ASSERT_PATTERN(ag, *addr, size, seed);
+}
+
+/*
+ * The agent allocates @size (2 MiB pages on device 0), maps it and writes
+ * @seed's pattern there: the handle in *h, the address in *addr.
+ */
+static inline void acl_agent_malloc_map(struct __test_metadata *_metadata,
+					struct acl_agent *ag, size_t size,
+					uint64_t seed, uint64_t *h,
+					uint64_t *addr)
+{
+	AG_ASSERT(ag_call(ag, AG_MALLOC, size, ACL_MEM_HANDLE_TYPE_NONE, 0,
+			  0));
+	*h = ag_v(ag, 0);
+	ASSERT_NE(0ULL, *h);
+	AG_ASSERT(ag_call(ag, AG_MAP, *h, size, 0, 0));
+	*addr = ag_v(ag, 0);
+	AG_ASSERT(ag_call(ag, AG_FILL, *addr, size, seed, 0));
+}
+
+/* The agent unmaps what AG_MAP mapped at @addr and frees handle @h. */
+static inline void acl_agent_unmap_free(struct __test_metadata *_metadata,
+					struct acl_agent *ag, uint64_t h,
+					uint64_t addr)
+{
+	AG_ASSERT(ag_call(ag, AG_UNMAP, addr, 0, 0, 0));
+	AG_ASSERT(ag_call(ag, AG_FREE, h, 0, 0, 0));
+}
 
 /* ------------------------------------------------------------------ */
 /* A mapped handle                                                    */

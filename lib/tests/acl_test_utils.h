@@ -554,6 +554,27 @@ static inline void acl_map_done(struct __test_metadata *_metadata,
 	acl_resv_done(_metadata, m);
 }
 
+/*
+ * Sets device 0 and makes *@s a stream that a BLOCK callback @fn(@arg)
+ * keeps busy (NOT_READY): the thread @tid it is subscribed to never calls
+ * aclrtProcessReport (ASSERTs).
+ */
+static inline void acl_stream_blocked(struct __test_metadata *_metadata,
+				      aclrtStream *s, uint64_t tid,
+				      aclrtCallback fn, void *arg)
+{
+	aclrtStreamStatus st = ACL_STREAM_STATUS_RESERVED;
+
+	ASSERT_EQ(ACL_SUCCESS, aclrtSetDevice(0));
+	ASSERT_EQ(ACL_SUCCESS, aclrtCreateStream(s));
+	ASSERT_EQ(ACL_SUCCESS, aclrtSubscribeReport(tid, *s));
+	ASSERT_EQ(ACL_SUCCESS,
+		  aclrtLaunchCallback(fn, arg, ACL_CALLBACK_BLOCK, *s));
+	/* stream.cpp aclrtStreamQueryImpl: ACL_ERROR_RT_STREAM_NOT_COMPLETE is NOT_READY */
+	ASSERT_EQ(ACL_SUCCESS, aclrtStreamQuery(*s, &st));
+	ASSERT_EQ(ACL_STREAM_STATUS_NOT_READY, st);
+}
+
 static inline uint32_t acl_device_count(void)
 {
 	uint32_t count = 0;

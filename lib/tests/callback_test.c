@@ -367,12 +367,7 @@ TEST(unsubscribe_and_context_drop_pending)
 	aclrtStream s = NULL;
 	int n = 0;
 
-	ASSERT_EQ(ACL_SUCCESS, aclrtSetDevice(0));
-	ASSERT_EQ(ACL_SUCCESS, aclrtCreateStream(&s));
-	ASSERT_EQ(ACL_SUCCESS, aclrtSubscribeReport(4242, s));
-	ASSERT_EQ(ACL_SUCCESS, aclrtLaunchCallback(count_up, &n, ACL_CALLBACK_BLOCK, s));
-	ASSERT_EQ(ACL_SUCCESS, aclrtStreamQuery(s, &st));
-	EXPECT_EQ(ACL_STREAM_STATUS_NOT_READY, st);
+	acl_stream_blocked(_metadata, &s, 4242, count_up, &n);
 	ASSERT_EQ(ACL_SUCCESS, aclrtUnSubscribeReport(4242, s));
 	ASSERT_EQ(ACL_SUCCESS, aclrtStreamQuery(s, &st));
 	EXPECT_EQ(ACL_STREAM_STATUS_COMPLETE, st);

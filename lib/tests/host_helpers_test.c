@@ -4,11 +4,9 @@
  * src/acl/aclrt_impl/data_buffer.cpp), float16 conversion
  * (types/fp16_impl.cpp Fp16ToFloat, FloatToFp16: saturating, no NaN or
  * Inf), aclAppLog (log.cpp aclAppLogImpl; aclmem writes to stderr from
- * ASCEND_GLOBAL_LOG_LEVEL on), package versions (acl.cpp
- * aclsysGetCANNVersionImpl, aclsysGetVersionStrImpl,
- * aclsysGetVersionNumImpl, CalculateVersionNum) and CANN attributes
- * (aclGetCannAttributeListImpl, aclGetCannAttributeImpl; aclmem has
- * none of them).
+ * ASCEND_GLOBAL_LOG_LEVEL on) and CANN attributes (acl.cpp
+ * aclGetCannAttributeListImpl, aclGetCannAttributeImpl; aclmem has none
+ * of them). Package versions: version_test.c.
  */
 #include "acl_test_utils.h"
 
@@ -172,127 +170,6 @@ TEST(app_log)
 	aclAppLog(ACL_ERROR, NULL, "f", 1, "x");
 	aclAppLog(ACL_ERROR, "f", NULL, 1, "x");
 	aclAppLog(ACL_ERROR, "f", "f", 1, NULL);
-}
-
-/* A CANN install tree under a temporary ASCEND_HOME_PATH. */
-static void write_version(const char *home, const char *pkg,
-			  const char *content)
-{
-	char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/share", home);
-	mkdir(path, 0755);
-	snprintf(path, sizeof(path), "%s/share/info", home);
-	mkdir(path, 0755);
-	snprintf(path, sizeof(path), "%s/share/info/%s", home, pkg);
-	mkdir(path, 0755);
-	snprintf(path, sizeof(path), "%s/share/info/%s/version.info", home, pkg);
-	f = fopen(path, "w");
-	if (f) {
-		fputs(content, f);
-		fclose(f);
-	}
-}
-
-static char *make_home(void)
-{
-	static char home[] = "/tmp/acl_home_XXXXXX";
-
-	return mkdtemp(home);
-}
-
-TEST(version_str_num)
-{
-	char *home = make_home(), str[ACL_PKG_VERSION_MAX_SIZE];
-	char runtime[] = "runtime", hccl[] = "hccl", opp[] = "ops-legacy";
-	char oam[] = "oam_tools", bad[] = "nonexistent", odd[] = "odd";
-	int32_t num;
-
-	ASSERT_NE(NULL, home);
-	write_version(home, "runtime", "Name=runtime\nVersion=8.5.0\n");
-	write_version(home, "hccl", "Version=8.5.0-beta.1\n");
-	write_version(home, "ops_legacy", "Version=9.0.1.rc2\n");
-	write_version(home, "oam-tools", "Version=1.2.3alpha\n");
-	write_version(home, "odd", "Version=1.2\n");
-	ASSERT_EQ(0, setenv("ASCEND_HOME_PATH", home, 1));
-
-	/* acl.cpp GetVersionStringInternal: the Version= value, trimmed */
-	ASSERT_EQ(ACL_SUCCESS, aclsysGetVersionStr(runtime, str));
-	EXPECT_STREQ("8.5.0", str);
-	ASSERT_EQ(ACL_SUCCESS, aclsysGetVersionNum(runtime, &num));
-	EXPECT_EQ(80500000, num);
-	/* CalculateVersionNum: beta takes 200 off, its number added */
-	ASSERT_EQ(ACL_SUCCESS, aclsysGetVersionStr(hccl, str));
-	EXPECT_STREQ("8.5.0-beta.1", str);
-	ASSERT_EQ(ACL_SUCCESS, aclsysGetVersionNum(hccl, &num));
-	EXPECT_EQ(80500000 - 200 + 1, num);
-	/* GetPkgVersionContent: '-' tried as '_', and '_' as '-' */
-	ASSERT_EQ(ACL_SUCCESS, aclsysGetVersionNum(opp, &num));
-	EXPECT_EQ(90001000 - 100 + 2, num);
-	ASSERT_EQ(ACL_SUCCESS, aclsysGetVersionNum(oam, &num));
-	EXPECT_EQ(10203000 - 300, num);
-	/* no such package: 100003; not X.Y.Z: 500000 */
-	EXPECT_EQ(ACL_ERROR_INVALID_FILE, aclsysGetVersionStr(bad, str));
-	EXPECT_EQ(ACL_ERROR_INVALID_FILE, aclsysGetVersionNum(bad, &num));
-	EXPECT_EQ(ACL_ERROR_INTERNAL_ERROR, aclsysGetVersionNum(odd, &num));
-	/* NULLs: 100000 */
-	EXPECT_EQ(ACL_ERROR_INVALID_PARAM, aclsysGetVersionStr(NULL, str));
-	EXPECT_EQ(ACL_ERROR_INVALID_PARAM, aclsysGetVersionStr(runtime, NULL));
-	EXPECT_EQ(ACL_ERROR_INVALID_PARAM, aclsysGetVersionNum(NULL, &num));
-	EXPECT_EQ(ACL_ERROR_INVALID_PARAM, aclsysGetVersionNum(runtime, NULL));
-	/* no ASCEND_HOME_PATH: 100003 */
-	ASSERT_EQ(0, unsetenv("ASCEND_HOME_PATH"));
-	EXPECT_EQ(ACL_ERROR_INVALID_FILE, aclsysGetVersionStr(runtime, str));
-}
-
-TEST(cann_version)
-{
-	char *home = make_home();
-	aclCANNPackageVersion v;
-
-	ASSERT_NE(NULL, home);
-	write_version(home, "runtime", "Version=8.5.0-beta.1\n");
-	write_version(home, "bisheng_compiler", "Version=8.1\n");
-	write_version(home, "hccl", "Version=8\n");
-	ASSERT_EQ(0, setenv("ASCEND_HOME_PATH", home, 1));
-
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-	/* FillinPackageVersion: "8.5.0-beta.1" is 8.5.0.beta1 */
-	memset(&v, 0x55, sizeof(v));
-	ASSERT_EQ(ACL_SUCCESS, aclsysGetCANNVersion(ACL_PKG_NAME_CANN, &v));
-	EXPECT_STREQ("8.5.0.beta1", v.version);
-	EXPECT_STREQ("8", v.majorVersion);
-	EXPECT_STREQ("5", v.minorVersion);
-	EXPECT_STREQ("0", v.releaseVersion);
-	EXPECT_STREQ("beta1", v.patchVersion);
-	EXPECT_EQ(0, v.reserved[0]);
-	ASSERT_EQ(ACL_SUCCESS, aclsysGetCANNVersion(ACL_PKG_NAME_RUNTIME, &v));
-	EXPECT_STREQ("8.5.0.beta1", v.version);
-	/* the alternative name, and parts filled up with "0" */
-	ASSERT_EQ(ACL_SUCCESS, aclsysGetCANNVersion(ACL_PKG_NAME_COMPILER, &v));
-	EXPECT_STREQ("8.1", v.version);
-	EXPECT_STREQ("0", v.releaseVersion);
-	EXPECT_STREQ("0", v.patchVersion);
-	/* fewer than two parts, no package: 100003 */
-	EXPECT_EQ(ACL_ERROR_INVALID_FILE,
-		  aclsysGetCANNVersion(ACL_PKG_NAME_HCCL, &v));
-	EXPECT_EQ(ACL_ERROR_INVALID_FILE,
-		  aclsysGetCANNVersion(ACL_PKG_NAME_OPP, &v));
-	/* a name past the enum: 100000; NULL: 100000 */
-	EXPECT_EQ(ACL_ERROR_INVALID_PARAM,
-		  aclsysGetCANNVersion((aclCANNPackageName)8, &v));
-	EXPECT_EQ(ACL_ERROR_INVALID_PARAM,
-		  aclsysGetCANNVersion(ACL_PKG_NAME_CANN, NULL));
-	/* the driver's is under /etc/ascend_install.info, absent here */
-	if (access("/etc/ascend_install.info", F_OK))
-		EXPECT_EQ(ACL_ERROR_INVALID_FILE,
-			  aclsysGetCANNVersion(ACL_PKG_NAME_DRIVER, &v));
-	ASSERT_EQ(0, unsetenv("ASCEND_HOME_PATH"));
-	EXPECT_EQ(ACL_ERROR_INVALID_FILE,
-		  aclsysGetCANNVersion(ACL_PKG_NAME_CANN, &v));
-#pragma GCC diagnostic pop
 }
 
 TEST(cann_attributes)

@@ -28,7 +28,6 @@
  */
 #include "acl_share_utils.h"
 
-#define IPC_AGENT_ARG	"--ipc-agent"
 #define KEY_LEN		65
 /* a key travels in three words of an agent request */
 #define KEY_WORDS	3
@@ -107,19 +106,6 @@ static int64_t ipc_agent_serve(void *ctx, const struct test_agent_req *r,
 	}
 }
 
-static int ipc_agent_main(int argc, char **argv)
-{
-	if (argc != 3)
-		return 100;
-	return test_agent_loop(atoi(argv[2]), ipc_agent_serve, NULL);
-}
-
-static const struct test_agent_ops ipc_agent_ops = {
-	.mode = IPC_AGENT_ARG,
-	.fork = acl_fork,
-	.reap = acl_reap,
-};
-
 /* A request with @key in the first three words and @extra in the fourth. */
 static int ag_key(struct acl_agent *ag, uint32_t op, const char *key,
 		  uint64_t extra)
@@ -128,29 +114,6 @@ static int ag_key(struct acl_agent *ag, uint32_t op, const char *key,
 
 	memcpy(w, key, strnlen(key, sizeof(w) - 1));
 	return test_agent_call(ag, op, -1, w[0], w[1], w[2], extra);
-}
-
-/*
- * Starts an agent as @uid with device 0 set there; *pid its bare tgid.
- * @uid other than root: the library opens /dev/aclmem as that user.
- */
-static void agent_start(struct __test_metadata *_metadata,
-			struct acl_agent *ag, uid_t uid, int32_t *pid)
-{
-	int32_t tgid;
-
-	if (uid)
-		ASSERT_EQ(0, acl_dev_open_to_all());
-	AG_ASSERT(test_agent_start(ag, &ipc_agent_ops, uid, 0));
-	AG_ASSERT(ag_call(ag, AG_BARE_TGID, 0, 0, 0, 0));
-	tgid = (int32_t)ag_v(ag, 0);
-	/* no pid namespace here: the bare tgid is the pid we see */
-	ASSERT_EQ(ag->pid, tgid);
-	AG_ASSERT(ag_call(ag, AG_INIT, 0, 0, 0, 0));
-	if (uid)
-		ASSERT_EQ(0, acl_dev_restore());
-	if (pid)
-		*pid = tgid;
 }
 
 /*
@@ -237,7 +200,7 @@ TEST_F(ipc, torch_npu_flow)
 	/* halShmemCreateHandle: a name of up to 64 characters, NUL-padded to 65 */
 	EXPECT_LT(0U, strlen(self->key));
 	EXPECT_GT((size_t)KEY_LEN, strlen(self->key));
-	agent_start(_metadata, &ag, 0, &pid);
+	acl_agent_up(_metadata, &ag, 0, &pid);
 	/* svm_shmem_node.c _devmm_ipc_node_get_wlist: not on the list yet */
 	AG_EXPECT_RC(ACL_ERROR_RT_DRV_INTERNAL_ERROR,
 		     ag_key(&ag, IG_IMPORT, self->key, 0));
@@ -281,8 +244,8 @@ TEST_F(ipc, mooncake_flow_no_pid_validation)
 	EXPECT_EQ('\0', key[KEY_LEN - 1]);
 	EXPECT_EQ('x', key[KEY_LEN]);
 
-	agent_start(_metadata, &ag, 0, &pid);
-	agent_start(_metadata, &other, ACL_OTHER_UID, NULL);
+	acl_agent_up(_metadata, &ag, 0, &pid);
+	acl_agent_up(_metadata, &other, ACL_OTHER_UID, NULL);
 	/* svm_shmem_node.c _devmm_ipc_node_get_wlist: no list needed */
 	agent_import(_metadata, &ag, key,
 		     ACL_RT_IPC_MEM_IMPORT_FLAG_ENABLE_PEER_ACCESS, self->size,
@@ -320,8 +283,8 @@ TEST_F(ipc, whitelist)
 
 	acl_fill(self->p, self->size, 31);
 	EXPORT(0);
-	agent_start(_metadata, &ag, 0, &pid);
-	agent_start(_metadata, &nobody, ACL_OTHER_UID, &pid2);
+	acl_agent_up(_metadata, &ag, 0, &pid);
+	acl_agent_up(_metadata, &nobody, ACL_OTHER_UID, &pid2);
 	ASSERT_EQ(ACL_SUCCESS, aclrtDeviceGetBareTgid(&me));
 
 	/* svm_shmem_node.c _devmm_ipc_node_set_pids: the creator's pid is skipped, none set: EINVAL */
@@ -365,31 +328,6 @@ TEST_F(ipc, whitelist)
 }
 
 /*
- * Starts an agent under pid @want (through ns_last_pid): 0; 1 when other
- * processes took the pid first every time; -errno when ns_last_pid cannot
- * be written (a kernel without CONFIG_CHECKPOINT_RESTORE).
- */
-static int agent_start_as(struct __test_metadata *_metadata,
-			  struct acl_agent *ag, pid_t want)
-{
-	int i, rc;
-
-	for (i = 0; i < 8; i++) {
-		rc = test_set_last_pid(want - 1);
-		if (rc)
-			return rc;
-		test_wait_clock_tick();
-		AG_ASSERT(test_agent_start(ag, &ipc_agent_ops, 0, 0));
-		if (ag->pid == want) {
-			AG_ASSERT(ag_call(ag, AG_INIT, 0, 0, 0, 0));
-			return 0;
-		}
-		EXPECT_EQ(0, acl_agent_stop(ag));
-	}
-	return 1;
-}
-
-/*
  * A pid reused: the importer exits and another process gets its pid. Its
  * entry predates the new process, which is refused until the exporter
  * sets the pid again.
@@ -403,17 +341,16 @@ TEST_F(ipc, reused_pid_refused)
 
 	acl_fill(self->p, self->size, 41);
 	EXPORT(0);
-	agent_start(_metadata, &ag, 0, &pid);
+	acl_agent_up(_metadata, &ag, 0, &pid);
 	ASSERT_EQ(ACL_SUCCESS, aclrtIpcMemSetImportPid(self->key, &pid, 1));
 	agent_import(_metadata, &ag, self->key, 0, self->size, 41, &addr);
 	agent_close(_metadata, &ag, self->key, addr);
 	EXPECT_EQ(0, acl_agent_stop(&ag));
 
-	rc = agent_start_as(_metadata, &ag, pid);
+	rc = acl_agent_up_as(_metadata, &ag, pid);
 	if (rc) {
 		ASSERT_EQ(ACL_SUCCESS, aclrtIpcMemClose(self->key));
-		SKIP(return, "no process under pid %d: %s", pid,
-		     rc > 0 ? "taken by other processes" : strerror(-rc));
+		ACL_SKIP_NOT_UP_AS(rc, pid);
 	}
 	/* svm_shmem_node.c _devmm_ipc_node_get_wlist: the process started after its entry was set */
 	AG_EXPECT_RC(ACL_ERROR_RT_DRV_INTERNAL_ERROR,
@@ -444,8 +381,8 @@ TEST_F(ipc, exporter_close_revokes)
 
 	acl_fill(self->p, self->size, 51);
 	EXPORT(0);
-	agent_start(_metadata, &ag, 0, &pids[0]);
-	agent_start(_metadata, &late, 0, &pids[1]);
+	acl_agent_up(_metadata, &ag, 0, &pids[0]);
+	acl_agent_up(_metadata, &late, 0, &pids[1]);
 	ASSERT_EQ(ACL_SUCCESS, aclrtIpcMemSetImportPid(self->key, pids, 2));
 	agent_import(_metadata, &ag, self->key, 0, self->size, 51, &addr);
 
@@ -496,7 +433,7 @@ TEST_F(ipc, import_twice_and_part)
 
 	acl_fill(self->p, self->size, 61);
 	EXPORT(ACL_RT_IPC_MEM_EXPORT_FLAG_DISABLE_PID_VALIDATION);
-	agent_start(_metadata, &ag, 0, &pid);
+	acl_agent_up(_metadata, &ag, 0, &pid);
 	agent_import(_metadata, &ag, self->key, 0, self->size, 61, &addr);
 	/* devmm_svm.c halShmemOpenHandleByDevId: the record of the name, one more reference */
 	AG_ASSERT(ag_key(&ag, IG_IMPORT, self->key, 0));
@@ -538,7 +475,7 @@ TEST_F(ipc, free_before_close)
 
 	acl_fill(self->p, self->size, 71);
 	EXPORT(ACL_RT_IPC_MEM_EXPORT_FLAG_DISABLE_PID_VALIDATION);
-	agent_start(_metadata, &ag, 0, &pid);
+	acl_agent_up(_metadata, &ag, 0, &pid);
 	agent_import(_metadata, &ag, self->key, 0, self->size, 71, &addr);
 	ASSERT_EQ(ACL_SUCCESS, aclrtFree(self->p));
 	self->p = NULL;
@@ -754,7 +691,7 @@ TEST_F(ipc, close_checks)
 	/* svm_shmem_interprocess.c devmm_ioctl_ipc_mem_destroy: no such name, EINVAL */
 	EXPECT_EQ(ACL_ERROR_RT_DRV_INTERNAL_ERROR, aclrtIpcMemClose("xyz"));
 	/* svm_shmem_node.c _devmm_ipc_node_uninit: not the creator, EACCES; the key stays */
-	agent_start(_metadata, &ag, 0, &pid);
+	acl_agent_up(_metadata, &ag, 0, &pid);
 	AG_EXPECT_RC(ACL_ERROR_RT_DRV_INTERNAL_ERROR,
 		     ag_key(&ag, IG_CLOSE, self->key, 0));
 	ASSERT_EQ(ACL_SUCCESS, aclrtIpcMemSetImportPid(self->key, &pid, 1));
@@ -838,4 +775,4 @@ TEST_F(ipc, import_pid_inter_server)
 	ASSERT_EQ(ACL_SUCCESS, aclrtIpcMemClose(self->key));
 }
 
-TEST_AGENT_MAIN(IPC_AGENT_ARG, ipc_agent_main, NULL)
+ACL_SHARE_MAIN_SERVING(ipc_agent_serve, NULL)

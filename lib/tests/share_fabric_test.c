@@ -143,13 +143,6 @@ static int64_t fabric_agent_serve(void *ctx, const struct test_agent_req *r,
 	}
 }
 
-static int fabric_agent_main(int argc, char **argv)
-{
-	if (argc != 3)
-		return 100;
-	return test_agent_loop(atoi(argv[2]), fabric_agent_serve, NULL);
-}
-
 /* ---- the test's side ------------------------------------------------------ */
 
 FIXTURE(fabric) {
@@ -182,44 +175,23 @@ FIXTURE_TEARDOWN(fabric)
 		ACL_EXPECT_POOLS_BACK(&self->base);
 }
 
-/*
- * Starts an agent as @uid with device 0 set and the slots shared; *pid its
- * bare tgid.
- */
+/* The agent maps the slots (the test's @slots_fd). */
+static void agent_bind(struct __test_metadata *_metadata,
+		       struct acl_agent *ag, int slots_fd)
+{
+	AG_ASSERT(test_agent_call(ag, AG_RECV_FD, slots_fd, 0, 0, 0, 0));
+	AG_ASSERT(ag_call(ag, FAG_BIND, ag_v(ag, 0), 0, 0, 0));
+}
+
+/* acl_agent_up(), the slots shared. */
 static void agent_start(struct __test_metadata *_metadata,
 			struct acl_agent *ag, uid_t uid, int slots_fd,
 			int32_t *pid)
 {
-	AG_ASSERT(acl_agent_start(ag, uid));
-	AG_ASSERT(test_agent_call(ag, AG_RECV_FD, slots_fd, 0, 0, 0, 0));
-	AG_ASSERT(ag_call(ag, FAG_BIND, ag_v(ag, 0), 0, 0, 0));
-	AG_ASSERT(ag_call(ag, AG_BARE_TGID, 0, 0, 0, 0));
-	/* no pid namespace here: the bare tgid is the pid we see */
-	ASSERT_EQ(ag->pid, (pid_t)ag_v(ag, 0));
-	AG_ASSERT(ag_call(ag, AG_INIT, 0, 0, 0, 0));
-	if (pid)
-		*pid = (int32_t)ag->pid;
+	acl_agent_up(_metadata, ag, uid, pid);
+	agent_bind(_metadata, ag, slots_fd);
 }
 
-/* The agent imports slot @s, maps it and sees @seed: *h and *addr. */
-static void agent_import_map(struct __test_metadata *_metadata,
-			     struct acl_agent *ag, int s, size_t size,
-			     uint64_t seed, uint64_t *h, uint64_t *addr)
-{
-	AG_ASSERT(ag_call(ag, FAG_IMPORT, s, 0, 0, 0));
-	*h = ag_v(ag, 0);
-	ASSERT_NE(0ULL, *h);
-	AG_ASSERT(ag_call(ag, AG_MAP, *h, size, 0, 0));
-	*addr = ag_v(ag, 0);
-	AG_ASSERT_PATTERN(ag, *addr, size, seed);
-}
-
-static void agent_unmap_free(struct __test_metadata *_metadata,
-			     struct acl_agent *ag, uint64_t h, uint64_t addr)
-{
-	AG_ASSERT(ag_call(ag, AG_UNMAP, addr, 0, 0, 0));
-	AG_ASSERT(ag_call(ag, AG_FREE, h, 0, 0, 0));
-}
 
 /* Both ways through the agent's mapping at @addr of @m. */
 static void both_ways(struct __test_metadata *_metadata, struct acl_agent *ag,
@@ -306,7 +278,7 @@ TEST_F(fabric, whitelisted)
 		     ag_call(&ag, FAG_IMPORT, 0, 0, 0, 0));
 	/* hicann/runtime api_impl.cc ApiImpl::SetPidToShareableHandleV2: the token inside, the V1 list */
 	ASSERT_EQ(ACL_SUCCESS, set_pid_fabric(fh, pid));
-	agent_import_map(_metadata, &ag, 0, size, 1, &h, &addr);
+	acl_agent_import_map(_metadata, &ag, FAG_IMPORT, 0, size, 1, &h, &addr);
 
 	/*
 	 * hicann/driver devmm_svm.c devmm_import_from_share_handle: the
@@ -324,7 +296,7 @@ TEST_F(fabric, whitelisted)
 	/* hicann/driver svm_master_mem_share.c devmm_ioctl_mem_set_pid: not the exporter */
 	AG_EXPECT_RC(ACL_ERROR_RT_DRV_INTERNAL_ERROR,
 		     ag_call(&ag, FAG_SET_PID, 0, pid, 1, 0));
-	agent_unmap_free(_metadata, &ag, h, addr);
+	acl_agent_unmap_free(_metadata, &ag, h, addr);
 	EXPECT_EQ(0, acl_agent_stop(&ag));
 	drop_and_reset(_metadata, &m, &self->base);
 }
@@ -352,25 +324,19 @@ TEST_F(fabric, no_pid_validation_other_user)
 	ASSERT_EQ(ACL_SUCCESS, export_fabric(retained, no_pid, fh));
 	EXPECT_EQ((uint32_t)no_pid, fh_u32(fh, FH_FLAGS));
 
-	/* the library opens the device as nobody: let it, for a moment */
-	ASSERT_EQ(0, acl_dev_open_to_all());
+	/* the library opens the device as nobody (acl_agent_up lets it) */
 	agent_start(_metadata, &ag, ACL_OTHER_UID, self->slots_fd, &pid);
-	ASSERT_EQ(0, acl_dev_restore());
 
 	/* hicann/driver svm_master_mem_share.c devmm_pid_set_share_status: no list, any process */
-	agent_import_map(_metadata, &ag, 1, SZ_2M, 11, &h, &addr);
+	acl_agent_import_map(_metadata, &ag, FAG_IMPORT, 1, SZ_2M, 11,
+			     &h, &addr);
 	both_ways(_metadata, &ag, &m, addr, 12);
-	agent_unmap_free(_metadata, &ag, h, addr);
+	acl_agent_unmap_free(_metadata, &ag, h, addr);
 	/* hicann/runtime api_impl.cc ApiImpl::ExportToShareableHandleV2: SetMemShareHandleDisablePidVerify, no list */
 	EXPECT_EQ(ACL_ERROR_RT_NO_PERMISSION, set_pid_fabric(fh, pid));
 
 	/* the other way: the agent exports, with a list */
-	AG_ASSERT(ag_call(&ag, AG_MALLOC, SZ_2M, ACL_MEM_HANDLE_TYPE_NONE, 0,
-			  0));
-	ah = ag_v(&ag, 0);
-	AG_ASSERT(ag_call(&ag, AG_MAP, ah, SZ_2M, 0, 0));
-	aaddr = ag_v(&ag, 0);
-	AG_ASSERT(ag_call(&ag, AG_FILL, aaddr, SZ_2M, 13, 0));
+	acl_agent_malloc_map(_metadata, &ag, SZ_2M, 13, &ah, &aaddr);
 	AG_ASSERT(ag_call(&ag, FAG_EXPORT, ah, 0, 2, 0));
 	EXPECT_EQ((uint32_t)ag.pid, fh_u32(back, FH_EXPORTER));
 	/* hicann/driver svm_master_mem_share.c devmm_pid_set_share_status: not on the list */
@@ -386,39 +352,11 @@ TEST_F(fabric, no_pid_validation_other_user)
 	ASSERT_EQ(ACL_SUCCESS, aclrtUnmapMem(p));
 	ASSERT_EQ(ACL_SUCCESS, aclrtReleaseMemAddress(p));
 	ASSERT_EQ(ACL_SUCCESS, aclrtFreePhysical(out));
-	agent_unmap_free(_metadata, &ag, ah, aaddr);
+	acl_agent_unmap_free(_metadata, &ag, ah, aaddr);
 
 	EXPECT_EQ(0, acl_agent_stop(&ag));
 	ASSERT_EQ(ACL_SUCCESS, aclrtFreePhysical(retained));
 	drop_and_reset(_metadata, &m, &self->base);
-}
-
-/*
- * Starts agent @ag as root under pid @want (through ns_last_pid), device
- * 0 set, the slots shared: 0; 1 when other processes took the pid first
- * every time; -errno when ns_last_pid cannot be written.
- */
-static int agent_start_as(struct __test_metadata *_metadata,
-			  struct acl_agent *ag, int slots_fd, pid_t want)
-{
-	int i, rc;
-
-	for (i = 0; i < 8; i++) {
-		rc = test_set_last_pid(want - 1);
-		if (rc)
-			return rc;
-		test_wait_clock_tick();
-		AG_ASSERT(acl_agent_start(ag, 0));
-		if (ag->pid == want) {
-			AG_ASSERT(test_agent_call(ag, AG_RECV_FD, slots_fd, 0,
-						  0, 0, 0));
-			AG_ASSERT(ag_call(ag, FAG_BIND, ag_v(ag, 0), 0, 0, 0));
-			AG_ASSERT(ag_call(ag, AG_INIT, 0, 0, 0, 0));
-			return 0;
-		}
-		EXPECT_EQ(0, acl_agent_stop(ag));
-	}
-	return 1;
 }
 
 /*
@@ -440,16 +378,17 @@ TEST_F(fabric, reused_pid_refused)
 	ASSERT_EQ(ACL_SUCCESS, export_fabric(m.h, 0, fh));
 	agent_start(_metadata, &ag, 0, self->slots_fd, &pid);
 	ASSERT_EQ(ACL_SUCCESS, set_pid_fabric(fh, pid));
-	agent_import_map(_metadata, &ag, 3, SZ_2M, 81, &h, &addr);
-	agent_unmap_free(_metadata, &ag, h, addr);
+	acl_agent_import_map(_metadata, &ag, FAG_IMPORT, 3, SZ_2M, 81,
+			     &h, &addr);
+	acl_agent_unmap_free(_metadata, &ag, h, addr);
 	EXPECT_EQ(0, acl_agent_stop(&ag));
 
-	rc = agent_start_as(_metadata, &ag, self->slots_fd, pid);
+	rc = acl_agent_up_as(_metadata, &ag, pid);
 	if (rc) {
 		ACL_MAPPED_DROP(&m);
-		SKIP(return, "no process under pid %d: %s", pid,
-		     rc > 0 ? "taken by other processes" : strerror(-rc));
+		ACL_SKIP_NOT_UP_AS(rc, pid);
 	}
+	agent_bind(_metadata, &ag, self->slots_fd);
 	/*
 	 * hicann/driver svm_master_mem_share.c devmm_pid_set_share_status:
 	 * the pid's entry was set before this process started
@@ -458,8 +397,9 @@ TEST_F(fabric, reused_pid_refused)
 		     ag_call(&ag, FAG_IMPORT, 3, 0, 0, 0));
 	/* hicann/driver svm_master_mem_share.c _devmm_pid_list_insert: setting it again renews its time */
 	ASSERT_EQ(ACL_SUCCESS, set_pid_fabric(fh, pid));
-	agent_import_map(_metadata, &ag, 3, SZ_2M, 81, &h, &addr);
-	agent_unmap_free(_metadata, &ag, h, addr);
+	acl_agent_import_map(_metadata, &ag, FAG_IMPORT, 3, SZ_2M, 81,
+			     &h, &addr);
+	acl_agent_unmap_free(_metadata, &ag, h, addr);
 	EXPECT_EQ(0, acl_agent_stop(&ag));
 	drop_and_reset(_metadata, &m, &self->base);
 }
@@ -555,7 +495,7 @@ TEST_F(fabric, import_twice)
 	AG_ASSERT(ag_call(&ag, AG_MAP, h, SZ_2M, 0, 0));
 	addr = ag_v(&ag, 0);
 	AG_ASSERT_PATTERN(&ag, addr, SZ_2M, 121);
-	agent_unmap_free(_metadata, &ag, h, addr);
+	acl_agent_unmap_free(_metadata, &ag, h, addr);
 	/* aclmem: a handle that is gone is 107017 (CANN: undefined) */
 	AG_EXPECT_RC(ACL_ERROR_RT_INVALID_HANDLE,
 		     ag_call(&ag, AG_PROPS, h, 0, 0, 0));
@@ -583,8 +523,8 @@ TEST_F(fabric, host_memory_to_other_ranks)
 	ASSERT_EQ(ACL_SUCCESS, export_fabric(m.h, 1, fh));
 	for (i = 0; i < 2; i++) {
 		agent_start(_metadata, &ag[i], 0, self->slots_fd, NULL);
-		agent_import_map(_metadata, &ag[i], 7, SZ_2M, 131, &h[i],
-				 &addr[i]);
+		acl_agent_import_map(_metadata, &ag[i], FAG_IMPORT, 7, SZ_2M,
+				     131, &h[i], &addr[i]);
 		/*
 		 * hicann/driver devmm_svm.c devmm_import_from_share_handle:
 		 * the exporter's side, the host
@@ -598,7 +538,7 @@ TEST_F(fabric, host_memory_to_other_ranks)
 	AG_ASSERT_PATTERN(&ag[1], addr[1], SZ_2M, 132);
 	ACL_ASSERT_PATTERN(m.p, SZ_2M, 132);
 	for (i = 0; i < 2; i++) {
-		agent_unmap_free(_metadata, &ag[i], h[i], addr[i]);
+		acl_agent_unmap_free(_metadata, &ag[i], h[i], addr[i]);
 		EXPECT_EQ(0, acl_agent_stop(&ag[i]));
 	}
 	drop_and_reset(_metadata, &m, &self->base);
@@ -772,4 +712,4 @@ TEST_F(fabric, invalid_handles)
 	ACL_EXPECT_POOLS_BACK(&self->base);
 }
 
-TEST_AGENT_MAIN(ACL_AGENT_ARG, fabric_agent_main, NULL)
+ACL_SHARE_MAIN_SERVING(fabric_agent_serve, NULL)

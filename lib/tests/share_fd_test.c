@@ -41,13 +41,6 @@ FIXTURE_TEARDOWN(share_fd)
 		ACL_EXPECT_POOLS_BACK(&self->base);
 }
 
-static void agent_start(struct __test_metadata *_metadata,
-			struct acl_agent *ag)
-{
-	AG_ASSERT(acl_agent_start(ag, 0));
-	AG_ASSERT(ag_call(ag, AG_INIT, 0, 0, 0, 0));
-}
-
 /*
  * The agent imports its fd @afd on device 0, maps the handle and checks
  * @seed's pattern: handle and address in *h and *addr.
@@ -56,9 +49,8 @@ static void agent_import_map(struct __test_metadata *_metadata,
 			     struct acl_agent *ag, int afd, size_t size,
 			     uint64_t seed, uint64_t *h, uint64_t *addr)
 {
-	AG_ASSERT(ag_call(ag, AG_IMPORT_FD, afd, 0, 0, 0));
-	*h = ag_v(ag, 0);
-	ASSERT_NE(0ULL, *h);
+	acl_agent_import_map(_metadata, ag, AG_IMPORT_FD, afd, size, seed, h,
+			     addr);
 	/*
 	 * hicann/runtime memory.cpp
 	 * aclrtMemGetAllocationPropertiesFromHandleImpl: handleType NONE
@@ -68,16 +60,6 @@ static void agent_import_map(struct __test_metadata *_metadata,
 	EXPECT_EQ((uint64_t)ACL_MEM_HANDLE_TYPE_NONE, ag_v(ag, 0));
 	EXPECT_EQ((uint64_t)ACL_HBM_MEM_HUGE, ag_v(ag, 1));
 	EXPECT_EQ((uint64_t)ACL_MEM_LOCATION_TYPE_DEVICE, ag_v(ag, 2));
-	AG_ASSERT(ag_call(ag, AG_MAP, *h, size, 0, 0));
-	*addr = ag_v(ag, 0);
-	AG_ASSERT_PATTERN(ag, *addr, size, seed);
-}
-
-static void agent_unmap_free(struct __test_metadata *_metadata,
-			     struct acl_agent *ag, uint64_t h, uint64_t addr)
-{
-	AG_ASSERT(ag_call(ag, AG_UNMAP, addr, 0, 0, 0));
-	AG_ASSERT(ag_call(ag, AG_FREE, h, 0, 0, 0));
 }
 
 /* CANN serves no POSIX handles: neither allocation nor export. */
@@ -127,7 +109,7 @@ TEST_F(share_fd, fd_maps_directly)
 	ASSERT_EQ(0, munmap(p, size));
 
 	/* and goes to another process */
-	agent_start(_metadata, &ag);
+	acl_agent_up(_metadata, &ag, 0, NULL);
 	AG_ASSERT(acl_agent_call(&ag, AG_RECV_FD, fd, 0, 0, 0, 0));
 	afd = (int)ag_v(&ag, 0);
 	ACL_EXPECT_DMABUF(ag.pid, afd, size);
@@ -135,7 +117,7 @@ TEST_F(share_fd, fd_maps_directly)
 	AG_ASSERT(ag_call(&ag, AG_FILL, addr, size, 3, 0));
 	ACL_ASSERT_PATTERN(m.p, size, 3);
 	ACL_EXPECT_IN_USE(&self->base, 2, 0);
-	agent_unmap_free(_metadata, &ag, h, addr);
+	acl_agent_unmap_free(_metadata, &ag, h, addr);
 	AG_ASSERT(ag_call(&ag, AG_CLOSE, afd, 0, 0, 0));
 	EXPECT_EQ(0, acl_agent_stop(&ag));
 
@@ -159,7 +141,7 @@ TEST_F(share_fd, ext_across_processes)
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(FD_CLOEXEC, fcntl(fd, F_GETFD) & FD_CLOEXEC);
 	ACL_EXPECT_DMABUF(getpid(), fd, size);
-	agent_start(_metadata, &ag);
+	acl_agent_up(_metadata, &ag, 0, NULL);
 
 	/* over the socket */
 	AG_ASSERT(acl_agent_call(&ag, AG_RECV_FD, fd, 0, 0, 0, 0));
@@ -167,7 +149,7 @@ TEST_F(share_fd, ext_across_processes)
 	agent_import_map(_metadata, &ag, afd, size, 11, &h, &addr);
 	AG_ASSERT(ag_call(&ag, AG_FILL, addr, size, 12, 0));
 	ACL_ASSERT_PATTERN(m.p, size, 12);
-	agent_unmap_free(_metadata, &ag, h, addr);
+	acl_agent_unmap_free(_metadata, &ag, h, addr);
 	AG_ASSERT(ag_call(&ag, AG_CLOSE, afd, 0, 0, 0));
 
 	/* out of our fd table */
@@ -181,7 +163,7 @@ TEST_F(share_fd, ext_across_processes)
 	AG_ASSERT(ag_call(&ag, AG_FILL, addr, size, 13, 0));
 	ACL_ASSERT_PATTERN(m.p, size, 13);
 	ACL_EXPECT_IN_USE(&self->base, 2, 0);
-	agent_unmap_free(_metadata, &ag, h, addr);
+	acl_agent_unmap_free(_metadata, &ag, h, addr);
 
 	EXPECT_EQ(0, close(fd));
 	EXPECT_EQ(0, acl_agent_stop(&ag));
@@ -200,13 +182,8 @@ TEST_F(share_fd, exporter_gone)
 	void *p = NULL;
 	int afd = -1;
 
-	agent_start(_metadata, &ag);
-	AG_ASSERT(ag_call(&ag, AG_MALLOC, size, ACL_MEM_HANDLE_TYPE_NONE, 0,
-			  0));
-	h = ag_v(&ag, 0);
-	AG_ASSERT(ag_call(&ag, AG_MAP, h, size, 0, 0));
-	addr = ag_v(&ag, 0);
-	AG_ASSERT(ag_call(&ag, AG_FILL, addr, size, 21, 0));
+	acl_agent_up(_metadata, &ag, 0, NULL);
+	acl_agent_malloc_map(_metadata, &ag, size, 21, &h, &addr);
 	AG_ASSERT(ag_call(&ag, AG_EXPORT_FD, h, 0, 0, 0));
 	afd = (int)ag_v(&ag, 0);
 	AG_ASSERT(ag_call(&ag, AG_SEND_FD, afd, 0, 0, 0));

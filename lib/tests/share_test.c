@@ -261,46 +261,6 @@ TEST_F(share, sample_no_pid_validation)
 	run_sample(_metadata, &self->base, "any");
 }
 
-/* Starts an agent as @uid and sets device 0 there; *pid its bare tgid. */
-static void agent_start(struct __test_metadata *_metadata,
-			struct acl_agent *ag, uid_t uid, int32_t *pid)
-{
-	int32_t tgid;
-
-	AG_ASSERT(acl_agent_start(ag, uid));
-	AG_ASSERT(ag_call(ag, AG_BARE_TGID, 0, 0, 0, 0));
-	tgid = (int32_t)ag_v(ag, 0);
-	/* no pid namespace here: the bare tgid is the pid we see */
-	ASSERT_EQ(ag->pid, tgid);
-	AG_ASSERT(ag_call(ag, AG_INIT, 0, 0, 0, 0));
-	if (pid)
-		*pid = tgid;
-}
-
-/*
- * The agent imports @token on device 0, maps it and checks @seed's
- * pattern: its handle and address in *h and *addr.
- */
-static void agent_import_map(struct __test_metadata *_metadata,
-			     struct acl_agent *ag, uint64_t token,
-			     size_t size, uint64_t seed, uint64_t *h,
-			     uint64_t *addr)
-{
-	AG_ASSERT(ag_call(ag, AG_IMPORT, token, 0, 0, 0));
-	*h = ag_v(ag, 0);
-	ASSERT_NE(0ULL, *h);
-	AG_ASSERT(ag_call(ag, AG_MAP, *h, size, 0, 0));
-	*addr = ag_v(ag, 0);
-	AG_ASSERT_PATTERN(ag, *addr, size, seed);
-}
-
-static void agent_unmap_free(struct __test_metadata *_metadata,
-			     struct acl_agent *ag, uint64_t h, uint64_t addr)
-{
-	AG_ASSERT(ag_call(ag, AG_UNMAP, addr, 0, 0, 0));
-	AG_ASSERT(ag_call(ag, AG_FREE, h, 0, 0, 0));
-}
-
 /* The agent imports @token on device 0 and frees the handle at once. */
 static void agent_import_free(struct __test_metadata *_metadata,
 			      struct acl_agent *ag, uint64_t token)
@@ -345,14 +305,15 @@ TEST_F(share, whitelisted)
 
 	ACL_MAPPED_MAKE(&m, size, ACL_MEM_HANDLE_TYPE_NONE, 1);
 	ASSERT_EXPORT(m.h, 0, &token);
-	agent_start(_metadata, &ag, 0, &pid);
+	acl_agent_up(_metadata, &ag, 0, &pid);
 
 	/* hicann/driver svm_master_mem_share.c devmm_pid_set_share_status: not on the list */
 	AG_EXPECT_RC(ACL_ERROR_RT_DRV_INTERNAL_ERROR,
 		     ag_call(&ag, AG_IMPORT, token, 0, 0, 0));
 	ASSERT_EQ(ACL_SUCCESS, aclrtMemSetPidToShareableHandle(token, &pid,
 							       1));
-	agent_import_map(_metadata, &ag, token, size, 1, &h, &addr);
+	acl_agent_import_map(_metadata, &ag, AG_IMPORT, token, size, 1,
+			     &h, &addr);
 
 	/*
 	 * hicann/driver devmm_svm.c devmm_import_from_share_handle: the
@@ -373,7 +334,7 @@ TEST_F(share, whitelisted)
 	/* one set of pages */
 	ACL_EXPECT_IN_USE(&self->base, 2, 0);
 
-	agent_unmap_free(_metadata, &ag, h, addr);
+	acl_agent_unmap_free(_metadata, &ag, h, addr);
 	EXPECT_EQ(0, acl_agent_stop(&ag));
 	ACL_EXPECT_IN_USE(&self->base, 2, 0);
 	ACL_MAPPED_DROP(&m);
@@ -389,12 +350,13 @@ TEST_F(share, no_pid_validation_same_user)
 	ACL_MAPPED_MAKE(&m, SZ_2M, ACL_MEM_HANDLE_TYPE_NONE, 11);
 	ASSERT_EXPORT(m.h, ACL_RT_VMM_EXPORT_FLAG_DISABLE_PID_VALIDATION,
 		      &token);
-	agent_start(_metadata, &ag, 0, NULL);
+	acl_agent_up(_metadata, &ag, 0, NULL);
 	/* hicann/driver svm_master_mem_share.c devmm_pid_set_share_status: no list, any process */
-	agent_import_map(_metadata, &ag, token, SZ_2M, 11, &h, &addr);
+	acl_agent_import_map(_metadata, &ag, AG_IMPORT, token, SZ_2M, 11,
+			     &h, &addr);
 	AG_ASSERT(ag_call(&ag, AG_FILL, addr, SZ_2M, 12, 0));
 	ACL_ASSERT_PATTERN(m.p, SZ_2M, 12);
-	agent_unmap_free(_metadata, &ag, h, addr);
+	acl_agent_unmap_free(_metadata, &ag, h, addr);
 	EXPECT_EQ(0, acl_agent_stop(&ag));
 	ACL_MAPPED_DROP(&m);
 	ACL_EXPECT_POOLS_BACK(&self->base);
@@ -418,19 +380,18 @@ TEST_F(share, other_user)
 	ASSERT_EQ(ACL_SUCCESS, acl_alloc_2m(&h0, SZ_2M));
 	ASSERT_EXPORT(h0, 0, &token0);
 
-	/* the library opens the device as nobody: let it, for a moment */
-	ASSERT_EQ(0, acl_dev_open_to_all());
-	agent_start(_metadata, &ag, ACL_OTHER_UID, &pid);
-	ASSERT_EQ(0, acl_dev_restore());
+	/* the library opens the device as nobody (acl_agent_up lets it) */
+	acl_agent_up(_metadata, &ag, ACL_OTHER_UID, &pid);
 
 	/* hicann/driver svm_master_mem_share.c devmm_pid_set_share_status: not on the list */
 	AG_EXPECT_RC(ACL_ERROR_RT_DRV_INTERNAL_ERROR,
 		     ag_call(&ag, AG_IMPORT, token0, 0, 0, 0));
 	/* hicann/driver svm_master_mem_share.c devmm_pid_set_share_status: no list, any process */
-	agent_import_map(_metadata, &ag, token, SZ_2M, 21, &h, &addr);
+	acl_agent_import_map(_metadata, &ag, AG_IMPORT, token, SZ_2M, 21,
+			     &h, &addr);
 	AG_ASSERT(ag_call(&ag, AG_FILL, addr, SZ_2M, 22, 0));
 	ACL_ASSERT_PATTERN(m.p, SZ_2M, 22);
-	agent_unmap_free(_metadata, &ag, h, addr);
+	acl_agent_unmap_free(_metadata, &ag, h, addr);
 
 	ASSERT_EQ(ACL_SUCCESS, aclrtMemSetPidToShareableHandle(token0, &pid,
 							       1));
@@ -470,42 +431,13 @@ TEST_F(share, bare_tgid_in_pid_namespace)
 		     ag_call(&ag, AG_IMPORT, token, 0, 0, 0));
 	ASSERT_EQ(ACL_SUCCESS, aclrtMemSetPidToShareableHandle(token, &bare,
 							       1));
-	agent_import_map(_metadata, &ag, token, SZ_2M, 71, &h, &addr);
-	agent_unmap_free(_metadata, &ag, h, addr);
+	acl_agent_import_map(_metadata, &ag, AG_IMPORT, token, SZ_2M, 71,
+			     &h, &addr);
+	acl_agent_unmap_free(_metadata, &ag, h, addr);
 	EXPECT_EQ(0, acl_agent_stop(&ag));
 	ACL_MAPPED_DROP(&m);
 	ACL_EXPECT_POOLS_BACK(&self->base);
 }
-
-/*
- * Starts agent @ag as root under pid @want (through ns_last_pid), with
- * device 0 set there: 0; 1 when other processes took the pid first every
- * time it tried; -errno when ns_last_pid cannot be written.
- */
-static int agent_start_as(struct __test_metadata *_metadata,
-			  struct acl_agent *ag, pid_t want)
-{
-	int i, rc;
-
-	for (i = 0; i < 8; i++) {
-		rc = test_set_last_pid(want - 1);
-		if (rc)
-			return rc;
-		test_wait_clock_tick();
-		AG_ASSERT(acl_agent_start(ag, 0));
-		if (ag->pid == want) {
-			AG_ASSERT(ag_call(ag, AG_INIT, 0, 0, 0, 0));
-			return 0;
-		}
-		EXPECT_EQ(0, acl_agent_stop(ag));
-	}
-	return 1;
-}
-
-/* SKIPs the test after agent_start_as() returned @rc != 0. */
-#define SKIP_NOT_STARTED_AS(rc, want)					\
-	SKIP(return, "no process under pid %d: %s", (int)(want),	\
-	     (rc) > 0 ? "taken by other processes" : strerror(-(rc)))
 
 /*
  * Starts an agent under pid @pid, which @token has listed since before:
@@ -520,10 +452,10 @@ static void refused_until_set_again(struct __test_metadata *_metadata,
 	struct acl_agent ag;
 	int rc;
 
-	rc = agent_start_as(_metadata, &ag, pid);
+	rc = acl_agent_up_as(_metadata, &ag, pid);
 	if (rc) {
 		ACL_MAPPED_DROP(m);
-		SKIP_NOT_STARTED_AS(rc, pid);
+		ACL_SKIP_NOT_UP_AS(rc, pid);
 	}
 	/*
 	 * hicann/driver svm_master_mem_share.c devmm_pid_set_share_status:
@@ -534,8 +466,9 @@ static void refused_until_set_again(struct __test_metadata *_metadata,
 	/* hicann/driver svm_master_mem_share.c _devmm_pid_list_insert: setting it again renews its time */
 	ASSERT_EQ(ACL_SUCCESS, aclrtMemSetPidToShareableHandle(token, &pid,
 							       1));
-	agent_import_map(_metadata, &ag, token, m->size, seed, &h, &addr);
-	agent_unmap_free(_metadata, &ag, h, addr);
+	acl_agent_import_map(_metadata, &ag, AG_IMPORT, token, m->size, seed,
+			     &h, &addr);
+	acl_agent_unmap_free(_metadata, &ag, h, addr);
 	EXPECT_EQ(0, acl_agent_stop(&ag));
 	ACL_MAPPED_DROP(m);
 }
@@ -554,11 +487,12 @@ TEST_F(share, reused_pid_refused)
 
 	ACL_MAPPED_MAKE(&m, SZ_2M, ACL_MEM_HANDLE_TYPE_NONE, 81);
 	ASSERT_EXPORT(m.h, 0, &token);
-	agent_start(_metadata, &ag, 0, &pid);
+	acl_agent_up(_metadata, &ag, 0, &pid);
 	ASSERT_EQ(ACL_SUCCESS, aclrtMemSetPidToShareableHandle(token, &pid,
 							       1));
-	agent_import_map(_metadata, &ag, token, SZ_2M, 81, &h, &addr);
-	agent_unmap_free(_metadata, &ag, h, addr);
+	acl_agent_import_map(_metadata, &ag, AG_IMPORT, token, SZ_2M, 81,
+			     &h, &addr);
+	acl_agent_unmap_free(_metadata, &ag, h, addr);
 	EXPECT_EQ(0, acl_agent_stop(&ag));
 
 	/* a new process under the same pid */
@@ -729,7 +663,7 @@ TEST_F(share, import_twice)
 	ACL_TWO_DEVICES();
 	ACL_MAPPED_MAKE(&m, SZ_2M, ACL_MEM_HANDLE_TYPE_NONE, 121);
 	ASSERT_EXPORT(m.h, 0, &token);
-	agent_start(_metadata, &ag, 0, &pid);
+	acl_agent_up(_metadata, &ag, 0, &pid);
 	ASSERT_EQ(ACL_SUCCESS, aclrtMemSetPidToShareableHandle(token, &pid,
 							       1));
 	AG_ASSERT(ag_call(&ag, AG_IMPORT, token, 0, 0, 0));
@@ -866,9 +800,10 @@ TEST_F(share, export_twice)
 				ACL_MEM_SHARE_HANDLE_TYPE_DEFAULT, &again));
 	EXPECT_EQ(0ULL, again);
 	/* the first token is intact */
-	agent_start(_metadata, &ag, 0, NULL);
-	agent_import_map(_metadata, &ag, token, SZ_2M, 31, &h, &addr);
-	agent_unmap_free(_metadata, &ag, h, addr);
+	acl_agent_up(_metadata, &ag, 0, NULL);
+	acl_agent_import_map(_metadata, &ag, AG_IMPORT, token, SZ_2M, 31,
+			     &h, &addr);
+	acl_agent_unmap_free(_metadata, &ag, h, addr);
 	EXPECT_EQ(0, acl_agent_stop(&ag));
 	ACL_MAPPED_DROP(&m);
 	ACL_EXPECT_POOLS_BACK(&self->base);
@@ -883,8 +818,9 @@ TEST_F(share, export_imported)
 	ACL_MAPPED_MAKE(&m, SZ_2M, ACL_MEM_HANDLE_TYPE_NONE, 41);
 	ASSERT_EXPORT(m.h, ACL_RT_VMM_EXPORT_FLAG_DISABLE_PID_VALIDATION,
 		      &token);
-	agent_start(_metadata, &ag, 0, NULL);
-	agent_import_map(_metadata, &ag, token, SZ_2M, 41, &h, &addr);
+	acl_agent_up(_metadata, &ag, 0, NULL);
+	acl_agent_import_map(_metadata, &ag, AG_IMPORT, token, SZ_2M, 41,
+			     &h, &addr);
 	/* hicann/driver svm_master_mem_share.c devmm_master_mem_export: an imported blk is not NORMAL */
 	AG_EXPECT_RC(ACL_ERROR_RT_DRV_INTERNAL_ERROR,
 		     ag_call(&ag, AG_EXPORT, h, ACL_MEM_HANDLE_TYPE_NONE, 0,
@@ -895,7 +831,7 @@ TEST_F(share, export_imported)
 	AG_EXPECT_RC(ACL_ERROR_RT_DRV_INTERNAL_ERROR,
 		     ag_call(&ag, AG_EXPORT_V2, h, 0,
 			     ACL_MEM_SHARE_HANDLE_TYPE_DEFAULT, 0));
-	agent_unmap_free(_metadata, &ag, h, addr);
+	acl_agent_unmap_free(_metadata, &ag, h, addr);
 	EXPECT_EQ(0, acl_agent_stop(&ag));
 	ACL_MAPPED_DROP(&m);
 	ACL_EXPECT_POOLS_BACK(&self->base);
@@ -911,7 +847,7 @@ TEST_F(share, set_pid_errors)
 	ASSERT_EQ(ACL_SUCCESS, acl_alloc_2m(&h, SZ_2M));
 	ASSERT_EXPORT(h, 0, &token);
 	unknown = token ^ 1;
-	agent_start(_metadata, &ag, 0, &pid);
+	acl_agent_up(_metadata, &ag, 0, &pid);
 	pids[0] = pid;
 
 	/* hicann/runtime memory.cpp aclrtMemSetPidToShareableHandleImpl: NULL, pidNum 0 */
@@ -978,7 +914,7 @@ TEST_F(share, set_pid_without_validation)
 	ASSERT_EQ(ACL_SUCCESS, acl_alloc_2m(&h, SZ_2M));
 	ASSERT_EXPORT(h, ACL_RT_VMM_EXPORT_FLAG_DISABLE_PID_VALIDATION,
 		      &token);
-	agent_start(_metadata, &ag, 0, &pid);
+	acl_agent_up(_metadata, &ag, 0, &pid);
 
 	/* hicann/driver svm_master_mem_share.c devmm_set_pids: every pid 0, before the list's mode */
 	EXPECT_EQ(ACL_ERROR_RT_DRV_INTERNAL_ERROR,
@@ -1012,8 +948,8 @@ TEST_F(share, set_pid_appends)
 
 	ASSERT_EQ(ACL_SUCCESS, acl_alloc_2m(&h, SZ_2M));
 	ASSERT_EXPORT(h, 0, &token);
-	agent_start(_metadata, &a, 0, &pa);
-	agent_start(_metadata, &b, 0, &pb);
+	acl_agent_up(_metadata, &a, 0, &pa);
+	acl_agent_up(_metadata, &b, 0, &pb);
 
 	/* hicann/driver svm_master_mem_share.c devmm_set_pids: each call inserts, none removes */
 	ASSERT_EQ(ACL_SUCCESS, aclrtMemSetPidToShareableHandle(token, &pa, 1));
@@ -1059,7 +995,7 @@ TEST_F_TIMEOUT(share, set_pid_limit, 300)
 	ASSERT_EQ(ACL_SUCCESS, acl_alloc_2m(&h2, SZ_2M));
 	ASSERT_EXPORT(h, 0, &token);
 	ASSERT_EXPORT(h2, 0, &token2);
-	agent_start(_metadata, &ag, 0, &pid);
+	acl_agent_up(_metadata, &ag, 0, &pid);
 
 	/* 65535 in total, the agent last */
 	ASSERT_EQ(ACL_SUCCESS,
@@ -1111,7 +1047,7 @@ TEST_F_TIMEOUT(share, set_pid_all_or_nothing, 300)
 	ASSERT_NE(NULL, pids);
 	ASSERT_EQ(ACL_SUCCESS, acl_alloc_2m(&h, SZ_2M));
 	ASSERT_EXPORT(h, 0, &token);
-	agent_start(_metadata, &ag, 0, &pid);
+	acl_agent_up(_metadata, &ag, 0, &pid);
 	ASSERT_EQ(ACL_SUCCESS,
 		  aclrtMemSetPidToShareableHandle(token, pids, max - 1));
 	/* room for one, two new pids: hicann/driver _devmm_pid_list_insert's 507899 */
@@ -1141,7 +1077,7 @@ TEST_F(share, unknown_tokens)
 	int32_t pid = 0;
 	int i, fd;
 
-	agent_start(_metadata, &ag, 0, &pid);
+	acl_agent_up(_metadata, &ag, 0, &pid);
 	ASSERT_EQ(ACL_SUCCESS, acl_alloc_2m(&h, SZ_2M));
 	ASSERT_EXPORT(h, 0, &token);
 	ASSERT_EQ(ACL_SUCCESS, aclrtMemSetPidToShareableHandle(token, &pid,
@@ -1186,8 +1122,9 @@ TEST_F(share, freed_after_import)
 	ACL_MAPPED_MAKE(&m, size, ACL_MEM_HANDLE_TYPE_NONE, 51);
 	ASSERT_EXPORT(m.h, ACL_RT_VMM_EXPORT_FLAG_DISABLE_PID_VALIDATION,
 		      &token);
-	agent_start(_metadata, &ag, 0, NULL);
-	agent_import_map(_metadata, &ag, token, size, 51, &h, &addr);
+	acl_agent_up(_metadata, &ag, 0, NULL);
+	acl_agent_import_map(_metadata, &ag, AG_IMPORT, token, size, 51,
+			     &h, &addr);
 	ACL_MAPPED_DROP(&m);
 	/* hicann/driver svm_master_mem_share.c devmm_share_agent_blk_put_with_share_id: the importer holds them */
 	ACL_EXPECT_IN_USE(&self->base, 2, 0);
@@ -1202,7 +1139,7 @@ TEST_F(share, freed_after_import)
 	 * aclmem: for any other process the token went with the exporter's
 	 * handle (CANN keeps it while an importer holds the memory)
 	 */
-	agent_start(_metadata, &late, 0, NULL);
+	acl_agent_up(_metadata, &late, 0, NULL);
 	AG_EXPECT_RC(ACL_ERROR_RT_INVALID_HANDLE,
 		     ag_call(&late, AG_IMPORT, token, 0, 0, 0));
 	EXPECT_EQ(0, acl_agent_stop(&late));
@@ -1323,7 +1260,7 @@ TEST_F(share, v2_default)
 	ASSERT_EQ(ACL_SUCCESS, aclrtMemExportToShareableHandleV2(m2.h,
 		  ACL_RT_VMM_EXPORT_FLAG_DISABLE_PID_VALIDATION, def, &token2));
 	EXPECT_TOKEN(token2);
-	agent_start(_metadata, &ag, 0, &pid);
+	acl_agent_up(_metadata, &ag, 0, &pid);
 
 	/* hicann/driver svm_master_mem_share.c devmm_pid_set_share_status: not on the list */
 	AG_EXPECT_RC(ACL_ERROR_RT_DRV_INTERNAL_ERROR,
@@ -1344,7 +1281,7 @@ TEST_F(share, v2_default)
 	AG_ASSERT(ag_call(&ag, AG_IMPORT, token, 0, 0, 0));
 	EXPECT_EQ(h, ag_v(&ag, 0));
 	AG_ASSERT(ag_call(&ag, AG_FREE, h, 0, 0, 0));
-	agent_unmap_free(_metadata, &ag, h, addr);
+	acl_agent_unmap_free(_metadata, &ag, h, addr);
 
 	/* hicann/driver svm_master_mem_share.c devmm_pid_set_share_status: no list, any process */
 	AG_ASSERT(ag_call(&ag, AG_IMPORT_V2, token2, def, 0, 0));
@@ -1352,7 +1289,7 @@ TEST_F(share, v2_default)
 	AG_ASSERT(ag_call(&ag, AG_MAP, h, SZ_2M, 0, 0));
 	addr = ag_v(&ag, 0);
 	AG_ASSERT_PATTERN(&ag, addr, SZ_2M, 62);
-	agent_unmap_free(_metadata, &ag, h, addr);
+	acl_agent_unmap_free(_metadata, &ag, h, addr);
 
 	/* hicann/driver svm_master_mem_share.c devmm_ioctl_mem_set_pid: not the exporter */
 	AG_EXPECT_RC(ACL_ERROR_RT_DRV_INTERNAL_ERROR,

@@ -155,10 +155,7 @@ TEST(stream_stop_drops_callbacks)
 	aclrtStream s;
 	int n = 0;
 
-	ASSERT_EQ(ACL_SUCCESS, aclrtSetDevice(0));
-	ASSERT_EQ(ACL_SUCCESS, aclrtCreateStream(&s));
-	ASSERT_EQ(ACL_SUCCESS, aclrtSubscribeReport(777, s));
-	ASSERT_EQ(ACL_SUCCESS, aclrtLaunchCallback(count_up, &n, ACL_CALLBACK_BLOCK, s));
+	acl_stream_blocked(_metadata, &s, 777, count_up, &n);
 	ASSERT_EQ(ACL_SUCCESS, aclrtStreamStop(s));
 	/* nothing blocks the stream any more */
 	ASSERT_EQ(ACL_SUCCESS, aclrtSynchronizeStreamWithTimeout(s, 1000));
