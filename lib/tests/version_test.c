@@ -28,6 +28,13 @@
  * with "-a.b" as ".ab", split at '.' into four parts (missing ones "0").
  * NULL or a name not in the enum 100000; no ASCEND_HOME_PATH, no file, no
  * Version=, fewer than two parts 100003.
+ *
+ * The last tests hold CANN's answers that lib/version.c does not give yet:
+ * a version too long for versionStr (500000), or for the 128 bytes of
+ * aclCANNPackageVersion.version (cut), an empty part (100003), the
+ * alternative of a name with both '-' and '_', the alternative only when
+ * the file is missing, std::stoi's leading digits, a second driver key
+ * after an empty one.
  */
 #include "acl_test_utils.h"
 
@@ -550,6 +557,113 @@ TEST_F(version, driver_firmware_errors)
 	INSTALL_INFO_WRITE(content);
 	EXPECT_STR_NUM_FAIL(ACL_ERROR_INVALID_FILE, "driver");
 	EXPECT_VERSION_NUM(70700000, "firmware");
+}
+
+/* ---- CANN's answers that lib/version.c does not give yet ------------------ */
+
+/*
+ * aclsysGetVersionStrImpl: a version of 128 bytes or more is read whole,
+ * then strcpy_s into the 128 of versionStr fails: 500000.
+ */
+TEST_F(version, str_too_long)
+{
+	char text[160], content[200], name[] = "long";
+	char s[ACL_PKG_VERSION_MAX_SIZE];
+
+	memset(text, '1', sizeof(text));
+	text[ACL_PKG_VERSION_MAX_SIZE] = '\0';
+	snprintf(content, sizeof(content), "Version=%s\n", text);
+	PKG("long", content);
+	EXPECT_EQ(ACL_ERROR_INTERNAL_ERROR, aclsysGetVersionStr(name, s));
+}
+
+/*
+ * GetPkgVersionContent: a name with a '-' has every '-' as '_' for its
+ * alternative, and its '_' stay.
+ */
+TEST_F(version, str_alternative_dash_and_underscore)
+{
+	PKG_VERSION("x_y_z", "3.0.0");
+	EXPECT_VERSION_STR("3.0.0", "x-y_z");
+}
+
+/*
+ * ParseBaseVersion: std::stoi of each number takes its leading digits and
+ * leaves the rest of the part.
+ */
+TEST_F(version, num_part_prefix)
+{
+	EXPECT_NUM_OF(80500000, "8a.5.0");
+	EXPECT_NUM_OF(80501000, "8.5b.1");
+}
+
+/*
+ * GetCANNVersionInternal: the alternative name only when the file of the
+ * name is not there; one without a version is the answer (100003).
+ */
+TEST_F(version, cann_alternative_only_when_missing)
+{
+	aclCANNPackageVersion v;
+
+	PKG("bisheng-compiler", "Name=bisheng-compiler\n");
+	PKG_VERSION("bisheng_compiler", "8.1");
+	EXPECT_EQ(ACL_ERROR_INVALID_FILE, cann_version(ACL_PKG_NAME_COMPILER, &v));
+	/* aclsysGetVersionStr does try it (GetPkgVersionContent) */
+	EXPECT_VERSION_STR("8.1", "bisheng-compiler");
+}
+
+/* A version of 128 bytes or more is cut to 127 (copy, not strcpy_s). */
+TEST_F(version, cann_long_version)
+{
+	char text[200], content[220];
+	aclCANNPackageVersion v;
+
+	memset(text, '9', sizeof(text));
+	text[0] = '1';
+	text[1] = '.';
+	text[150] = '\0';
+	snprintf(content, sizeof(content), "Version=%s\n", text);
+	PKG("hccl", content);
+	ASSERT_EQ(ACL_SUCCESS, cann_version(ACL_PKG_NAME_HCCL, &v));
+	text[ACL_PKG_VERSION_MAX_SIZE - 1] = '\0';
+	EXPECT_STREQ(text, v.version);
+	EXPECT_STREQ("1", v.majorVersion);
+	EXPECT_EQ(ACL_PKG_VERSION_PARTS_MAX_SIZE - 1, (int)strlen(v.minorVersion));
+}
+
+/*
+ * FillinPackageVersion: a part that is empty (std::string::copy of
+ * nothing is 0) fails the whole: 100003.
+ */
+TEST_F(version, cann_empty_part)
+{
+	EXPECT_CANN_FAIL(ACL_ERROR_INVALID_FILE, "8..0");
+	EXPECT_CANN_FAIL(ACL_ERROR_INVALID_FILE, ".8.5");
+	/* StringUtils::Split: a '.' at the end makes an empty last part */
+	EXPECT_CANN_FAIL(ACL_ERROR_INVALID_FILE, "8.5.");
+	/* ConvertVersion: "8.5.0-" is "8.5.0." */
+	EXPECT_CANN_FAIL(ACL_ERROR_INVALID_FILE, "8.5.0-");
+}
+
+/*
+ * GetPkgPath, GetDriverPath: a key with nothing after it is passed over
+ * for the next line with the key.
+ */
+TEST_F(version, driver_path_empty_first)
+{
+	char info[sizeof(self->home) + 64], content[2 * PATH_MAX];
+	aclCANNPackageVersion v;
+
+	snprintf(info, sizeof(info), "%s/drv", self->home);
+	ASSERT_EQ(0, mkdir(info, 0755));
+	ASSERT_EQ(0, write_info(info, "driver", "Version=25.1.0\n"));
+	snprintf(content, sizeof(content),
+		 "Driver_Install_Path_Param=\nDriver_Install_Path_Param=%s\n",
+		 info);
+	INSTALL_INFO_WRITE(content);
+	EXPECT_VERSION_STR("25.1.0", "driver");
+	ASSERT_EQ(ACL_SUCCESS, cann_version(ACL_PKG_NAME_DRIVER, &v));
+	EXPECT_STREQ("25.1.0", v.version);
 }
 
 TEST_HARNESS_MAIN
