@@ -34,7 +34,7 @@ static bool read_key(const char *path, const char *key, char *out,
 		     size_t len)
 {
 	char line[PATH_MAX + 64];
-	FILE *f = fopen(path, "r");
+	FILE *f = fopen(path, "re");
 	bool found = false;
 
 	if (!f)
@@ -75,19 +75,34 @@ static bool version_in(const char *dir, const char *name, char *out,
 	       read_key(path, "Version=", out, len);
 }
 
-/* @name's version.info under @dir, or with '-' as '_' (or '_' as '-'). */
+/*
+ * GetPkgVersionContent's other name for a package: each '-' as '_', or
+ * without a '-' each '_' as '-'; false when there is none (or it would
+ * not fit a path).
+ */
+static bool other_name(const char *name, char *alt, size_t len)
+{
+	char from = strchr(name, '-') ? '-' : '_';
+	size_t i;
+
+	if (!strchr(name, from) || strlen(name) >= len)
+		return false;
+	for (i = 0; name[i]; i++)
+		alt[i] = name[i] != from ? name[i] : from == '-' ? '_' : '-';
+	alt[i] = '\0';
+	return true;
+}
+
+/* @name's version.info under @dir, or under its other_name(). */
 static aclError version_of(const char *dir, const char *name, char *out,
 			   size_t len)
 {
-	char alt[128];
-	size_t i;
+	char alt[PATH_MAX];
 
 	if (version_in(dir, name, out, len))
 		return ACL_SUCCESS;
-	for (i = 0; name[i] && i < sizeof(alt) - 1; i++)
-		alt[i] = name[i] == '-' ? '_' : name[i] == '_' ? '-' : name[i];
-	alt[i] = '\0';
-	if (strcmp(alt, name) && version_in(dir, alt, out, len))
+	if (other_name(name, alt, sizeof(alt)) &&
+	    version_in(dir, alt, out, len))
 		return ACL_SUCCESS;
 	return acl_fail(ACL_ERROR_INVALID_FILE,
 			"no Version= in %s/%s/version.info", dir, name);
@@ -110,7 +125,8 @@ static aclError home_info_dir(char *out, size_t len)
 /* CANN's FillinPackageVersion: "8.5.0-beta.1" is 8.5.0.beta1. */
 static bool fill_version(const char *text, aclCANNPackageVersion *v)
 {
-	char flat[ACL_PKG_VERSION_MAX_SIZE], *parts[4] = { "0", "0", "0", "0" };
+	const char *parts[4] = { "0", "0", "0", "0" };
+	char flat[ACL_PKG_VERSION_MAX_SIZE];
 	char *dash, *save, *tok;
 	char *fields[4];
 	int n = 0, i;
