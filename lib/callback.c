@@ -180,12 +180,9 @@ ACL_API aclError aclrtLaunchCallback(aclrtCallback fn, void *userData,
 		return acl_fail(ACL_ERROR_INVALID_PARAM,
 				"blockType %d: ACL_CALLBACK_BLOCK or ACL_CALLBACK_NO_BLOCK",
 				blockType);
-	if (stream) {
-		s = acl_stream_lock_get(stream, &ret);
-		if (!s)
-			return ret;
-		pthread_mutex_unlock(&acl_stream_lock);
-	}
+	ret = acl_stream_context(stream, NULL);	/* the handle check */
+	if (ret)
+		return ret;
 	if (!fn)
 		return acl_fail(ACL_ERROR_RT_PARAM_INVALID, "fn is NULL");
 	ctx_id = acl_current_context(&ret);
@@ -200,10 +197,8 @@ ACL_API aclError aclrtLaunchCallback(aclrtCallback fn, void *userData,
 		free(r);
 		return ret;
 	}
-	if (s->ctx_id != ctx_id)
-		ret = acl_fail(ACL_ERROR_RT_STREAM_CONTEXT,
-			       "stream %p is not in the current context", stream);
-	else if (!s->subscribed)
+	ret = acl_stream_in_context(stream, s->ctx_id, ctx_id);
+	if (!ret && !s->subscribed)
 		ret = acl_fail(ACL_ERROR_RT_STREAM_NO_CB_REG,
 			       "stream %d has no thread: call aclrtSubscribeReport",
 			       s->id);

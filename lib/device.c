@@ -4,17 +4,19 @@
  * (src/acl/aclrt_impl/device.cpp aclrtGetRunModeImpl,
  * aclrtQueryDeviceStatusImpl, aclrtGetDeviceInfoImpl,
  * aclrtDeviceGetStreamPriorityRangeImpl, aclrtGetLogicDevIdByPhyDevIdImpl,
- * aclrtGetPhyDevIdByLogicDevIdImpl; memory.cpp
+ * aclrtGetPhyDevIdByLogicDevIdImpl, aclrtGetLogicDevIdByUserDevIdImpl,
+ * aclrtGetPhyDevIdByUserDevIdImpl; memory.cpp
  * aclrtDeviceCanAccessPeerImpl, aclrtDeviceEnablePeerAccessImpl,
  * aclrtDeviceDisablePeerAccessImpl; acl_rt_impl_base.cpp
  * aclrtGetSocNameImpl, aclrtGetVersionImpl), the runtime's entry points
- * (api_c_device.cc rtsGetLogicDevIdByPhyDevId, rtsGetPhyDevIdByLogicDevId:
- * a negative id is 107000), its checks (api/impl/api_error.cc
- * ApiErrorDecorator::DeviceCanAccessPeer, EnableP2P, DisableP2P,
- * DeviceStatusQuery, GetDeviceInfoByAttr) and what it does (api_impl.cc
- * ApiImpl::GetDeviceInfoByAttr, DeviceGetStreamPriorityRange), as on
- * A2/A3, whose runtime has RT_FEATURE_DEVICE_P2P. The driver knows no
- * device from the device count on (107001).
+ * (api_c_device.cc rtsGetLogicDevIdByPhyDevId, rtsGetPhyDevIdByLogicDevId,
+ * rtsGetLogicDevIdByUserDevId: a negative id is 107000), its checks
+ * (api/impl/api_error.cc ApiErrorDecorator::DeviceCanAccessPeer,
+ * EnableP2P, DisableP2P, DeviceStatusQuery, GetDeviceInfoByAttr) and what
+ * it does (api_impl.cc ApiImpl::GetDeviceInfoByAttr,
+ * DeviceGetStreamPriorityRange), as on A2/A3, whose runtime has
+ * RT_FEATURE_DEVICE_P2P. The driver knows no device from the device count
+ * on (107001: acl_device_check()).
  *
  * Devices are numbered as given (no ASCEND_RT_VISIBLE_DEVICES), so a
  * logical id is its physical id. Every device reaches all memory, so peers
@@ -33,16 +35,6 @@
 /* The chip whose CANN behaviour the library follows. */
 #define DEFAULT_SOC_NAME	"Ascend910B1"
 
-/* The driver's answer for a device id (drvDeviceGetPhyIdByIndex). */
-static aclError driver_device(int64_t device)
-{
-	if (device < 0 || device >= acl_device_count())
-		return acl_fail(ACL_ERROR_RT_INVALID_DEVICEID,
-				"device %lld does not exist (%d devices)",
-				(long long)device, acl_device_count());
-	return ACL_SUCCESS;
-}
-
 ACL_API aclError aclrtGetRunMode(aclrtRunMode *runMode)
 {
 	if (!runMode)
@@ -59,7 +51,7 @@ ACL_API aclError aclrtQueryDeviceStatus(int32_t deviceId,
 
 	if (!deviceStatus)
 		return acl_fail(ACL_ERROR_INVALID_PARAM, "deviceStatus is NULL");
-	ret = driver_device(deviceId);
+	ret = acl_device_check(deviceId);
 	if (ret)
 		return ret;
 	*deviceStatus = ACL_RT_DEVICE_STATUS_NORMAL;
@@ -189,7 +181,7 @@ static aclError peer_pair(int32_t device, int32_t peer)
 		return acl_fail(ACL_ERROR_INVALID_PARAM,
 				"deviceId %d cannot be its own peer", device);
 	/* rtGetDevicePhyIdByIndex(peer) */
-	return driver_device((uint32_t)peer);
+	return acl_device_check((uint32_t)peer);
 }
 
 /*
@@ -210,7 +202,7 @@ ACL_API aclError aclrtDeviceCanAccessPeer(int32_t *canAccessPeer,
 	if (!canAccessPeer)
 		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
 				"canAccessPeer is NULL");
-	ret = driver_device((uint32_t)deviceId);
+	ret = acl_device_check((uint32_t)deviceId);
 	if (ret)
 		return ret;
 	*canAccessPeer = 1;
@@ -254,7 +246,7 @@ static aclError same_id(int32_t in, int32_t *out)
 	if (in < 0)
 		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
 				"device id %d: 0 or more", in);
-	ret = driver_device(in);
+	ret = acl_device_check(in);
 	if (!ret)
 		*out = in;
 	return ret;
@@ -270,6 +262,23 @@ ACL_API aclError aclrtGetPhyDevIdByLogicDevId(const int32_t logicDevId,
 					      int32_t *const phyDevId)
 {
 	return same_id(logicDevId, phyDevId);
+}
+
+/*
+ * rtsGetLogicDevIdByUserDevId and rtsGetPhyDevIdByLogicDevId (which
+ * aclrtGetPhyDevIdByUserDevId calls): all three ids are one, with the
+ * same checks.
+ */
+ACL_API aclError aclrtGetLogicDevIdByUserDevId(const int32_t userDevid,
+					       int32_t *const logicDevId)
+{
+	return same_id(userDevid, logicDevId);
+}
+
+ACL_API aclError aclrtGetPhyDevIdByUserDevId(const int32_t userDevId,
+					     int32_t *const phyDevId)
+{
+	return same_id(userDevId, phyDevId);
 }
 
 /* ACLMEM_SOC_NAME, or the chip whose behaviour the library follows. */

@@ -71,6 +71,42 @@ aclError acl_fail_errno(int err, const char *what)
 	return acl_fail(code, "%s: %s", what, strerror(err));
 }
 
+/*
+ * The kernel's refusals of a shared token (ACLMEM_IOC_EXPORT, IMPORT,
+ * SET_PIDS, UNEXPORT), as CANN's driver reports them: ENOENT is @why's
+ * code, what else it refuses 507899, each with @why's reason; any other
+ * errno as acl_fail_errno() has it.
+ */
+aclError acl_share_fail(int err, const char *what,
+			const struct acl_share_errors *why)
+{
+	aclError code = ACL_ERROR_RT_DRV_INTERNAL_ERROR;
+	const char *reason;
+
+	switch (err) {
+	case ENOENT:
+		code = why->gone;
+		reason = why->enoent;
+		break;
+	case EACCES:
+		reason = why->eacces;
+		break;
+	case EEXIST:
+		reason = why->eexist;
+		break;
+	case EPERM:
+		reason = why->eperm;
+		break;
+	case EINVAL:
+	case ENOSPC:
+		reason = why->refused;
+		break;
+	default:
+		return acl_fail_errno(err, what);
+	}
+	return acl_fail(code, "%s: %s", what, reason);
+}
+
 ACL_API const char *aclGetRecentErrMsg(void)
 {
 	return acl_errmsg_set ? acl_errmsg : NULL;

@@ -315,10 +315,7 @@ static aclError event_on_stream(enum event_op op, aclrtEvent event,
 	if (op == EVENT_RESET && e.ex)
 		return acl_fail(ACL_ERROR_RT_FEATURE_NOT_SUPPORT,
 				"an event of aclrtCreateEventExWithFlag cannot be reset");
-	if (stream && stream_ctx != ctx_id)
-		return acl_fail(ACL_ERROR_RT_STREAM_CONTEXT,
-				"stream %p is not in the current context", stream);
-	return ACL_SUCCESS;
+	return acl_stream_in_context(stream, stream_ctx, ctx_id);
 }
 
 ACL_API aclError aclrtRecordEvent(aclrtEvent event, aclrtStream stream)

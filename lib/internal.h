@@ -27,6 +27,19 @@ aclError acl_fail(aclError code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 aclError acl_fail_errno(int err, const char *what);
 
+/* What the kernel's refusals of a shared token say, for acl_share_fail(). */
+struct acl_share_errors {
+	aclError gone;		/* ENOENT's code */
+	const char *enoent;	/* no such token */
+	const char *eacces;	/* not admitted */
+	const char *eexist;	/* exported already */
+	const char *eperm;	/* not to be exported, or set */
+	const char *refused;	/* EINVAL, ENOSPC */
+};
+
+aclError acl_share_fail(int err, const char *what,
+			const struct acl_share_errors *why);
+
 /* driver.c: the one path from the library to the kernel. */
 int aclmem_fd(void);
 int aclmem_ioctl(unsigned long cmd, void *arg);
@@ -35,6 +48,7 @@ int aclmem_ioctl(unsigned long cmd, void *arg);
 int acl_device_count(void);
 int acl_device_node(int32_t device);
 bool acl_node_online(uint32_t node);
+aclError acl_device_check(int64_t device);
 aclError acl_current_device(int32_t *device);
 uint64_t acl_current_context(aclError *ret);
 uint64_t acl_current_context_device(int32_t *device, aclError *ret);
@@ -171,12 +185,15 @@ extern pthread_cond_t acl_stream_cond;
 aclError acl_stream_create(aclrtStream *stream, int64_t priority,
 			   uint32_t flags);
 struct acl_stream *acl_stream_lock_get(aclrtStream stream, aclError *ret);
+struct acl_stream *acl_cur_stream_lock_get(aclrtStream stream, aclError *ret);
 struct acl_stream *acl_stream_by_serial(uint64_t serial);
 int32_t acl_stream_thread_device(uint64_t thread);
 struct timespec acl_deadline_in(int32_t timeout);
 aclError acl_stream_settle_values(uint64_t serial);
 aclError acl_stream_check(aclrtStream stream);
 aclError acl_stream_context(aclrtStream stream, uint64_t *ctx_id);
+aclError acl_stream_in_context(aclrtStream stream, uint64_t stream_ctx,
+			       uint64_t ctx_id);
 void acl_streams_drop_context(uint64_t ctx_id);
 aclError acl_context_sync(int32_t timeout);
 

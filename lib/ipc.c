@@ -148,22 +148,20 @@ static aclError key_parse(const char *key, uint64_t *token)
 
 /*
  * What CANN's kernel driver answers for a key it refuses (EINVAL, EACCES,
- * EPERM there): 507899.
+ * EPERM there), or does not know: 507899.
  */
+static const struct acl_share_errors key_errors = {
+	.gone = ACL_ERROR_RT_DRV_INTERNAL_ERROR,
+	.enoent = "no such IPC key (or closed by its exporter)",
+	.eacces = "not admitted (not on the whitelist, started after its entry was set, or not the exporter)",
+	.eexist = "refused by the driver",
+	.eperm = "refused by the driver",
+	.refused = "refused by the driver",
+};
+
 static aclError key_refused(int err, const char *what)
 {
-	const char *why;
-
-	if (err == ENOENT)
-		why = "no such IPC key (or closed by its exporter)";
-	else if (err == EACCES)
-		why = "not admitted (not on the whitelist, started after its entry was set, or not the exporter)";
-	else if (err == EPERM || err == EEXIST || err == EINVAL ||
-		 err == ENOSPC)
-		why = "refused by the driver";
-	else
-		return acl_fail_errno(err, what);
-	return acl_fail(ACL_ERROR_RT_DRV_INTERNAL_ERROR, "%s: %s", what, why);
+	return acl_share_fail(err, what, &key_errors);
 }
 
 /* The acl layer's ACL_REQUIRES_NOT_NULL of two arguments: 100000. */

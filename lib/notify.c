@@ -90,10 +90,9 @@ static aclError notify_checks(aclrtNotify notify, aclrtStream stream,
 	*ctx_id = acl_current_context(&ret);
 	if (ret)
 		return ret;
-	if (with_stream && stream && stream_ctx != *ctx_id)
-		return acl_fail(ACL_ERROR_RT_STREAM_CONTEXT,
-				"stream %p is not in the current context", stream);
-	return ACL_SUCCESS;
+	if (!with_stream)
+		return ACL_SUCCESS;
+	return acl_stream_in_context(stream, stream_ctx, *ctx_id);
 }
 
 ACL_API aclError aclrtCreateNotify(aclrtNotify *notify, uint64_t flag)

@@ -116,12 +116,16 @@ bool acl_node_online(uint32_t node)
 	return false;
 }
 
-static aclError check_device(int32_t device)
+/*
+ * The driver's answer for a device id (drvDeviceGetPhyIdByIndex): a
+ * device from the count on, or below 0, does not exist (107001).
+ */
+aclError acl_device_check(int64_t device)
 {
 	if (device < 0 || device >= acl_device_count())
 		return acl_fail(ACL_ERROR_RT_INVALID_DEVICEID,
-				"device %d does not exist (%d devices)",
-				device, acl_device_count());
+				"device %lld does not exist (%d devices)",
+				(long long)device, acl_device_count());
 	return ACL_SUCCESS;
 }
 
@@ -257,7 +261,7 @@ ACL_API aclError aclrtSetDevice(int32_t deviceId)
 	struct acl_context *ctx;
 	aclError ret;
 
-	ret = check_device(deviceId);
+	ret = acl_device_check(deviceId);
 	if (ret)
 		return ret;
 	pthread_mutex_lock(&rt.lock);
@@ -281,7 +285,7 @@ static aclError reset_device(int32_t deviceId, bool force)
 {
 	aclError ret;
 
-	ret = check_device(deviceId);
+	ret = acl_device_check(deviceId);
 	if (ret)
 		return ret;
 	pthread_mutex_lock(&rt.lock);
@@ -331,7 +335,7 @@ ACL_API aclError aclrtCreateContext(aclrtContext *context, int32_t deviceId)
 
 	if (!context)
 		return acl_fail(ACL_ERROR_INVALID_PARAM, "context is NULL");
-	ret = check_device(deviceId);
+	ret = acl_device_check(deviceId);
 	if (ret)
 		return ret;
 	pthread_mutex_lock(&rt.lock);

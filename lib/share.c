@@ -126,31 +126,18 @@ static struct acl_handle *record_lookup(uint64_t token, int32_t device,
 }
 
 /* The kernel's sharing errors, as CANN's driver reports them. */
+static const struct acl_share_errors share_errors = {
+	.gone = ACL_ERROR_RT_INVALID_HANDLE,
+	.enoent = "no such shareable handle (or revoked)",
+	.eacces = "refused: not on the whitelist, started after its entry was set, or not the exporter",
+	.eexist = "the handle is exported already",
+	.eperm = "an imported handle cannot be exported",
+	.refused = "refused by the driver",
+};
+
 static aclError share_fail(int err, const char *what)
 {
-	switch (err) {
-	case ENOENT:
-		return acl_fail(ACL_ERROR_RT_INVALID_HANDLE,
-				"%s: no such shareable handle (or revoked)",
-				what);
-	case EACCES:
-		return acl_fail(ACL_ERROR_RT_DRV_INTERNAL_ERROR,
-				"%s: refused: not on the whitelist, started after its entry was set, or not the exporter",
-				what);
-	case EEXIST:
-		return acl_fail(ACL_ERROR_RT_DRV_INTERNAL_ERROR,
-				"%s: the handle is exported already", what);
-	case EPERM:
-		return acl_fail(ACL_ERROR_RT_DRV_INTERNAL_ERROR,
-				"%s: an imported handle cannot be exported",
-				what);
-	case EINVAL:
-	case ENOSPC:
-		return acl_fail(ACL_ERROR_RT_DRV_INTERNAL_ERROR,
-				"%s: refused by the driver", what);
-	default:
-		return acl_fail_errno(err, what);
-	}
+	return acl_share_fail(err, what, &share_errors);
 }
 
 static aclError check_export_flags(uint64_t flags)

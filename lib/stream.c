@@ -270,25 +270,55 @@ aclError acl_stream_check(aclrtStream stream)
 }
 
 /*
- * The context a stream belongs to, 0 for NULL (whose context is the
- * caller's to check), or 107017 for one that does not exist.
+ * The runtime's handle check: 107017 for a stream that does not exist.
+ * With @ctx_id (may be NULL), the context the stream belongs to, 0 for
+ * NULL (whose context is the caller's to check).
  */
 aclError acl_stream_context(aclrtStream stream, uint64_t *ctx_id)
 {
 	struct acl_stream *s;
 
-	*ctx_id = 0;
+	if (ctx_id)
+		*ctx_id = 0;
 	if (!stream)
 		return ACL_SUCCESS;
 	pthread_mutex_lock(&acl_stream_lock);
 	s = stream_find(stream);
-	if (s)
+	if (s && ctx_id)
 		*ctx_id = s->ctx_id;
 	pthread_mutex_unlock(&acl_stream_lock);
 	if (!s)
 		return acl_fail(ACL_ERROR_RT_INVALID_HANDLE,
 				"%p is not a stream", stream);
 	return ACL_SUCCESS;
+}
+
+/*
+ * ApiImpl's check that a stream given (not NULL: that is the current
+ * context's default stream) belongs to the current context: 107003 when
+ * @stream_ctx, its context, is not @ctx_id.
+ */
+aclError acl_stream_in_context(aclrtStream stream, uint64_t stream_ctx,
+			       uint64_t ctx_id)
+{
+	if (stream && stream_ctx != ctx_id)
+		return acl_fail(ACL_ERROR_RT_STREAM_CONTEXT,
+				"stream %p is not in the current context", stream);
+	return ACL_SUCCESS;
+}
+
+/*
+ * Runtime::GetCurStream: @stream, or without it the current context's
+ * default stream; none is 107000. Returns it with the lock held.
+ */
+struct acl_stream *acl_cur_stream_lock_get(aclrtStream stream, aclError *ret)
+{
+	struct acl_stream *s = acl_stream_lock_get(stream, ret);
+
+	if (!s && !stream)
+		*ret = acl_fail(ACL_ERROR_RT_PARAM_INVALID,
+				"no current context, so no default stream");
+	return s;
 }
 
 /*
@@ -410,6 +440,27 @@ ACL_API aclError aclrtDestroyStreamForce(aclrtStream stream)
 }
 
 /*
+ * The handle check (107017) of a stream given, and whether it is one the
+ * runtime's synchronise and query return at once for; NULL, the default
+ * stream, is not.
+ */
+static aclError stream_no_sync(aclrtStream stream, bool *at_once)
+{
+	struct acl_stream *s;
+	aclError ret;
+
+	*at_once = false;
+	if (!stream)
+		return ACL_SUCCESS;
+	s = acl_stream_lock_get(stream, &ret);
+	if (!s)
+		return ret;
+	*at_once = s->flags & STREAM_NO_SYNC;
+	pthread_mutex_unlock(&acl_stream_lock);
+	return ACL_SUCCESS;
+}
+
+/*
  * rtStreamSynchronizeWithTimeout: the handle check (107017),
  * ApiErrorDecorator::StreamSynchronize (a timeout of 0: 107000;
  * PERSISTENT and DEVICE_USE_ONLY streams return at once), then
@@ -420,26 +471,21 @@ static aclError stream_sync(aclrtStream stream, int32_t timeout)
 	struct timespec deadline;
 	struct acl_stream *s;
 	uint64_t serial;
-	uint32_t flags;
+	bool at_once;
 	aclError ret;
 
+	ret = stream_no_sync(stream, &at_once);
+	if (ret)
+		return ret;
+	if (!timeout)
+		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
+				"timeout 0: -1 or more than 0");
+	if (at_once)
+		return ACL_SUCCESS;
 	if (stream) {
-		s = acl_stream_lock_get(stream, &ret);
-		if (!s)
-			return ret;
-		flags = s->flags;
-		pthread_mutex_unlock(&acl_stream_lock);
-		if (!timeout)
-			return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
-					"timeout 0: -1 or more than 0");
-		if (flags & STREAM_NO_SYNC)
-			return ACL_SUCCESS;
 		acl_current_context(&ret);
 		if (ret)
 			return ret;
-	} else if (!timeout) {
-		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
-				"timeout 0: -1 or more than 0");
 	}
 	s = acl_stream_lock_get(stream, &ret);
 	if (!s)
@@ -474,13 +520,10 @@ ACL_API aclError aclrtSynchronizeStreamWithTimeout(aclrtStream stream,
  */
 static struct acl_stream *stream_in_context(aclrtStream stream, aclError *ret)
 {
-	struct acl_stream *s;
-
 	if (stream) {
-		s = acl_stream_lock_get(stream, ret);
-		if (!s)
+		*ret = acl_stream_context(stream, NULL);
+		if (*ret)
 			return NULL;
-		pthread_mutex_unlock(&acl_stream_lock);
 		acl_current_context(ret);
 		if (*ret)
 			return NULL;
@@ -491,21 +534,18 @@ static struct acl_stream *stream_in_context(aclrtStream stream, aclError *ret)
 ACL_API aclError aclrtStreamQuery(aclrtStream stream, aclrtStreamStatus *status)
 {
 	struct acl_stream *s;
+	bool at_once;
 	aclError ret;
 
 	if (!status)
 		return acl_fail(ACL_ERROR_INVALID_PARAM, "status is NULL");
-	if (stream) {
-		s = acl_stream_lock_get(stream, &ret);
-		if (!s)
-			return ret;
-		/* ApiErrorDecorator::StreamQuery: these are always done */
-		if (s->flags & STREAM_NO_SYNC) {
-			pthread_mutex_unlock(&acl_stream_lock);
-			*status = ACL_STREAM_STATUS_COMPLETE;
-			return ACL_SUCCESS;
-		}
-		pthread_mutex_unlock(&acl_stream_lock);
+	ret = stream_no_sync(stream, &at_once);
+	if (ret)
+		return ret;
+	/* ApiErrorDecorator::StreamQuery: these are always done */
+	if (at_once) {
+		*status = ACL_STREAM_STATUS_COMPLETE;
+		return ACL_SUCCESS;
 	}
 	s = stream_in_context(stream, &ret);
 	if (!s)
@@ -576,13 +616,9 @@ static struct acl_stream *stream_to_control(aclrtStream stream,
 	struct acl_stream *s;
 	uint32_t flags;
 
-	s = acl_stream_lock_get(stream, ret);
-	if (!s) {
-		if (!stream)
-			*ret = acl_fail(ACL_ERROR_RT_PARAM_INVALID,
-					"no current context, so no default stream");
+	s = acl_cur_stream_lock_get(stream, ret);
+	if (!s)
 		return NULL;
-	}
 	flags = s->flags;
 	pthread_mutex_unlock(&acl_stream_lock);
 	if (flags & refuse) {
@@ -594,12 +630,6 @@ static struct acl_stream *stream_to_control(aclrtStream stream,
 	if (*ret)
 		return NULL;
 	return acl_stream_lock_get(stream, ret);
-}
-
-static aclError not_in_context(aclrtStream stream)
-{
-	return acl_fail(ACL_ERROR_RT_STREAM_CONTEXT,
-			"stream %p is not in the current context", stream);
 }
 
 /*
@@ -624,9 +654,9 @@ ACL_API aclError aclrtSetStreamFailureMode(aclrtStream stream, uint64_t mode)
 	else if (s->failure_mode == ACL_STOP_ON_FAILURE)
 		ret = acl_fail(ACL_ERROR_RT_FEATURE_NOT_SUPPORT,
 			       "a stream stopping on failure cannot go back to continuing");
-	else if (s->ctx_id != ctx_id)
-		ret = not_in_context(stream);
 	else
+		ret = acl_stream_in_context(stream, s->ctx_id, ctx_id);
+	if (!ret)
 		s->failure_mode = mode;
 	pthread_mutex_unlock(&acl_stream_lock);
 	return ret;
@@ -647,9 +677,8 @@ ACL_API aclError aclrtStreamAbort(aclrtStream stream)
 	s = stream_to_control(stream, 0, &ctx_id, &ret);
 	if (!s)
 		return ret;
-	if (s->ctx_id != ctx_id)
-		ret = not_in_context(stream);
-	else
+	ret = acl_stream_in_context(stream, s->ctx_id, ctx_id);
+	if (!ret)
 		stream_drop_work(s);
 	pthread_mutex_unlock(&acl_stream_lock);
 	return ret;

@@ -99,12 +99,9 @@ static struct acl_stream *value_stream(enum value_op op, void *devAddr,
 	struct acl_stream *s;
 	uint64_t ctx_id;
 
-	if (stream) {
-		s = acl_stream_lock_get(stream, ret);
-		if (!s)
-			return NULL;
-		pthread_mutex_unlock(&acl_stream_lock);
-	}
+	*ret = acl_stream_context(stream, NULL);	/* the handle check */
+	if (*ret)
+		return NULL;
 	if (op == VALUE_WRITE ? flag != 0 : flag > ACL_STREAM_WAIT_VALUE_NOR) {
 		*ret = acl_fail(ACL_ERROR_RT_PARAM_INVALID, op == VALUE_WRITE ?
 				"flag %u: 0" : "flag %u: ACL_STREAM_WAIT_VALUE_*",
@@ -123,10 +120,10 @@ static struct acl_stream *value_stream(enum value_op op, void *devAddr,
 	if (*ret)
 		return NULL;
 	s = acl_stream_lock_get(stream, ret);
-	if (s && s->ctx_id != ctx_id) {
+	if (s)
+		*ret = acl_stream_in_context(stream, s->ctx_id, ctx_id);
+	if (s && *ret) {
 		pthread_mutex_unlock(&acl_stream_lock);
-		*ret = acl_fail(ACL_ERROR_RT_STREAM_CONTEXT,
-				"stream %p is not in the current context", stream);
 		return NULL;
 	}
 	return s;

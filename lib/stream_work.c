@@ -49,10 +49,9 @@ ACL_API aclError aclrtLaunchHostFunc(aclrtStream stream, aclrtHostFunc fn,
 	ctx_id = acl_current_context(&ret);
 	if (ret)
 		return ret;
-	if (stream && stream_ctx != ctx_id)
-		return acl_fail(ACL_ERROR_RT_STREAM_CONTEXT,
-				"stream %p is not in the current context", stream);
-	ret = acl_stream_check(stream);
+	ret = acl_stream_in_context(stream, stream_ctx, ctx_id);
+	if (!ret)
+		ret = acl_stream_check(stream);
 	if (ret)
 		return ret;
 	fn(args);
@@ -89,9 +88,5 @@ ACL_API aclError aclrtDeviceTaskAbort(int32_t deviceId, uint32_t timeout)
 		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
 				"timeout %u ms: [0, %u]", timeout,
 				TASK_ABORT_TIMEOUT_MAX);
-	if (deviceId < 0 || deviceId >= acl_device_count())
-		return acl_fail(ACL_ERROR_RT_INVALID_DEVICEID,
-				"device %d does not exist (%d devices)",
-				deviceId, acl_device_count());
-	return ACL_SUCCESS;
+	return acl_device_check(deviceId);
 }

@@ -4,12 +4,13 @@
  * serves it: the acl layer (src/acl/aclrt_impl/acl.cpp
  * aclGetCannAttributeListImpl, aclGetCannAttributeImpl,
  * aclGetDeviceCapabilityImpl; device.cpp aclrtDeviceGetUuidImpl,
- * aclrtGetDeviceUtilizationRateImpl, aclrtGetLogicDevIdByUserDevIdImpl,
- * aclrtGetPhyDevIdByUserDevIdImpl; context.cpp aclrtGetPrimaryCtxStateImpl;
- * memory.cpp aclrtGetMemUsageInfoImpl) and the runtime's checks
- * (api/impl/api_error.cc ApiErrorDecorator::GetDeviceUuid,
- * GetPrimaryCtxState, GetMemUsageInfo; api_c_device.cc
- * rtsGetLogicDevIdByUserDevId, rtsGetPhyDevIdByLogicDevId).
+ * aclrtGetDeviceUtilizationRateImpl; context.cpp
+ * aclrtGetPrimaryCtxStateImpl; memory.cpp aclrtGetMemUsageInfoImpl) and
+ * the runtime's checks (api/impl/api_error.cc
+ * ApiErrorDecorator::GetDeviceUuid, GetPrimaryCtxState, GetMemUsageInfo:
+ * the driver's device check, acl_device_check()). The device ids of
+ * aclrtGetLogicDevIdByUserDevId and aclrtGetPhyDevIdByUserDevId are
+ * device.c's.
  *
  * A device here has no AI Core, vector core or AI CPU, and no software
  * feature of the operator stack (INF_NAN, BF16, JIT_COMPILE) is there.
@@ -77,16 +78,6 @@ ACL_API aclError aclGetDeviceCapability(uint32_t deviceId,
 	}
 }
 
-/* The runtime's device check after ChgUserDevIdToDeviceId: 107001. */
-static aclError known_device(int64_t device)
-{
-	if (device < 0 || device >= acl_device_count())
-		return acl_fail(ACL_ERROR_RT_INVALID_DEVICEID,
-				"device %lld does not exist (%d devices)",
-				(long long)device, acl_device_count());
-	return ACL_SUCCESS;
-}
-
 static uint64_t mix64(uint64_t x)
 {
 	x += 0x9e3779b97f4a7c15ULL;
@@ -132,7 +123,7 @@ ACL_API aclError aclrtDeviceGetUuid(int32_t deviceId, aclrtUuid *uuid)
 
 	if (!uuid)
 		return acl_fail(ACL_ERROR_INVALID_PARAM, "uuid is NULL");
-	ret = known_device(deviceId);
+	ret = acl_device_check(deviceId);
 	if (ret)
 		return ret;
 	seed = host_seed() ^ 0x61636c6d656d5555ULL;	/* "aclmemUU" */
@@ -183,28 +174,11 @@ ACL_API aclError aclrtGetMemUsageInfo(int32_t deviceId,
 	*outputNum = 0;
 	if (!inputNum)
 		return acl_fail(ACL_ERROR_RT_PARAM_INVALID, "inputNum is 0");
-	ret = known_device((uint32_t)deviceId);
+	ret = acl_device_check((uint32_t)deviceId);
 	if (ret)
 		return ret;
 	(void)acl_current_context(&ret);
 	return ret;
-}
-
-/*
- * rtsGetLogicDevIdByUserDevId and rtsGetPhyDevIdByLogicDevId (which
- * aclrtGetPhyDevIdByUserDevId calls): devices are numbered as given, so
- * all three ids are one; the checks are aclrtGetLogicDevIdByPhyDevId's.
- */
-ACL_API aclError aclrtGetLogicDevIdByUserDevId(const int32_t userDevid,
-					       int32_t *const logicDevId)
-{
-	return aclrtGetLogicDevIdByPhyDevId(userDevid, logicDevId);
-}
-
-ACL_API aclError aclrtGetPhyDevIdByUserDevId(const int32_t userDevId,
-					     int32_t *const phyDevId)
-{
-	return aclrtGetPhyDevIdByLogicDevId(userDevId, phyDevId);
 }
 
 /*
@@ -223,7 +197,7 @@ ACL_API aclError aclrtGetPrimaryCtxState(int32_t deviceId, uint32_t *flags,
 	if (flags)
 		return acl_fail(ACL_ERROR_INVALID_PARAM,
 				"flags is reserved and must be NULL");
-	ret = known_device(deviceId);
+	ret = acl_device_check(deviceId);
 	if (ret)
 		return ret;
 	*active = acl_device_has_primary(deviceId);

@@ -24,37 +24,50 @@
 #define SYS_OPT_MAX	2	/* SYS_OPT_ENABLE + 1 */
 #define DETERMINISTIC_MAX 4	/* SYS_OPT_DETERMINISTIC_LEVEL_MAX */
 
+/*
+ * What is kept of a context or a stream, found by its key (a context's
+ * id, a stream's serial): the first member of what is kept.
+ */
+struct keyed {
+	struct keyed *next;
+	uint64_t key;
+};
+
+/*
+ * Under the list's lock: the record of @key in *@list, else with @create
+ * a new one of @size bytes, zeroed (NULL without memory).
+ */
+static void *keyed_find(struct keyed **list, uint64_t key, size_t size,
+			bool create)
+{
+	struct keyed *k;
+
+	for (k = *list; k; k = k->next)
+		if (k->key == key)
+			return k;
+	if (!create)
+		return NULL;
+	k = calloc(1, size);
+	if (k) {
+		k->key = key;
+		k->next = *list;
+		*list = k;
+	}
+	return k;
+}
+
 /* rtSetSysParamOpt's process-wide values, which the context ones set too */
 static _Atomic int64_t sys_opts[SYS_OPT_COUNT];
 
 /* Context::sysParamOpt_: what each context was set, and what not. */
 struct ctx_opts {
-	struct ctx_opts *next;
-	uint64_t ctx_id;
+	struct keyed link;		/* the context's id */
 	bool set[SYS_OPT_COUNT];
 	int64_t value[SYS_OPT_COUNT];
 };
 
 static pthread_mutex_t opts_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct ctx_opts *ctx_opts_list;
-
-static struct ctx_opts *ctx_opts_find(uint64_t ctx_id, bool create)
-{
-	struct ctx_opts *o;
-
-	for (o = ctx_opts_list; o; o = o->next)
-		if (o->ctx_id == ctx_id)
-			return o;
-	if (!create)
-		return NULL;
-	o = calloc(1, sizeof(*o));
-	if (o) {
-		o->ctx_id = ctx_id;
-		o->next = ctx_opts_list;
-		ctx_opts_list = o;
-	}
-	return o;
-}
+static struct keyed *ctx_opts_list;
 
 /* The acl layer's check: the context ones know 0..2, the others 0..3. */
 static aclError check_opt(aclSysParamOpt opt, bool ctx)
@@ -101,59 +114,63 @@ ACL_API aclError aclrtGetSysParamOpt(aclSysParamOpt opt, int64_t *value)
 	return ret;
 }
 
-ACL_API aclError aclrtCtxSetSysParamOpt(aclSysParamOpt opt, int64_t value)
+/*
+ * The current context's @opt (107002 without one): with @set, *@value
+ * becomes it, and the process-wide value too; else *@value is told it,
+ * 107021 (Context::CtxGetSysParamOpt) if this context was not set it.
+ */
+static aclError ctx_opt(aclSysParamOpt opt, int64_t *value, bool set)
 {
 	struct ctx_opts *o;
 	uint64_t ctx_id;
+	aclError ret;
+
+	ctx_id = acl_current_context(&ret);
+	if (ret)
+		return ret;
+	pthread_mutex_lock(&opts_lock);
+	o = keyed_find(&ctx_opts_list, ctx_id, sizeof(*o), set);
+	if (o && set) {
+		o->set[opt] = true;
+		o->value[opt] = *value;
+		sys_opts[opt] = *value;
+	} else if (o && o->set[opt]) {
+		*value = o->value[opt];
+	} else {
+		ret = set ? ACL_ERROR_RT_MEMORY_ALLOCATION :
+			    ACL_ERROR_RT_SYSPARAMOPT_NOT_SET;
+	}
+	pthread_mutex_unlock(&opts_lock);
+	if (ret == ACL_ERROR_RT_MEMORY_ALLOCATION)
+		return acl_fail(ret, "out of memory");
+	if (ret)
+		return acl_fail(ret, "option %d was not set in this context",
+				(int)opt);
+	return ACL_SUCCESS;
+}
+
+ACL_API aclError aclrtCtxSetSysParamOpt(aclSysParamOpt opt, int64_t value)
+{
 	aclError ret;
 
 	ret = check_opt(opt, true);
 	if (!ret)
 		ret = check_value(opt, value);
-	if (ret)
-		return ret;
-	ctx_id = acl_current_context(&ret);
-	if (ret)
-		return ret;
-	pthread_mutex_lock(&opts_lock);
-	o = ctx_opts_find(ctx_id, true);
-	if (o) {
-		o->set[opt] = true;
-		o->value[opt] = value;
-		sys_opts[opt] = value;
-	}
-	pthread_mutex_unlock(&opts_lock);
-	if (!o)
-		return acl_fail(ACL_ERROR_RT_MEMORY_ALLOCATION, "out of memory");
-	return ACL_SUCCESS;
+	if (!ret)
+		ret = ctx_opt(opt, &value, true);
+	return ret;
 }
 
-/* Context::CtxGetSysParamOpt: 107021 for what this context was not set. */
 ACL_API aclError aclrtCtxGetSysParamOpt(aclSysParamOpt opt, int64_t *value)
 {
-	struct ctx_opts *o;
-	uint64_t ctx_id;
 	aclError ret;
 
 	if (!value)
 		return acl_fail(ACL_ERROR_INVALID_PARAM, "value is NULL");
 	ret = check_opt(opt, true);
-	if (ret)
-		return ret;
-	ctx_id = acl_current_context(&ret);
-	if (ret)
-		return ret;
-	pthread_mutex_lock(&opts_lock);
-	o = ctx_opts_find(ctx_id, false);
-	if (o && o->set[opt])
-		*value = o->value[opt];
-	else
-		ret = ACL_ERROR_RT_SYSPARAMOPT_NOT_SET;
-	pthread_mutex_unlock(&opts_lock);
-	if (ret)
-		return acl_fail(ret, "option %d was not set in this context",
-				(int)opt);
-	return ACL_SUCCESS;
+	if (!ret)
+		ret = ctx_opt(opt, value, false);
+	return ret;
 }
 
 static _Atomic int sat_mode = ACL_RT_OVERFLOW_MODE_INFNAN;
@@ -199,49 +216,55 @@ ACL_API aclError aclrtSetOpExecuteTimeOutV2(uint64_t timeout,
 
 /* What a stream keeps that struct acl_stream has no field for. */
 struct stream_switches {
-	struct stream_switches *next;
-	uint64_t serial;
+	struct keyed link;		/* the stream's serial */
 	uint32_t overflow;
 	uint32_t cache_op_info;
 };
 
-static struct stream_switches *switches_list;	/* under acl_stream_lock */
+static struct keyed *switches_list;	/* under acl_stream_lock */
 
 static struct stream_switches *switches_of(uint64_t serial, bool create)
 {
-	struct stream_switches *sw;
-
-	for (sw = switches_list; sw; sw = sw->next)
-		if (sw->serial == serial)
-			return sw;
-	if (!create)
-		return NULL;
-	sw = calloc(1, sizeof(*sw));
-	if (sw) {
-		sw->serial = serial;
-		sw->next = switches_list;
-		switches_list = sw;
-	}
-	return sw;
-}
-
-/*
- * Runtime::GetCurStream: @stream, or without it the current context's
- * default stream; none is 107000. Returns it with acl_stream_lock held.
- */
-static struct acl_stream *cur_stream(aclrtStream stream, aclError *ret)
-{
-	struct acl_stream *s = acl_stream_lock_get(stream, ret);
-
-	if (!s && !stream)
-		*ret = acl_fail(ACL_ERROR_RT_PARAM_INVALID,
-				"no current context, so no default stream");
-	return s;
+	return keyed_find(&switches_list, serial,
+			  sizeof(struct stream_switches), create);
 }
 
 /* RT_STREAM_GREATEST_PRIORITY .. RT_STREAM_LEAST_PRIORITY */
 #define PRIORITY_GREATEST	0
 #define PRIORITY_LEAST		7
+
+static aclError unknown_attr(aclrtStreamAttr attr)
+{
+	return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
+			"stream attribute %d: [1, 6)", (int)attr);
+}
+
+/*
+ * The stream whose @attr is set or told, with acl_stream_lock held: for
+ * the overflow switch @stream as it is (NULL: the default stream); for
+ * the failure mode and the cache switch GetCurStream's (107000 without a
+ * current context); the priority wants a stream given (107000 for NULL).
+ */
+static struct acl_stream *attr_stream(aclrtStream stream,
+				      aclrtStreamAttr attr, aclError *ret)
+{
+	switch (attr) {
+	case ACL_STREAM_ATTR_FLOAT_OVERFLOW_CHECK:
+		return acl_stream_lock_get(stream, ret);
+	case ACL_STREAM_ATTR_FAILURE_MODE:
+	case ACL_STREAM_ATTR_CACHE_OP_INFO:
+		return acl_cur_stream_lock_get(stream, ret);
+	case ACL_STREAM_ATTR_PRIORITY:
+		if (stream)
+			return acl_stream_lock_get(stream, ret);
+		*ret = acl_fail(ACL_ERROR_RT_PARAM_INVALID,
+				"the priority is not for the default stream");
+		return NULL;
+	default:
+		*ret = unknown_attr(attr);
+		return NULL;
+	}
+}
 
 static aclError set_switch(aclrtStream stream, aclrtStreamAttr attr,
 			   uint32_t value)
@@ -254,8 +277,7 @@ static aclError set_switch(aclrtStream stream, aclrtStreamAttr attr,
 	    value >= ACL_RT_OVERFLOW_MODE_UNDEF)
 		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
 				"overflowSwitch %u: 0 or 1", value);
-	s = attr == ACL_STREAM_ATTR_FLOAT_OVERFLOW_CHECK ?
-		acl_stream_lock_get(stream, &ret) : cur_stream(stream, &ret);
+	s = attr_stream(stream, attr, &ret);
 	if (!s)
 		return ret;
 	if (attr == ACL_STREAM_ATTR_CACHE_OP_INFO && value > 1) {
@@ -279,10 +301,7 @@ static aclError set_priority(aclrtStream stream, uint32_t priority)
 	struct acl_stream *s;
 	aclError ret;
 
-	if (!stream)
-		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
-				"the priority is not for the default stream");
-	s = acl_stream_lock_get(stream, &ret);
+	s = attr_stream(stream, ACL_STREAM_ATTR_PRIORITY, &ret);
 	if (!s)
 		return ret;
 	if ((int32_t)priority < PRIORITY_GREATEST)
@@ -294,6 +313,15 @@ static aclError set_priority(aclrtStream stream, uint32_t priority)
 	return ACL_SUCCESS;
 }
 
+/* What both calls check first: value (100000), the handle check (107017). */
+static aclError attr_checks(aclrtStream stream,
+			    const aclrtStreamAttrValue *value)
+{
+	if (!value)
+		return acl_fail(ACL_ERROR_INVALID_PARAM, "value is NULL");
+	return acl_stream_context(stream, NULL);
+}
+
 /*
  * A stream that does not exist is 107017 first; an attribute from 6 on
  * (or 0) is 107000. A2/A3 have no custom tags: setting one succeeds and
@@ -303,12 +331,9 @@ ACL_API aclError aclrtSetStreamAttribute(aclrtStream stream,
 					 aclrtStreamAttr stmAttrType,
 					 aclrtStreamAttrValue *value)
 {
-	uint64_t ctx_id;
 	aclError ret;
 
-	if (!value)
-		return acl_fail(ACL_ERROR_INVALID_PARAM, "value is NULL");
-	ret = acl_stream_context(stream, &ctx_id);	/* the handle check */
+	ret = attr_checks(stream, value);
 	if (ret)
 		return ret;
 	switch (stmAttrType) {
@@ -323,8 +348,7 @@ ACL_API aclError aclrtSetStreamAttribute(aclrtStream stream,
 	case ACL_STREAM_ATTR_PRIORITY:
 		return set_priority(stream, value->streamPriority);
 	default:
-		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
-				"stream attribute %d: [1, 6)", (int)stmAttrType);
+		return unknown_attr(stmAttrType);
 	}
 }
 
@@ -334,34 +358,14 @@ ACL_API aclError aclrtGetStreamAttribute(aclrtStream stream,
 {
 	struct stream_switches *sw;
 	struct acl_stream *s;
-	uint64_t ctx_id;
 	aclError ret;
 
-	if (!value)
-		return acl_fail(ACL_ERROR_INVALID_PARAM, "value is NULL");
-	ret = acl_stream_context(stream, &ctx_id);	/* the handle check */
+	ret = attr_checks(stream, value);
 	if (ret)
 		return ret;
-	switch (stmAttrType) {
-	case ACL_STREAM_ATTR_USER_CUSTOM_TAG:
+	if (stmAttrType == ACL_STREAM_ATTR_USER_CUSTOM_TAG)
 		return ACL_SUCCESS;
-	case ACL_STREAM_ATTR_PRIORITY:
-		if (!stream)
-			return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
-					"the priority is not for the default stream");
-		s = acl_stream_lock_get(stream, &ret);
-		break;
-	case ACL_STREAM_ATTR_FLOAT_OVERFLOW_CHECK:
-		s = acl_stream_lock_get(stream, &ret);
-		break;
-	case ACL_STREAM_ATTR_FAILURE_MODE:
-	case ACL_STREAM_ATTR_CACHE_OP_INFO:
-		s = cur_stream(stream, &ret);
-		break;
-	default:
-		return acl_fail(ACL_ERROR_RT_PARAM_INVALID,
-				"stream attribute %d: [1, 6)", (int)stmAttrType);
-	}
+	s = attr_stream(stream, stmAttrType, &ret);
 	if (!s)
 		return ret;
 	sw = switches_of(s->serial, false);
