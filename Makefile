@@ -40,12 +40,18 @@
 TOP := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
 BUILD := $(TOP)/build
 
+# The kernels someone chose (KVERS, or KVER on the command line), passed
+# to scripts/check.sh, which otherwise picks its own and says what a choice
+# left out.
 ifeq ($(origin KVERS),undefined)
 ifeq ($(origin KVER),command line)
 KVERS := $(KVER)
+CHOSEN_KVERS := $(KVER)
 else
 KVERS := $(shell $(TOP)/scripts/kernels.sh 2>/dev/null)
 endif
+else
+CHOSEN_KVERS := $(KVERS)
 endif
 KVER ?= $(firstword $(KVERS))
 
@@ -114,7 +120,7 @@ $(LINUX_FILES_STAMP):
 	$(Q)touch $@
 
 check: linux-files
-	$(Q)KVERS="$(KVERS)" $(TOP)/scripts/check.sh
+	$(Q)KVERS="$(CHOSEN_KVERS)" $(TOP)/scripts/check.sh
 
 .PHONY: check-debug
 check-debug: linux-files
@@ -124,7 +130,7 @@ qemu-test: modules selftests libtests tools
 	$(Q)$(TOP)/scripts/qemu-test.sh $(KVER)
 
 host-checks: linux-files
-	$(Q)KVERS="$(KVERS)" $(TOP)/scripts/check.sh --host-only
+	$(Q)$(TOP)/scripts/check.sh --host-only
 
 deps:
 	$(Q)$(TOP)/scripts/install-deps.sh

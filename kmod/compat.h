@@ -13,13 +13,17 @@
 #include <linux/pfn_t.h>
 #include <linux/version.h>
 
+/* The kernel is release @major.@minor or a later one. */
+#define ACLMEM_SINCE(major, minor) \
+	(KERNEL_VERSION(major, minor, 0) <= LINUX_VERSION_CODE)
+
 /*
  * PMD and PUD entries are put in place by the THP code
  * (vmf_insert_pfn_pmd/pud). Debian's PREEMPT_RT kernels are built without
  * it; so is any kernel that leaves THP out.
  */
 #ifndef CONFIG_TRANSPARENT_HUGEPAGE
-#error "aclmem maps 2 MiB and 1 GiB pages with huge entries: it needs a kernel with CONFIG_TRANSPARENT_HUGEPAGE (Debian's -rt kernels have none)"
+#error "aclmem needs CONFIG_TRANSPARENT_HUGEPAGE for its huge entries (Debian -rt has none)"
 #endif
 
 #ifdef CONFIG_ARCH_SUPPORTS_HUGE_PFNMAP
@@ -38,7 +42,7 @@
  * the pool's pages.
  */
 #ifndef CONFIG_FS_DAX
-#error "aclmem needs CONFIG_FS_DAX on a kernel without CONFIG_ARCH_SUPPORTS_HUGE_PFNMAP: its huge faults go through the DAX path"
+#error "aclmem needs CONFIG_FS_DAX where the kernel has no huge pfnmaps"
 #endif
 #define ACLMEM_INODE_FLAGS	S_DAX
 #define ACLMEM_PFN_FLAGS	(PFN_DEV | PFN_MAP)
@@ -49,11 +53,10 @@
  * Before 6.12 mprotect() does not know huge PUD entries: change_pud_range()
  * reports them as bad and clears them without a TLB flush.
  */
-#define ACLMEM_MPROTECT_ZAPS_PUD \
-	(LINUX_VERSION_CODE < KERNEL_VERSION(6, 12, 0))
+#define ACLMEM_MPROTECT_ZAPS_PUD	(!ACLMEM_SINCE(6, 12))
 
 /* 6.6 passes ->huge_fault the order of the entry, no enum any more. */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 6, 0)
+#if !ACLMEM_SINCE(6, 6)
 
 #define ACLMEM_HUGE_FAULT_ARGS	struct vm_fault *vmf, enum page_entry_size pe_size
 
@@ -82,7 +85,7 @@ static inline unsigned int aclmem_pe_order(enum page_entry_size pe_size)
 static inline void aclmem_vm_flags_set(struct vm_area_struct *vma,
 				       unsigned long flags)
 {
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)
+#if !ACLMEM_SINCE(6, 3)
 	vma->vm_flags |= flags;
 #else
 	vm_flags_set(vma, flags);
@@ -95,7 +98,7 @@ aclmem_default_unmapped_area(struct file *file, unsigned long addr,
 			     unsigned long len, unsigned long pgoff,
 			     unsigned long flags)
 {
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
+#if !ACLMEM_SINCE(6, 10)
 	return current->mm->get_unmapped_area(file, addr, len, pgoff, flags);
 #else
 	return mm_get_unmapped_area(current->mm, file, addr, len, pgoff, flags);
