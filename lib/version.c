@@ -78,7 +78,7 @@ static bool key_value(const char *path, const char *key, bool skip_empty,
 	FILE *f;
 
 	*value = NULL;
-	f = fopen(path, "r");
+	f = fopen(path, "re");
 	if (!f)
 		return false;
 	while ((n = getline(&line, &cap, f)) >= 0) {
