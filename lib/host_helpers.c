@@ -3,7 +3,8 @@
  * Host-only helpers of the acl layer, as hicann/runtime serves them:
  * data buffers (src/acl/aclrt_impl/data_buffer.cpp), float16 conversion
  * (types/fp16_impl.cpp: saturating, no NaN or Inf), application logs
- * (log.cpp aclAppLogImpl).
+ * (log.cpp aclAppLogImpl), element sizes (data_buffer.cpp
+ * aclDataTypeSizeImpl).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -192,4 +193,43 @@ ACL_API void aclAppLog(aclLogLevel logLevel, const char *func,
 		memcpy(out + LOG_MAX - sizeof(TRUNCATED_MARK),
 		       TRUNCATED_MARK, sizeof(TRUNCATED_MARK));
 	fprintf(stderr, "%s\n", out);
+}
+
+/*
+ * data_buffer.cpp aclDataTypeSizeImpl: bytes per element. A string or no
+ * type is 0; the packed sub-byte types (UINT1, INT4) count one byte; any
+ * other value, FLOAT6_* and FLOAT4_* included, falls to CANN's default
+ * of 8.
+ */
+ACL_API size_t aclDataTypeSize(aclDataType dataType)
+{
+	switch (dataType) {
+	case ACL_STRING:
+	case ACL_DT_UNDEFINED:
+		return 0;
+	case ACL_UINT1:
+	case ACL_INT4:
+	case ACL_BOOL:
+	case ACL_INT8:
+	case ACL_UINT8:
+	case ACL_HIFLOAT8:
+	case ACL_FLOAT8_E5M2:
+	case ACL_FLOAT8_E4M3FN:
+	case ACL_FLOAT8_E8M0:
+		return 1;
+	case ACL_FLOAT16:
+	case ACL_INT16:
+	case ACL_UINT16:
+	case ACL_BF16:
+		return 2;
+	case ACL_FLOAT:
+	case ACL_INT32:
+	case ACL_UINT32:
+	case ACL_COMPLEX32:
+		return 4;
+	case ACL_COMPLEX128:
+		return 16;
+	default:
+		return 8;
+	}
 }

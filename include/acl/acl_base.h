@@ -165,7 +165,7 @@ static const int ACL_ERROR_RT_FAILURE = 500003;
 static const int ACL_ERROR_DRV_FAILURE = 500004;
 static const int ACL_ERROR_PROFILING_FAILURE = 500005;
 
-/* ---- general enums (types only; no functions use them here) -------- */
+/* ---- general enums (aclDataType: aclDataTypeSize only) ------------- */
 
 typedef enum {
     ACL_DT_UNDEFINED = -1,
@@ -260,6 +260,8 @@ typedef enum {
 
 ACL_FUNC_VISIBILITY float aclFloat16ToFloat(aclFloat16 value);
 ACL_FUNC_VISIBILITY aclFloat16 aclFloatToFloat16(float value);
+/* bytes of one element of the type (CANN's acl_base_rt.h); 0 for none */
+ACL_FUNC_VISIBILITY size_t aclDataTypeSize(aclDataType dataType);
 
 ACL_FUNC_VISIBILITY aclDataBuffer *aclCreateDataBuffer(void *data, size_t size);
 ACL_FUNC_VISIBILITY aclError aclDestroyDataBuffer(const aclDataBuffer *dataBuffer);

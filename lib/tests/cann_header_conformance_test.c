@@ -1129,6 +1129,27 @@ static void test_rest_enums(void)
     CK(ACL_RT_CMO_TYPE_INVALID, 2);
     CK(ACL_RT_CMO_TYPE_FLUSH, 3);
     CK(ACL_RT_THREAD_LEVEL, 0);
+
+    /* aclrtDevFeatureType and its answers */
+    CK(ACL_FEATURE_TSCPU_TASK_UPDATE_SUPPORT_AIC_AIV, 1);
+    CK(ACL_FEATURE_SYSTEM_MEMQ_EVENT_CROSS_DEV, 21);
+    CK_INT(ACL_DEV_FEATURE_SUPPORT, 1);
+    CK_INT(ACL_DEV_FEATURE_NOT_SUPPORT, 0);
+
+    /* aclrtErrorType, aclrtAicoreErrorType and the UCE array bounds */
+    CK(ACL_RT_NO_ERROR, 0);
+    CK(ACL_RT_ERROR_MEMORY, 1);
+    CK(ACL_RT_ERROR_L2, 2);
+    CK(ACL_RT_ERROR_AICORE, 3);
+    CK(ACL_RT_ERROR_LINK, 4);
+    CK(ACL_RT_ERROR_L3_PORT, 5);
+    CK(ACL_RT_ERROR_OTHERS, 0xFFFF);
+    CK(ACL_RT_AICORE_ERROR_UNKNOWN, 0);
+    CK(ACL_RT_AICORE_ERROR_SW, 1);
+    CK(ACL_RT_AICORE_ERROR_HW_LOCAL, 2);
+    CK_INT(MAX_MEM_UCE_INFO_ARRAY_SIZE, 128);
+    CK_INT(UCE_INFO_RESERVED_SIZE, 14);
+    CK_INT(ACL_RT_MEM_UCE_INFO_MAX_NUM, 20);
     CK(ACL_STREAM_ATTR_FAILURE_MODE, 1);
     CK(ACL_STREAM_ATTR_FLOAT_OVERFLOW_CHECK, 2);
     CK(ACL_STREAM_ATTR_USER_CUSTOM_TAG, 3);
@@ -1158,6 +1179,9 @@ static void test_rest_enums(void)
     CK(sizeof(aclrtFloatOverflowMode), 4);
     CK(sizeof(aclrtCmoType), 4);
     CK(sizeof(aclrtLastErrLevel), 4);
+    CK(sizeof(aclrtDevFeatureType), 4);
+    CK(sizeof(aclrtErrorType), 4);
+    CK(sizeof(aclrtAicoreErrorType), 4);
     CK(sizeof(aclrtStreamAttr), 4);
     CK(sizeof(aclrtBinaryLoadOptionType), 4);
     CK(sizeof(aclrtEngineType), 4);
@@ -1176,6 +1200,10 @@ static void test_rest_structs(void)
     CK_TYPEDEF(aclrtCmoType, enum aclrtCmoType);
     CK_TYPEDEF(aclrtLastErrLevel, enum aclrtLastErrLevel);
     CK_TYPEDEF(aclrtUuid, struct aclrtUuid);
+    CK_TYPEDEF(aclrtAicoreErrorType, enum aclrtAicoreErrorType);
+    CK_TYPEDEF(aclrtMemUceInfo, struct aclrtMemUceInfo);
+    CK_TYPEDEF(aclrtErrorInfoDetail, union aclrtErrorInfoDetail);
+    CK_TYPEDEF(aclrtErrorInfo, struct aclrtErrorInfo);
     CK_TYPEDEF(aclrtHostFunc, void (*)(void *));
     CK_TYPEDEF(aclrtBinHandle, void *);
     CK_TYPEDEF(aclrtFuncHandle, void *);
@@ -1239,6 +1267,30 @@ static void test_rest_structs(void)
     CK(_Alignof(aclrtUuid), 1);
     CK_FIELD(aclrtUuid, bytes, 0, char[16]);
 
+    CK(sizeof(aclrtMemUceInfo), 128);
+    CK(_Alignof(aclrtMemUceInfo), 8);
+    CK_FIELD(aclrtMemUceInfo, addr, 0, void *);
+    CK_FIELD(aclrtMemUceInfo, len, 8, size_t);
+    CK_FIELD(aclrtMemUceInfo, reserved, 16, size_t[14]);
+
+    CK(sizeof(aclrtMemUceInfoArray), 2568);
+    CK(_Alignof(aclrtMemUceInfoArray), 8);
+    CK_FIELD(aclrtMemUceInfoArray, arraySize, 0, size_t);
+    CK_FIELD(aclrtMemUceInfoArray, memUceInfoArray, 8, aclrtMemUceInfo[20]);
+
+    CK(sizeof(aclrtErrorInfoDetail), 2568);
+    CK(_Alignof(aclrtErrorInfoDetail), 8);
+    CK_FIELD(aclrtErrorInfoDetail, uceInfo, 0, aclrtMemUceInfoArray);
+    CK_FIELD(aclrtErrorInfoDetail, aicoreErrType, 0, aclrtAicoreErrorType);
+
+    CK(sizeof(aclrtErrorInfo), 2576);
+    CK(_Alignof(aclrtErrorInfo), 8);
+    CK_FIELD(aclrtErrorInfo, tryRepair, 0, uint8_t);
+    CK_FIELD(aclrtErrorInfo, hasDetail, 1, uint8_t);
+    CK_FIELD(aclrtErrorInfo, reserved, 2, uint8_t[2]);
+    CK_FIELD(aclrtErrorInfo, errorType, 4, aclrtErrorType);
+    CK_FIELD(aclrtErrorInfo, detail, 8, aclrtErrorInfoDetail);
+
     CK(sizeof(aclrtBinaryLoadOptionValue), 16);
     CK_FIELD(aclrtBinaryLoadOptionValue, isLazyLoad, 0, uint32_t);
     CK_FIELD(aclrtBinaryLoadOptionValue, magic, 0, uint32_t);
@@ -1287,6 +1339,7 @@ static void test_rest_prototypes(void)
 {
     CK_PROTO(aclFloat16ToFloat, float (*)(aclFloat16));
     CK_PROTO(aclFloatToFloat16, aclFloat16 (*)(float));
+    CK_PROTO(aclDataTypeSize, size_t (*)(aclDataType));
     CK_PROTO(aclCreateDataBuffer, aclDataBuffer *(*)(void *, size_t));
     CK_PROTO(aclDestroyDataBuffer, aclError (*)(const aclDataBuffer *));
     CK_PROTO(aclUpdateDataBuffer, aclError (*)(aclDataBuffer *, void *, size_t));
@@ -1310,6 +1363,9 @@ static void test_rest_prototypes(void)
     CK_PROTO(aclsysGetVersionNum, aclError (*)(char *, int32_t *));
     CK_PROTO(aclrtPeekAtLastError, aclError (*)(aclrtLastErrLevel));
     CK_PROTO(aclrtGetLastError, aclError (*)(aclrtLastErrLevel));
+    CK_PROTO(aclrtGetErrorVerbose, aclError (*)(int32_t, aclrtErrorInfo *));
+    CK_PROTO(aclrtGetDeviceCapability, aclError (*)(int32_t, aclrtDevFeatureType, int32_t *));
+    CK_PROTO(aclrtCheckArchCompatibility, aclError (*)(const char *, int32_t *));
     CK_PROTO(aclrtCtxSetSysParamOpt, aclError (*)(aclSysParamOpt, int64_t));
     CK_PROTO(aclrtCtxGetSysParamOpt, aclError (*)(aclSysParamOpt, int64_t *));
     CK_PROTO(aclrtGetSysParamOpt, aclError (*)(aclSysParamOpt, int64_t *));

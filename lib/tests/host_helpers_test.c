@@ -4,9 +4,10 @@
  * src/acl/aclrt_impl/data_buffer.cpp), float16 conversion
  * (types/fp16_impl.cpp Fp16ToFloat, FloatToFp16: saturating, no NaN or
  * Inf), aclAppLog (log.cpp aclAppLogImpl; aclmem writes to stderr from
- * ASCEND_GLOBAL_LOG_LEVEL on) and CANN attributes (acl.cpp
+ * ASCEND_GLOBAL_LOG_LEVEL on), CANN attributes (acl.cpp
  * aclGetCannAttributeListImpl, aclGetCannAttributeImpl; aclmem has none
- * of them). Package versions: version_test.c.
+ * of them) and element sizes (data_buffer.cpp aclDataTypeSizeImpl).
+ * Package versions: version_test.c.
  */
 #include "acl_test_utils.h"
 
@@ -198,6 +199,37 @@ TEST(cann_attributes)
 		  aclGetCannAttribute(ACL_CANN_ATTR_BF16, NULL));
 	EXPECT_EQ(ACL_ERROR_INVALID_PARAM, aclGetCannAttributeList(NULL, &num));
 	EXPECT_EQ(ACL_ERROR_INVALID_PARAM, aclGetCannAttributeList(&list, NULL));
+}
+
+/* data_buffer.cpp aclDataTypeSizeImpl: every aclDataType value */
+TEST(data_type_size)
+{
+	static const struct {
+		aclDataType type;
+		size_t size;
+	} want[] = {
+		{ ACL_DT_UNDEFINED, 0 }, { ACL_STRING, 0 },
+		{ ACL_UINT1, 1 }, { ACL_INT4, 1 }, { ACL_BOOL, 1 },
+		{ ACL_INT8, 1 }, { ACL_UINT8, 1 }, { ACL_HIFLOAT8, 1 },
+		{ ACL_FLOAT8_E5M2, 1 }, { ACL_FLOAT8_E4M3FN, 1 },
+		{ ACL_FLOAT8_E8M0, 1 },
+		{ ACL_FLOAT16, 2 }, { ACL_INT16, 2 }, { ACL_UINT16, 2 },
+		{ ACL_BF16, 2 },
+		{ ACL_FLOAT, 4 }, { ACL_INT32, 4 }, { ACL_UINT32, 4 },
+		{ ACL_COMPLEX32, 4 },
+		{ ACL_INT64, 8 }, { ACL_UINT64, 8 }, { ACL_DOUBLE, 8 },
+		{ ACL_COMPLEX64, 8 }, { ACL_COMPLEX128, 16 },
+		/* CANN has no case for these: its default, 8 */
+		{ ACL_FLOAT6_E3M2, 8 }, { ACL_FLOAT6_E2M3, 8 },
+		{ ACL_FLOAT4_E2M1, 8 }, { ACL_FLOAT4_E1M2, 8 },
+		{ (aclDataType)5, 8 }, { (aclDataType)1000, 8 },
+		{ (aclDataType)-2, 8 },
+	};
+	size_t i;
+
+	for (i = 0; i < ACL_ARRAY_SIZE(want); i++)
+		EXPECT_EQ(want[i].size, aclDataTypeSize(want[i].type))
+			TH_LOG("aclDataType %d", (int)want[i].type);
 }
 
 TEST_HARNESS_MAIN
