@@ -122,7 +122,11 @@ uninstall:
 # them at the top, runtime/include/acl linked to the headers, and
 # set_env.sh at the top, which sets ASCEND_HOME_PATH to the tree. opp/
 # (ASCEND_OPP_PATH) and compiler/ stay empty: torch_npu's import checks
-# that they exist. No file of a real CANN install is replaced.
+# that they exist. share/info/runtime/version.info names the release of
+# hicann/runtime (its version.cmake's npu-runtime) whose behaviour the
+# library follows, so that the aclsys* version calls and clients' CANN
+# version checks find one. No file of a real CANN install is replaced.
+CANN_RUNTIME_VERSION := 9.1.0
 CANN_ARCH ?= $(shell uname -m)
 CANN_TARGET := $(CANN_HOME)/$(CANN_ARCH)-linux
 # LINK:TARGET pairs, relative to CANN_HOME.
@@ -133,9 +137,11 @@ CANN_EMPTY_DIRS := opp compiler
 # The other directories install-cann creates, the deepest first (the
 # header directories go before them, deepest first too).
 CANN_DIRS := $(CANN_ARCH)-linux/include $(CANN_ARCH)-linux/lib64 \
-	$(CANN_ARCH)-linux runtime/include runtime $(CANN_EMPTY_DIRS) .
+	$(CANN_ARCH)-linux runtime/include runtime share/info/runtime \
+	share/info share $(CANN_EMPTY_DIRS) .
 CANN_LIB_LINK := $(DESTDIR)$(CANN_TARGET)/lib64/libascendcl.so
 CANN_SET_ENV := $(DESTDIR)$(CANN_HOME)/set_env.sh
+CANN_VERSION_INFO := $(DESTDIR)$(CANN_HOME)/share/info/runtime/version.info
 
 # Whether DESTDIR + CANN_HOME holds nothing but what install-cann puts:
 # no set_env.sh other than aclmem's, no libascendcl.so but a link to a
@@ -144,6 +150,10 @@ define cann_tree_is_ours
 	if [ -e $(CANN_SET_ENV) ] && \
 		! grep -q '^# aclmem.s set_env.sh' $(CANN_SET_ENV); then \
 		echo "$(CANN_SET_ENV) is not aclmem's: a CANN install?" >&2; \
+		exit 1; fi; \
+	if [ -e $(CANN_VERSION_INFO) ] && \
+		! grep -q '^# aclmem.s version.info' $(CANN_VERSION_INFO); then \
+		echo "$(CANN_VERSION_INFO) is not aclmem's: a CANN install?" >&2; \
 		exit 1; fi; \
 	if [ -e $(CANN_LIB_LINK) ]; then \
 		case "$$(readlink $(CANN_LIB_LINK))" in \
@@ -178,13 +188,18 @@ install-cann: lib
 	$(quiet) "  INSTALL $(CANN_SET_ENV)"
 	$(Q)sed 's|@CANN_HOME@|$(CANN_HOME)|g' $(TOP)/lib/set_env.sh.in > $(CANN_SET_ENV)
 	$(Q)chmod 644 $(CANN_SET_ENV)
+	$(quiet) "  INSTALL $(CANN_VERSION_INFO)"
+	$(Q)install -d $(dir $(CANN_VERSION_INFO))
+	$(Q)printf '%s\n' "# aclmem's version.info: libascendcl.so follows hicann/runtime $(CANN_RUNTIME_VERSION)" \
+		"Version=$(CANN_RUNTIME_VERSION)" > $(CANN_VERSION_INFO)
+	$(Q)chmod 644 $(CANN_VERSION_INFO)
 
 uninstall-cann:
 	$(Q)$(cann_tree_is_ours)
 	$(quiet) "  UNINSTALL $(DESTDIR)$(CANN_HOME)"
 	$(Q)rm -f $(DESTDIR)$(CANN_TARGET)/lib64/$(LIB_REAL) $(CANN_LIB_LINK) \
 		$(addprefix $(DESTDIR)$(CANN_TARGET)/include/,$(ACL_HEADERS)) \
-		$(CANN_SET_ENV)
+		$(CANN_SET_ENV) $(CANN_VERSION_INFO)
 	$(Q)for l in $(CANN_LINKS); do f=$(DESTDIR)$(CANN_HOME)/$${l%%:*}; \
 		[ ! -L $$f ] || rm -f $$f; done
 	$(Q){ for d in $(ACL_HEADER_DIRS); do \

@@ -127,6 +127,7 @@ cann_make() {
 
 cann_expected() {
 	echo "./set_env.sh"
+	echo "./share/info/runtime/version.info"
 	echo "./include"
 	echo "./lib64"
 	echo "./runtime/include/acl"
@@ -164,6 +165,11 @@ $diff"
 		die "include/acl/acl_rt.h or lib64/libascendcl.so not reached"
 	fi
 	echo "  include, lib64, runtime/include/acl link into $ARCH-linux/; opp/, compiler/ exist"
+	grep -qx 'Version=[0-9]*\.[0-9]*\.[0-9]*' \
+		"$CANN_HOME/share/info/runtime/version.info" ||
+		die "share/info/runtime/version.info has no Version=X.Y.Z line"
+	echo "  share/info/runtime/version.info: $(grep '^Version=' \
+		"$CANN_HOME/share/info/runtime/version.info")"
 }
 
 # What set_env.sh exports, as "NAME=value" lines, after sourcing it twice
