@@ -205,7 +205,7 @@ unsigned long aclmem_get_unmapped_area(struct file *file, unsigned long addr,
 struct aclmem_buf *aclmem_ctx_lookup(struct aclmem_ctx *ctx, u32 id);
 
 /* share.c */
-struct aclmem_share *aclmem_share_create(struct aclmem_buf *buf, bool any_pid,
+struct aclmem_share *aclmem_share_create(struct aclmem_buf *buf, u32 flags,
 					 u64 cookie);
 void aclmem_share_revoke(struct aclmem_share *share);
 int aclmem_share_unexport(struct aclmem_ctx *ctx, u64 token);

@@ -263,8 +263,7 @@ static int aclmem_ioctl_export(struct aclmem_ucmd *ucmd)
 	} else if (handle->share) {
 		ret = -EEXIST;
 	} else {
-		share = aclmem_share_create(handle->buf,
-					    cmd->flags & ACLMEM_EXPORT_ANY_PID,
+		share = aclmem_share_create(handle->buf, cmd->flags,
 					    cmd->cookie);
 		ret = PTR_ERR_OR_ZERO(share);
 		if (!ret) {

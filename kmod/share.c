@@ -3,16 +3,25 @@
  * Tokens: a handle exported under a random number that another process can
  * import knowing only the number, if the token admits it.
  *
- * A token admits the processes on its list (SET_PIDS), each entry with the
- * time it was set: a process that started after its entry was set is not
- * the one the exporter meant (its pid was reused) and is refused. A token
- * exported with ACLMEM_EXPORT_ANY_PID has no list and admits any process.
+ * A token admits the processes on its list (SET_PIDS). Each entry holds
+ * the struct pid its number named when it was set, and the time: the
+ * number is resolved then, in the exporter's pid namespace (or the
+ * initial one, ACLMEM_EXPORT_INIT_PID_NS), so a process that has the
+ * number later (a pid reused) is another struct pid and is refused, and
+ * so is a process that started after its entry was set. A number that
+ * named no process keeps its place on the list and admits nobody, as
+ * CANN's driver keeps the number of a process that is not there. The
+ * exporter is a struct pid too: a process that reuses its pid is not it.
+ * A token exported with ACLMEM_EXPORT_ANY_PID has no list and admits any
+ * process.
  */
 #include <linux/hashtable.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/pid.h>
 #include <linux/pid_namespace.h>
 #include <linux/random.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
@@ -29,11 +38,14 @@
 
 /**
  * struct aclmem_share_pid - a process admitted to a token
- * @tgid: its thread-group id in the initial pid namespace
+ * @nr: the number SET_PIDS gave, a tgid in the token's pid namespace
+ * @pid: the thread group @nr named when the entry was set (a reference),
+ *       or NULL when it named none
  * @set_ns: CLOCK_MONOTONIC time the entry was (last) set
  */
 struct aclmem_share_pid {
-	u32 tgid;
+	u32 nr;
+	struct pid *pid;
 	u64 set_ns;
 };
 
@@ -42,18 +54,21 @@ struct aclmem_share_pid {
  * @node: in aclmem_shares, by token
  * @token: the number importers give
  * @buf: the pages; the token holds a reference
- * @owner: the exporter's tgid in the initial pid namespace
+ * @owner: the exporter's thread group (a reference)
  * @any_pid: ACLMEM_EXPORT_ANY_PID: no list, any process may import
+ * @init_ns: ACLMEM_EXPORT_INIT_PID_NS: the list's numbers are of the
+ *           initial pid namespace, not of the exporter's
  * @cookie: the exporter's EXPORT cookie, for importers
  * @nr_pids: entries of @pids
- * @pids: the processes admitted, sorted by tgid
+ * @pids: the processes admitted, sorted by @nr
  */
 struct aclmem_share {
 	struct hlist_node node;
 	u64 token;
 	struct aclmem_buf *buf;
-	pid_t owner;
+	struct pid *owner;
 	bool any_pid;
+	bool init_ns;
 	u64 cookie;
 	u32 nr_pids;
 	struct aclmem_share_pid *pids;
@@ -62,9 +77,16 @@ struct aclmem_share {
 static DEFINE_MUTEX(aclmem_shares_lock);
 static DEFINE_HASHTABLE(aclmem_shares, 10);
 
-static pid_t aclmem_current_tgid(void)
+/* The namespace @share's list numbers processes in. */
+static struct pid_namespace *aclmem_share_pid_ns(struct aclmem_share *share)
 {
-	return task_tgid_nr_ns(current, &init_pid_ns);
+	/* the owner's struct pid holds its namespace */
+	return share->init_ns ? &init_pid_ns : ns_of_pid(share->owner);
+}
+
+static bool aclmem_share_owned(struct aclmem_share *share)
+{
+	return share->owner == task_tgid(current);
 }
 
 /* Under aclmem_shares_lock. */
@@ -79,7 +101,7 @@ static struct aclmem_share *aclmem_share_find(u64 token)
 }
 
 /* A new token for @buf, published under a fresh random number. */
-struct aclmem_share *aclmem_share_create(struct aclmem_buf *buf, bool any_pid,
+struct aclmem_share *aclmem_share_create(struct aclmem_buf *buf, u32 flags,
 					 u64 cookie)
 {
 	struct aclmem_share *share;
@@ -89,8 +111,9 @@ struct aclmem_share *aclmem_share_create(struct aclmem_buf *buf, bool any_pid,
 		return ERR_PTR(-ENOMEM);
 	aclmem_buf_get(buf);
 	share->buf = buf;
-	share->owner = aclmem_current_tgid();
-	share->any_pid = any_pid;
+	share->owner = get_pid(task_tgid(current));
+	share->any_pid = flags & ACLMEM_EXPORT_ANY_PID;
+	share->init_ns = flags & ACLMEM_EXPORT_INIT_PID_NS;
 	share->cookie = cookie;
 
 	mutex_lock(&aclmem_shares_lock);
@@ -109,6 +132,11 @@ u64 aclmem_share_token(const struct aclmem_share *share)
 
 static void aclmem_share_free(struct aclmem_share *share)
 {
+	u32 i;
+
+	for (i = 0; i < share->nr_pids; i++)
+		put_pid(share->pids[i].pid);
+	put_pid(share->owner);
 	aclmem_buf_put(share->buf);
 	kvfree(share->pids);
 	kfree(share);
@@ -149,7 +177,7 @@ int aclmem_share_unexport(struct aclmem_ctx *ctx, u64 token)
 			break;
 		}
 	}
-	if (share && share->owner == aclmem_current_tgid()) {
+	if (share && aclmem_share_owned(share)) {
 		/* under ctx->lock: no second UNEXPORT finds it half gone */
 		handle->share = NULL;
 		aclmem_share_revoke(share);
@@ -164,17 +192,17 @@ int aclmem_share_unexport(struct aclmem_ctx *ctx, u64 token)
 	return ret;
 }
 
-/* Under aclmem_shares_lock: @share's entry for @tgid, or NULL. */
+/* Under aclmem_shares_lock: @share's entry for @nr, or NULL. */
 static struct aclmem_share_pid *aclmem_share_entry(struct aclmem_share *share,
-						   u32 tgid)
+						   u32 nr)
 {
 	u32 lo = 0, hi = share->nr_pids, mid;
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (share->pids[mid].tgid == tgid)
+		if (share->pids[mid].nr == nr)
 			return &share->pids[mid];
-		if (share->pids[mid].tgid < tgid)
+		if (share->pids[mid].nr < nr)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -202,22 +230,44 @@ static u32 aclmem_pids_normalise(u32 *pids, u32 nr)
 }
 
 /*
+ * The thread group @nr names in @ns now, with a reference, or NULL: no
+ * process, a thread that does not lead its group, or one still forking.
+ */
+static struct pid *aclmem_tgid_resolve(struct pid_namespace *ns, u32 nr)
+{
+	struct pid *pid;
+
+	if (nr > PID_MAX_LIMIT)
+		return NULL;
+	rcu_read_lock();
+	pid = find_pid_ns(nr, ns);
+	if (pid && pid_has_task(pid, PIDTYPE_TGID))
+		get_pid(pid);
+	else
+		pid = NULL;
+	rcu_read_unlock();
+	return pid;
+}
+
+/*
  * Under aclmem_shares_lock: merge the sorted, distinct @pids into the list,
- * each with the time now (refreshed for those already there). Linear in
- * the two lengths, so the lock is never held for long.
+ * each with the process it names and the time now (both set anew for those
+ * already there). Linear in the two lengths, so the lock is never held for
+ * long.
  */
 static int aclmem_share_add_pids(struct aclmem_share *share, const u32 *pids,
 				 u32 nr)
 {
+	struct pid_namespace *ns = aclmem_share_pid_ns(share);
 	struct aclmem_share_pid *old = share->pids, *merged;
 	u32 i = 0, j = 0, n = 0, fresh = 0;
-	u64 now = ktime_get_ns();
+	u64 now;
 
 	while (j < nr) {
-		if (i < share->nr_pids && old[i].tgid < pids[j]) {
+		if (i < share->nr_pids && old[i].nr < pids[j]) {
 			i++;
 		} else {
-			if (i == share->nr_pids || old[i].tgid != pids[j])
+			if (i == share->nr_pids || old[i].nr != pids[j])
 				fresh++;
 			j++;
 		}
@@ -232,15 +282,21 @@ static int aclmem_share_add_pids(struct aclmem_share *share, const u32 *pids,
 	if (!merged)
 		return -ENOMEM;
 	for (i = 0, j = 0; i < share->nr_pids || j < nr;) {
-		if (j == nr || (i < share->nr_pids && old[i].tgid < pids[j])) {
+		if (j == nr || (i < share->nr_pids && old[i].nr < pids[j])) {
 			merged[n++] = old[i++];
 			continue;
 		}
-		if (i < share->nr_pids && old[i].tgid == pids[j])
-			i++;
-		merged[n].tgid = pids[j++];
-		merged[n++].set_ns = now;
+		if (i < share->nr_pids && old[i].nr == pids[j])
+			put_pid(old[i++].pid);
+		merged[n].nr = pids[j];
+		merged[n].pid = aclmem_tgid_resolve(ns, pids[j++]);
+		merged[n++].set_ns = U64_MAX;
 	}
+	/* after the lookups: each process found started before this time */
+	now = ktime_get_ns();
+	for (i = 0; i < n; i++)
+		if (merged[i].set_ns == U64_MAX)
+			merged[i].set_ns = now;
 	kvfree(old);
 	share->pids = merged;
 	share->nr_pids = n;
@@ -250,7 +306,9 @@ static int aclmem_share_add_pids(struct aclmem_share *share, const u32 *pids,
 /**
  * aclmem_share_set_pids - admit more processes to a token
  * @token: a token the caller's process exported
- * @upids: user array of tgids; 0 entries are ignored
+ * @upids: user array of tgids in the token's pid namespace; 0 entries are
+ *         ignored, and a number that names no process is kept but admits
+ *         nobody
  * @nr: its length
  *
  * Return: 0, -EINVAL (@nr out of range, or every entry 0), -EFAULT,
@@ -278,7 +336,7 @@ int aclmem_share_set_pids(u64 token, const u32 __user *upids, u32 nr)
 	share = aclmem_share_find(token);
 	if (!share)
 		ret = -ENOENT;
-	else if (share->owner != aclmem_current_tgid())
+	else if (!aclmem_share_owned(share))
 		ret = -EACCES;
 	else if (!nr)
 		ret = -EINVAL;
@@ -293,16 +351,20 @@ int aclmem_share_set_pids(u64 token, const u32 __user *upids, u32 nr)
 
 /*
  * Under aclmem_shares_lock: may the calling process import @share? Its
- * entry must predate the process, or the pid was reused since.
+ * entry must name its very thread group, and predate the process.
  */
-static bool aclmem_share_admits(struct aclmem_share *share, pid_t tgid)
+static bool aclmem_share_admits(struct aclmem_share *share)
 {
+	struct pid *tgid = task_tgid(current);
 	struct aclmem_share_pid *entry;
+	pid_t nr;
 
 	if (share->any_pid)
 		return true;
-	entry = aclmem_share_entry(share, tgid);
-	return entry && entry->set_ns >= current->group_leader->start_time;
+	nr = pid_nr_ns(tgid, aclmem_share_pid_ns(share));
+	entry = nr > 0 ? aclmem_share_entry(share, nr) : NULL;
+	return entry && entry->pid == tgid &&
+	       entry->set_ns >= current->group_leader->start_time;
 }
 
 /**
@@ -319,7 +381,6 @@ static bool aclmem_share_admits(struct aclmem_share *share, pid_t tgid)
  */
 struct aclmem_buf *aclmem_share_import(u64 token, u64 *cookie)
 {
-	pid_t tgid = aclmem_current_tgid();
 	struct aclmem_share *share;
 	struct aclmem_buf *buf;
 
@@ -327,7 +388,7 @@ struct aclmem_buf *aclmem_share_import(u64 token, u64 *cookie)
 	share = aclmem_share_find(token);
 	if (!share)
 		buf = ERR_PTR(-ENOENT);
-	else if (!aclmem_share_admits(share, tgid))
+	else if (!aclmem_share_admits(share))
 		buf = ERR_PTR(-EACCES);
 	else
 		buf = share->buf;

@@ -233,8 +233,10 @@ static aclError export_key(void *ptr, size_t size, char *key, uint64_t flags)
 	cmd.handle = handle->kid;
 	cmd.cookie = IPC_COOKIE_TAG | off / SZ_2M |
 		     ((end - off) / SZ_2M) << IPC_COOKIE_LEN_SHIFT;
+	/* the pids are bare tgids (aclrtDeviceGetBareTgid), as CANN's */
+	cmd.flags = ACLMEM_EXPORT_INIT_PID_NS;
 	if (flags & ACL_RT_IPC_MEM_EXPORT_FLAG_DISABLE_PID_VALIDATION)
-		cmd.flags = ACLMEM_EXPORT_ANY_PID;
+		cmd.flags |= ACLMEM_EXPORT_ANY_PID;
 	err = aclmem_ioctl(ACLMEM_IOC_EXPORT, &cmd);
 	aclrtFreePhysical(h);
 	if (err == -EEXIST)

@@ -162,6 +162,11 @@ static aclError export_kernel(struct acl_handle *handle, uint64_t flags,
 		return ACL_ERROR_RT_MEMORY_ALLOCATION;
 	cmd.handle = handle->kid;
 	cmd.cookie = acl_prop_pack(&handle->prop);
+	/*
+	 * CANN's whitelists name bare tgids (aclrtDeviceGetBareTgid, the
+	 * driver's current->tgid), whatever namespace the exporter is in
+	 */
+	cmd.flags = ACLMEM_EXPORT_INIT_PID_NS;
 	if (flags & ACL_RT_VMM_EXPORT_FLAG_DISABLE_PID_VALIDATION)
 		cmd.flags |= ACLMEM_EXPORT_ANY_PID;
 	err = aclmem_ioctl(ACLMEM_IOC_EXPORT, &cmd);

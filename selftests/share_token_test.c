@@ -23,9 +23,13 @@
  * still mapped; FREE
  * after it leaves the importer's data intact and the pages in use until
  * the importer's handle and mapping are gone too; so does SIGKILL of the
- * exporter. A process in a pid namespace of its own is whitelisted by its
- * tgid in the initial namespace (INFO's out_tgid), not by the pid it
- * sees. Random, zero and revoked tokens are ENOENT; tokens are random,
+ * exporter. The list takes pids as the exporter's pid namespace numbers
+ * them (a process in a namespace of its own is whitelisted by the pid the
+ * exporter sees, not by the one it sees; exporter and importer in one
+ * child namespace by that namespace's pids), or with
+ * ACLMEM_EXPORT_INIT_PID_NS the initial namespace's (INFO's out_tgid). A
+ * process that gets the exporter's pid after it died is not the exporter
+ * (SET_PIDS EACCES) and is not admitted by the exporter's entry. Random, zero and revoked tokens are ENOENT; tokens are random,
  * nonzero and below 2^53, spread over all 53 bits. Each allocation the
  * three calls make may fail (fail_nth): ENOMEM, nothing changed, nothing
  * leaked. user_limit_mb charges the allocating user, not the importer, for
@@ -37,6 +41,8 @@
  * baseline after every test (fixture teardown) and at the steps in between.
  */
 #include "share_utils.h"
+
+#include <dirent.h>
 
 FIXTURE(share_token) {
 	int fd;
@@ -937,9 +943,9 @@ TEST_F(share_token, importer_killed)
 }
 
 /*
- * An importer in a pid namespace of its own: the list names it by its
- * bare tgid (INFO's out_tgid, in the initial namespace), not by the pid
- * it sees for itself.
+ * An importer in a pid namespace of its own: the list names it by the
+ * pid the exporter's namespace (here the initial one: INFO's out_tgid)
+ * gives it, not by the pid it sees for itself.
  */
 TEST_F(share_token, pid_namespace)
 {
@@ -1065,6 +1071,229 @@ TEST_F(share_token, pid_reused)
 	agent_unmap_free(_metadata, &ag, &imp, addr);
 	agent_stop(_metadata, &ag);
 	shared_drop(_metadata, self->fd, &sh);
+	aclmem_expect_in_use(self->fd, SZ_2M, base);
+}
+
+/* The number of @pid's descriptor of /dev/aclmem, or -1. */
+static int agent_dev_fd(pid_t pid)
+{
+	char dir[64], path[320], link[64];
+	struct dirent *de;
+	int fd = -1;
+	ssize_t n;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)pid);
+	d = opendir(dir);
+	if (!d)
+		return -1;
+	while (fd < 0 && (de = readdir(d))) {
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		n = readlink(path, link, sizeof(link) - 1);
+		if (n <= 0)
+			continue;
+		link[n] = '\0';
+		if (!strcmp(link, ACLMEM_DEV_PATH))
+			fd = atoi(de->d_name);
+	}
+	closedir(d);
+	return fd;
+}
+
+/*
+ * The token outlives its exporter while another process holds the file
+ * with the handle. A process that gets the exporter's pid afterwards is
+ * not the exporter: SET_PIDS is EACCES, and the exporter's own entry
+ * (it listed itself) does not admit it. ns_last_pid (root, initial pid
+ * namespace) hands it that pid.
+ */
+TEST_F(share_token, exporter_pid_reused)
+{
+	const __u64 base = BASE_IN_USE(self, SZ_2M);
+	struct share_agent ex, ag;
+	__u32 etgid = 0, tgid = 0, h = 0;
+	__u64 token = 0, off = 0;
+	int held = -1, devfd, try;
+
+	if (access(TEST_NS_LAST_PID, W_OK))
+		SKIP(return, "no writable " TEST_NS_LAST_PID);
+	for (try = 0;; try++) {
+		ASSERT_GT(PID_TRIES, try);
+		agent_start(_metadata, &ex, 0, &etgid);
+		AG_ASSERT(ag_alloc(&ex, SZ_2M, SZ_2M, &h, &off));
+		AG_ASSERT(ag_export(&ex, h, 0, &token));
+		AG_ASSERT(ag_set_pids(&ex, token, etgid));
+		devfd = agent_dev_fd(ex.pid);
+		ASSERT_LE(0, devfd);
+		AG_ASSERT(ag_take_fd(&ex, devfd, &held));
+		agent_stop(_metadata, &ex);
+		agent_start_after(_metadata, &ag, (long long)etgid - 1, &tgid);
+		if (tgid == etgid)
+			break;
+		TH_LOG("pid %u went to another process, again", etgid);
+		agent_stop(_metadata, &ag);
+		close(held);
+	}
+	/* the token lives (we hold the exporter's file), not for this one */
+	ACLMEM_EXPECT_ERRNO(EACCES, ag_set_pids(&ag, token, tgid));
+	ACLMEM_EXPECT_ERRNO(EACCES, ag_import(&ag, token, NULL));
+	share_import_err(EACCES, self->fd, token);
+	aclmem_expect_in_use(self->fd, SZ_2M, base + 1);
+	/* the last of the exporter's file goes: the token with it */
+	close(held);
+	ACLMEM_EXPECT_ERRNO(ENOENT, ag_import(&ag, token, NULL));
+	agent_stop(_metadata, &ag);
+	aclmem_expect_in_use(self->fd, SZ_2M, base);
+}
+
+/* A step of ns_importer(), and what it answers: 0 or -errno. */
+enum { NS_IMPORT = 1, NS_QUIT };
+
+#define NS_SEED		0x6e73
+
+/*
+ * The importer, pid 2 in the namespace: tells its bare tgid, then imports
+ * @token on each NS_IMPORT, checks the exporter's data and lets go.
+ */
+static int ns_importer(int in, int out)
+{
+	struct aclmem_info info;
+	struct aclmem_import imp;
+	__u64 cmd[2];
+	int dev, rc;
+	void *p;
+
+	dev = open(ACLMEM_DEV_PATH, O_RDWR | O_CLOEXEC);
+	memset(&info, 0, sizeof(info));
+	if (dev < 0 || _aclmem_info(dev, 0, &info))
+		return 10;
+	cmd[0] = info.out_tgid;
+	if (write(out, cmd, sizeof(cmd[0])) != sizeof(cmd[0]))
+		return 11;
+	while (read(in, cmd, sizeof(cmd)) == sizeof(cmd) &&
+	       cmd[0] == NS_IMPORT) {
+		rc = _share_import(dev, cmd[1], &imp);
+		if (!rc) {
+			p = mmap(NULL, imp.out_size, PROT_READ | PROT_WRITE,
+				 MAP_SHARED, dev, (off_t)imp.out_offset);
+			if (p == MAP_FAILED)
+				rc = -1000;
+			else if (aclmem_check(p, SZ_2M, NS_SEED) >= 0)
+				rc = -1001;
+			if (p != MAP_FAILED)
+				munmap(p, imp.out_size);
+			_aclmem_free(dev, imp.out_handle);
+		}
+		cmd[0] = (__u64)(__s64)rc;
+		if (write(out, cmd, sizeof(cmd[0])) != sizeof(cmd[0]))
+			return 12;
+	}
+	return 0;
+}
+
+/* The exporter's NS_IMPORT: what the importer's IMPORT answered. */
+static int ns_import(int to, int from, __u64 token)
+{
+	__u64 cmd[2] = { NS_IMPORT, token };
+
+	if (write(to, cmd, sizeof(cmd)) != sizeof(cmd) ||
+	    read(from, cmd, sizeof(cmd[0])) != sizeof(cmd[0]))
+		return -EPIPE;
+	return (int)(__s64)cmd[0];
+}
+
+/* SET_PIDS of @pid on @token, then NS_IMPORT: does the import answer @want? */
+static bool ns_set_import(int dev, int to, int from, __u64 token, __u32 pid,
+			  int want)
+{
+	return !_share_set_pids(dev, token, &pid, 1) &&
+	       ns_import(to, from, token) == want;
+}
+
+/* A 2 MiB handle with the NS_SEED pattern, exported with @flags: 0 or -1. */
+static int ns_export(int dev, __u32 flags, __u64 *token)
+{
+	__u64 off = 0;
+	__u32 h = 0;
+	void *p;
+
+	if (_aclmem_alloc(dev, SZ_2M, SZ_2M, ACLMEM_NODE_ANY, &h, &off))
+		return -1;
+	p = mmap(NULL, SZ_2M, PROT_READ | PROT_WRITE, MAP_SHARED, dev,
+		 (off_t)off);
+	if (p == MAP_FAILED)
+		return -1;
+	aclmem_fill(p, SZ_2M, NS_SEED);
+	munmap(p, SZ_2M);
+	return _share_export(dev, h, flags, token) ? -1 : 0;
+}
+
+/*
+ * The exporter, pid 1 of a pid namespace of its own: 0, or the step that
+ * failed. A token's list takes the pids this namespace gives; one exported
+ * with ACLMEM_EXPORT_INIT_PID_NS the bare tgids (INFO's out_tgid).
+ */
+static int ns_exporter(void)
+{
+	__u64 token = 0, token2 = 0, cmd[2] = { NS_QUIT, 0 };
+	int dev, to[2], from[2], status, step = 0;
+	__u32 nspid, bare;
+	pid_t child;
+
+	dev = open(ACLMEM_DEV_PATH, O_RDWR | O_CLOEXEC);
+	if (dev < 0 || getpid() != 1)
+		return 1;
+	if (ns_export(dev, 0, &token))
+		return 2;
+	if (pipe(to) || pipe(from))
+		return 3;
+	child = fork();
+	if (child < 0)
+		return 4;
+	if (!child)
+		_exit(ns_importer(to[0], from[1]));
+	nspid = (__u32)child;
+	if (read(from[0], cmd, sizeof(cmd[0])) != sizeof(cmd[0]))
+		return 5;
+	bare = (__u32)cmd[0];
+	if (nspid != 2 || bare == nspid)
+		step = 6;
+	/* this namespace's numbers: the bare tgid is not it here */
+	else if (!ns_set_import(dev, to[1], from[0], token, bare, -EACCES))
+		step = 7;
+	else if (!ns_set_import(dev, to[1], from[0], token, nspid, 0))
+		step = 8;
+	/* the initial namespace's numbers: the other way round */
+	else if (ns_export(dev, ACLMEM_EXPORT_INIT_PID_NS, &token2))
+		step = 9;
+	else if (!ns_set_import(dev, to[1], from[0], token2, nspid, -EACCES))
+		step = 10;
+	else if (!ns_set_import(dev, to[1], from[0], token2, bare, 0))
+		step = 11;
+	cmd[0] = NS_QUIT;
+	if (write(to[1], cmd, sizeof(cmd)) != sizeof(cmd))
+		step = step ?: 12;
+	if (waitpid(child, &status, 0) != child || !WIFEXITED(status) ||
+	    WEXITSTATUS(status))
+		step = step ?: 13;
+	return step;
+}
+
+/*
+ * Exporter and importer in a pid namespace of their own: the exporter
+ * names the importer by the pid their namespace gives it (2), which also
+ * names a process of the initial namespace (kthreadd), not the importer.
+ */
+TEST_F(share_token, pid_namespace_local)
+{
+	const __u64 base = BASE_IN_USE(self, SZ_2M);
+	pid_t pid;
+
+	pid = aclmem_clone(CLONE_NEWPID);
+	ASSERT_LE(0, pid);
+	if (!pid)
+		_exit(ns_exporter());
+	EXPECT_EQ(0, aclmem_exit_code(aclmem_reap(pid)));
 	aclmem_expect_in_use(self->fd, SZ_2M, base);
 }
 
@@ -1208,7 +1437,7 @@ TEST_F(share_token, bad_fields)
 
 	memset(&ex, 0, sizeof(ex));
 	ex.handle = sh.h;
-	ex.flags = 2;
+	ex.flags = ACLMEM_EXPORT_VALID_FLAGS + 1;	/* the lowest unknown flag */
 	ACLMEM_EXPECT_ERRNO(EINVAL, _aclmem_ioctl(self->fd,
 						  ACLMEM_IOC_EXPORT, &ex));
 	ex.flags = 0;

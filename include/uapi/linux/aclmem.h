@@ -116,7 +116,8 @@ struct aclmem_pool_stats {
  * @out_page_sizes: supported page sizes, ACLMEM_PAGE_SIZE_* or'ed together
  * @out_handles: handles held by this open file
  * @out_tgid: the caller's thread-group id in the initial pid namespace
- *            (the "bare" pid that sharing whitelists name)
+ *            (the "bare" pid the lists of ACLMEM_EXPORT_INIT_PID_NS
+ *            tokens name)
  * @reserved0: must be 0
  * @reserved: must be 0
  * @out_pools: counters per page size, indexed by enum aclmem_pool_index
@@ -222,11 +223,18 @@ struct aclmem_query {
  *
  * Two ways, both enforced here. A token: EXPORT gives a random number
  * below 2^53 (it survives a signed 64-bit integer and a JSON number) that
- * names the handle system-wide; another process imports it if its
- * thread-group id (in the initial pid namespace, INFO's out_tgid) is on the
- * token's list (SET_PIDS) and the process started before its entry was
- * set (so a pid reused since is refused), or, with ACLMEM_EXPORT_ANY_PID,
- * whoever it is. The exporting process is admitted by the same rules. A
+ * names the handle system-wide; another process imports it if it is on
+ * the token's list (SET_PIDS), or, with ACLMEM_EXPORT_ANY_PID, whoever it
+ * is. SET_PIDS takes thread-group ids as the exporter's pid namespace
+ * numbers them (with ACLMEM_EXPORT_INIT_PID_NS: as the initial namespace
+ * does, INFO's out_tgid, the "bare" tgids CANN's whitelists name) and
+ * resolves each to its process when it is set: the entry admits that
+ * process only, not one that has the number later (a pid reused), and
+ * only if it started before the entry was set. A number that names no
+ * process (or a thread that does not lead its group) is taken, holds its
+ * place on the list and admits nobody. The exporting process is admitted
+ * by the same rules, and is known the same way: a process that gets its
+ * pid after it died is not the exporter. A
  * token lives while the exporter's handle does: FREE or close(2) revokes
  * it, and so does UNEXPORT, after which the handle may be exported again
  * (under a new token); handles imported before keep the pages. A file
@@ -254,6 +262,8 @@ struct aclmem_query {
 
 /* EXPORT flag: any process may import; the token has no list. */
 #define ACLMEM_EXPORT_ANY_PID	(1U << 0)
+/* EXPORT flag: SET_PIDS numbers are tgids of the initial pid namespace. */
+#define ACLMEM_EXPORT_INIT_PID_NS	(1U << 1)
 
 /**
  * struct aclmem_export - ioctl(ACLMEM_IOC_EXPORT)
@@ -272,13 +282,15 @@ struct aclmem_export {
 	__aligned_u64 reserved[1];
 };
 
-#define ACLMEM_EXPORT_VALID_FLAGS	ACLMEM_EXPORT_ANY_PID
+#define ACLMEM_EXPORT_VALID_FLAGS	(ACLMEM_EXPORT_ANY_PID | \
+					 ACLMEM_EXPORT_INIT_PID_NS)
 
 /**
  * struct aclmem_set_pids - ioctl(ACLMEM_IOC_SET_PIDS)
  * @token: a token this process exported
- * @pids: user pointer to @nr_pids __u32 tgids to admit (added to the list;
- *	  one already there has its time set anew; 0 entries are ignored)
+ * @pids: user pointer to @nr_pids __u32 tgids to admit, in the token's pid
+ *	  namespace (added to the list; one already there is resolved and
+ *	  has its time set anew; 0 entries are ignored)
  * @nr_pids: 1 to ACLMEM_MAX_SHARE_PIDS
  * @flags: must be 0
  * @reserved: must be 0
