@@ -7,7 +7,6 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/compat.h>
 #include <linux/dma-buf.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -579,7 +578,6 @@ static const struct file_operations aclmem_fops = {
 	.open = aclmem_open,
 	.release = aclmem_release,
 	.unlocked_ioctl = aclmem_ioctl,
-	.compat_ioctl = compat_ptr_ioctl,
 	.mmap = aclmem_mmap,
 	.get_unmapped_area = aclmem_get_unmapped_area,
 	.llseek = noop_llseek,

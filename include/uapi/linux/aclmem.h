@@ -23,7 +23,9 @@
  *
  * Errors, the same for every ioctl:
  *
- * - ENOTTY: unknown ioctl number (or a struct of another size);
+ * - ENOTTY: unknown ioctl number (or a struct of another size), and every
+ *   ioctl of a 32-bit process: a handle's mmap offset does not fit a
+ *   32-bit mmap2 offset, so 32-bit callers are not served;
  * - EFAULT: the struct pointer is bad;
  * - EINVAL: a reserved or out_ field is not zero, an unknown flag is set,
  *   or a value is wrong (size 0 or not a multiple of the page size, an
