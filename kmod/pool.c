@@ -18,8 +18,8 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/gfp.h>
 #include <linux/cpuset.h>
+#include <linux/gfp.h>
 #include <linux/highmem.h>
 #include <linux/memory_hotplug.h>
 #include <linux/mempolicy.h>
