@@ -281,7 +281,7 @@ numa_suite() {
 	done
 	[ "${#tests[@]}" -gt 0 ] || return 0
 	QEMU_NODES=2 TESTS="${tests[*]}" ACLMEM_PARAMS="pool_2m=8 pool_1g=0" \
-		MOVABLECORE= qemu_suite "$kver" "$kver-numa2"
+		MOVABLECORE='' qemu_suite "$kver" "$kver-numa2"
 }
 
 # DKMS add/build/install/remove for one kernel (scripts/dkms-check.sh):

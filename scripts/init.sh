@@ -215,6 +215,7 @@ main() {
 	log "kernel $(uname -r), params '$PARAMS', timeout ${TIMEOUT}s"
 	kmemleak_clear
 	load_modules
+	# shellcheck disable=SC3045 # busybox sh has ulimit -l
 	ulimit -l unlimited || log "ulimit -l unlimited failed"
 	if load_aclmem; then
 		run_tests

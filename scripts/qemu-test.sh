@@ -134,7 +134,7 @@ run_qemu() {
 	local excluded numa=()
 	excluded=$(excluded_tests)
 	[ -z "$excluded" ] ||
-		append+=" aclmemtest.exclude=$(commas $excluded)"
+		append+=" aclmemtest.exclude=$(commas "${excluded% }")"
 	# shellcheck disable=SC2207
 	numa=($(numa_args))
 	[ -z "$MOVABLECORE" ] || append+=" movablecore=$MOVABLECORE"
