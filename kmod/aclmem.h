@@ -17,6 +17,8 @@
 
 struct aclmem_share;
 struct dma_buf;
+struct mm_struct;
+struct user_struct;
 
 #define ACLMEM_ORDER_2M		(21 - PAGE_SHIFT)
 #define ACLMEM_ORDER_1G		(30 - PAGE_SHIFT)
@@ -66,12 +68,27 @@ struct aclmem_pool {
 };
 
 /**
+ * struct aclmem_charge - what a buffer is charged to (limit.c)
+ * @user: the allocating user, whose locked_vm holds the buffer's pages
+ *        (with a reference), or NULL if it had CAP_IPC_LOCK
+ * @mm: the allocating process's mm, whose pinned_vm holds them (grabbed)
+ * @uid: the allocating uid, charged for user_limit_mb
+ * @bytes: the size charged
+ */
+struct aclmem_charge {
+	struct user_struct *user;
+	struct mm_struct *mm;
+	uid_t uid;
+	u64 bytes;
+};
+
+/**
  * struct aclmem_buf - the pages behind one handle
  * @ref: one for the handle, one per VMA that maps the buffer
  * @size: bytes
  * @order: page order of every page
  * @node: the node asked for, or ACLMEM_NODE_ANY
- * @uid: the user charged for it (limit.c)
+ * @charge: what it is charged to (limit.c)
  * @nr_pages: entries of @pfns
  * @mappings: VMAs that map the buffer
  * @handles: handles on the buffer, in any file
@@ -85,7 +102,7 @@ struct aclmem_buf {
 	u64 size;
 	unsigned int order;
 	u32 node;
-	uid_t uid;
+	struct aclmem_charge charge;
 	unsigned long nr_pages;
 	atomic_t mappings;
 	atomic_t handles;
@@ -218,8 +235,8 @@ struct dma_buf *aclmem_dmabuf_export(struct aclmem_buf *buf);
 struct aclmem_buf *aclmem_dmabuf_import(int fd);
 
 /* limit.c */
-int aclmem_user_charge(u64 bytes, uid_t *uid);
-void aclmem_user_uncharge(u64 bytes, uid_t uid);
+int aclmem_charge(u64 bytes, struct aclmem_charge *c);
+void aclmem_uncharge(struct aclmem_charge *c);
 
 /* fault.c */
 bool aclmem_should_fail(void);

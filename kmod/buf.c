@@ -14,7 +14,7 @@
  * @node: an online node or ACLMEM_NODE_ANY
  *
  * Return: the buffer with one reference, or ERR_PTR(-ENOMEM) (out of pages,
- * or over the user's limit) or ERR_PTR(-EINTR).
+ * or over RLIMIT_MEMLOCK or user_limit_mb) or ERR_PTR(-EINTR).
  */
 struct aclmem_buf *aclmem_buf_create(u64 size, unsigned int order, u32 node)
 {
@@ -31,7 +31,7 @@ struct aclmem_buf *aclmem_buf_create(u64 size, unsigned int order, u32 node)
 		ret = -ENOMEM;
 		goto err_buf;
 	}
-	ret = aclmem_user_charge(size, &buf->uid);
+	ret = aclmem_charge(size, &buf->charge);
 	if (ret)
 		goto err_pfns;
 	ret = aclmem_pages_get(order, node, nr, buf->pfns);
@@ -46,7 +46,7 @@ struct aclmem_buf *aclmem_buf_create(u64 size, unsigned int order, u32 node)
 	return buf;
 
 err_charge:
-	aclmem_user_uncharge(size, buf->uid);
+	aclmem_uncharge(&buf->charge);
 err_pfns:
 	kvfree(buf->pfns);
 err_buf:
@@ -59,7 +59,7 @@ static void aclmem_buf_release(struct kref *ref)
 	struct aclmem_buf *buf = container_of(ref, struct aclmem_buf, ref);
 
 	aclmem_pages_put(buf->order, buf->nr_pages, buf->pfns);
-	aclmem_user_uncharge(buf->size, buf->uid);
+	aclmem_uncharge(&buf->charge);
 	kvfree(buf->pfns);
 	kfree(buf);
 }

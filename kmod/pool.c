@@ -18,12 +18,15 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cpuset.h>
 #include <linux/gfp.h>
 #include <linux/highmem.h>
 #include <linux/memory_hotplug.h>
+#include <linux/mempolicy.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/topology.h>
 #include <linux/workqueue.h>
@@ -299,20 +302,62 @@ static unsigned long aclmem_pool_grow(struct aclmem_pool *pool)
 	return pfn;
 }
 
-/* The node to try in round @i: the asked-for one, or local first. */
+/*
+ * The nodes the calling task's cpuset (cpuset_current_mems_allowed) lets
+ * it allocate from, narrowed by an MPOL_BIND policy, in @allowed; in
+ * @preferred those its memory policy names (BIND, PREFERRED,
+ * PREFERRED_MANY, the interleaves), none for the default and local ones.
+ * Copied under task_lock(), which cpuset holds while it rebinds both.
+ */
+static void aclmem_task_nodes(nodemask_t *allowed, nodemask_t *preferred)
+{
+	unsigned short mode = MPOL_DEFAULT;
+	struct mempolicy *pol;
+	nodemask_t pnodes;
+
+	task_lock(current);
+	*allowed = cpuset_current_mems_allowed;
+	pol = current->mempolicy;
+	if (pol) {
+		mode = pol->mode;
+		pnodes = pol->nodes;
+	}
+	task_unlock(current);
+
+	nodes_and(*allowed, *allowed, node_states[N_ONLINE]);
+	if (mode == MPOL_BIND && nodes_intersects(*allowed, pnodes))
+		nodes_and(*allowed, *allowed, pnodes);
+	if (nodes_empty(*allowed))
+		node_set(numa_node_id(), *allowed);
+	if (mode == MPOL_DEFAULT || mode == MPOL_LOCAL)
+		nodes_clear(*preferred);
+	else
+		nodes_and(*preferred, pnodes, *allowed);
+}
+
+/*
+ * The node to try in round @i: the asked-for one; for ACLMEM_NODE_ANY the
+ * nodes the task's policy prefers, then the rest its cpuset allows, the
+ * local node first in each.
+ */
 static int aclmem_node_at(u32 node, int i)
 {
-	int nid, local = numa_node_id();
+	nodemask_t allowed, preferred, tier;
+	int nid, local = numa_node_id(), t;
 
 	if (node != ACLMEM_NODE_ANY)
 		return i ? NUMA_NO_NODE : node;
-	if (!i)
-		return local;
-	for_each_online_node(nid) {
-		if (nid == local)
-			continue;
-		if (--i == 0)
-			return nid;
+	aclmem_task_nodes(&allowed, &preferred);
+	for (t = 0; t < 2; t++) {
+		if (!t)
+			tier = preferred;
+		else
+			nodes_andnot(tier, allowed, preferred);
+		if (node_isset(local, tier) && !i--)
+			return local;
+		for_each_node_mask(nid, tier)
+			if (nid != local && !i--)
+				return nid;
 	}
 	return NUMA_NO_NODE;
 }

@@ -14,7 +14,8 @@
 #         which series it left out): the module builds; sparse (C=2)
 #         reports nothing in kmod/; the QEMU suite (scripts/qemu-test.sh:
 #         every TAP result, plus module load/unload, run completion and a
-#         clean kernel log).
+#         clean kernel log); for 6.12 also the NUMA tests alone on a
+#         two-node guest (QEMU_NODES=2), counted as a leg of its own.
 #   the debug leg (ACLMEM_DEBUG=0 leaves it out): the debug kernel builds
 #         (scripts/debug-kernel.sh: 6.1 with KASAN, lockdep, kmemleak,
 #         DEBUG_VM, fault injection; cached, built in the background while
@@ -244,15 +245,17 @@ build_tools() {
 	[ -z "$warnings" ] || { echo "$warnings"; return 1; }
 }
 
-# The QEMU suite counts its own results (build/logs/KVER/counts).
+# The QEMU suite counts its own results (build/logs/RUN/counts; RUN is the
+# second argument, default KVER, which also names the leg).
 qemu_suite() {
-	local kver=$1 counts=$LOGS/$1/counts p f s start=$SECONDS
+	local kver=$1 run=${2:-$1} counts=$LOGS/${2:-$1}/counts p f s
+	local start=$SECONDS name="qemu suite ${2:-$1}"
 	echo
-	echo "== qemu suite $kver"
+	echo "== $name"
 	rm -f "$counts"
-	"$TOP/scripts/qemu-test.sh" "$kver" || true
+	RUN_NAME=$run "$TOP/scripts/qemu-test.sh" "$kver" || true
 	if [ ! -f "$counts" ]; then
-		fail "qemu suite $kver: runner failed"
+		fail "$name: runner failed"
 		return
 	fi
 	read -r p f s < "$counts"
@@ -260,10 +263,25 @@ qemu_suite() {
 	FAILED=$((FAILED + f))
 	SKIPPED=$((SKIPPED + s))
 	if [ "$f" -eq 0 ]; then
-		SUMMARY+=("ok   qemu suite $kver: $p passed, $f failed, $s skipped ($((SECONDS - start))s)")
+		SUMMARY+=("ok   $name: $p passed, $f failed, $s skipped ($((SECONDS - start))s)")
 	else
-		SUMMARY+=("FAIL qemu suite $kver: $p passed, $f failed, $s skipped ($((SECONDS - start))s)")
+		SUMMARY+=("FAIL $name: $p passed, $f failed, $s skipped ($((SECONDS - start))s)")
 	fi
+}
+
+# The tests that need two NUMA nodes (selftests/numa_*_test.c), which the
+# one-node legs leave out: one short run of them alone on a two-node guest
+# (6.12 only, no 1 GiB pool), logs in build/logs/KVER-numa2/.
+numa_suite() {
+	local kver=$1 tests=() path
+	for path in "$TOP"/selftests/numa_*_test.c; do
+		[ -e "$path" ] || continue
+		path=${path##*/}
+		tests+=("${path%.c}")
+	done
+	[ "${#tests[@]}" -gt 0 ] || return 0
+	QEMU_NODES=2 TESTS="${tests[*]}" ACLMEM_PARAMS="pool_2m=8 pool_1g=0" \
+		MOVABLECORE='' qemu_suite "$kver" "$kver-numa2"
 }
 
 # DKMS add/build/install/remove for one kernel (scripts/dkms-check.sh):
@@ -302,6 +320,7 @@ kernel_checks() {
 	6.12.*)
 		QEMU_APPEND="${QEMU_APPEND:+$QEMU_APPEND }init_on_alloc=0" \
 			qemu_suite "$kver"
+		numa_suite "$kver"
 		;;
 	*)
 		qemu_suite "$kver"

@@ -20,6 +20,10 @@
 #   aclmemtest.params=pool_2m=8,pool_1g=1   aclmem.ko parameters (commas)
 #   aclmemtest.timeout=300                  seconds per test binary
 #   aclmemtest.tests=a_test,b_test          run only these binaries
+#   aclmemtest.exclude=a_test,b_test        run all but these binaries
+#
+# The tests run with RLIMIT_MEMLOCK unlimited, as a service with
+# LimitMEMLOCK=infinity would: tests of the limit itself set their own.
 #
 # No "set -e" here on purpose: if PID 1 exits the kernel panics, and a failed
 # step must be reported, not end the run.
@@ -32,6 +36,7 @@ KMEMLEAK=/sys/kernel/debug/kmemleak
 PARAMS="pool_2m=8 pool_1g=1"
 TIMEOUT=300
 ONLY=
+EXCLUDE=
 
 log() {
 	echo "aclmem-init: $*"
@@ -64,6 +69,8 @@ parse_cmdline() {
 			TIMEOUT=${arg#*=} ;;
 		aclmemtest.tests=*)
 			ONLY=$(echo "${arg#*=}" | tr ',' ' ') ;;
+		aclmemtest.exclude=*)
+			EXCLUDE=$(echo "${arg#*=}" | tr ',' ' ') ;;
 		esac
 	done
 }
@@ -117,6 +124,9 @@ kill_leftovers() {
 }
 
 selected() {
+	for skip in $EXCLUDE; do
+		[ "$skip" = "$1" ] && return 1
+	done
 	[ -z "$ONLY" ] && return 0
 	for want in $ONLY; do
 		[ "$want" = "$1" ] && return 0
@@ -205,6 +215,8 @@ main() {
 	log "kernel $(uname -r), params '$PARAMS', timeout ${TIMEOUT}s"
 	kmemleak_clear
 	load_modules
+	# shellcheck disable=SC3045 # busybox sh has ulimit -l
+	ulimit -l unlimited || log "ulimit -l unlimited failed"
 	if load_aclmem; then
 		run_tests
 		unload_aclmem

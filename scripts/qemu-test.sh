@@ -24,6 +24,10 @@
 #   QEMU_TIMEOUT   seconds for the whole QEMU run (default 900)
 #   TESTS          run only these test binaries (space separated names)
 #   QEMU_MEM, QEMU_SMP  guest size (default 6G, 2)
+#   QEMU_NODES     NUMA nodes of the guest (default 1): QEMU_MEM split
+#                  evenly between them, CPU c on node c % QEMU_NODES;
+#                  the numa_*_test binaries need two or more and are left
+#                  out of a one-node run (the results say so)
 #   MOVABLECORE    the guest's movablecore= (default 3G; empty: none): all
 #                  of the 6 GiB guest above 4 GiB, so that tests growing the
 #                  1 GiB pool mid-run find a GiB however fragmented the rest
@@ -43,6 +47,7 @@ TEST_TIMEOUT=${TEST_TIMEOUT:-300}
 QEMU_TIMEOUT=${QEMU_TIMEOUT:-900}
 QEMU_MEM=${QEMU_MEM:-6G}
 QEMU_SMP=${QEMU_SMP:-2}
+QEMU_NODES=${QEMU_NODES:-1}
 MOVABLECORE=${MOVABLECORE-3G}
 TESTS=${TESTS:-}
 V=${V:-0}
@@ -78,6 +83,40 @@ commas() {
 	echo "$*" | tr ' ' ','
 }
 
+# The test binaries that need two NUMA nodes (selftests/numa_*_test.c).
+numa_tests() {
+	local path
+	for path in "$TOP"/selftests/numa_*_test.c; do
+		[ -e "$path" ] || continue
+		path=${path##*/}
+		echo "${path%.c}"
+	done
+}
+
+# Those a one-node guest leaves out, space separated.
+excluded_tests() {
+	[ "$QEMU_NODES" -ge 2 ] || numa_tests | tr '\n' ' '
+}
+
+# QEMU's NUMA options: QEMU_MEM (G or M) split evenly over QEMU_NODES.
+numa_args() {
+	local mib n c node
+	[ "$QEMU_NODES" -ge 2 ] || return 0
+	case $QEMU_MEM in
+	*G) mib=$((${QEMU_MEM%G} * 1024)) ;;
+	*M) mib=${QEMU_MEM%M} ;;
+	*) mib=$QEMU_MEM ;;
+	esac
+	for ((n = 0; n < QEMU_NODES; n++)); do
+		node="-numa node,nodeid=$n,memdev=mem$n"
+		for ((c = n; c < QEMU_SMP; c += QEMU_NODES)); do
+			node+=",cpus=$c"
+		done
+		echo "-object memory-backend-ram,id=mem$n,size=$((mib / QEMU_NODES))M"
+		echo "$node"
+	done
+}
+
 run_qemu() {
 	local initrd=$1 append
 	append="console=ttyS0 panic=-1 loglevel=7 printk.devkmsg=on"
@@ -92,11 +131,22 @@ run_qemu() {
 	append+=" aclmemtest.params=$(commas "$ACLMEM_PARAMS")"
 	append+=" aclmemtest.timeout=$TEST_TIMEOUT"
 	[ -z "$TESTS" ] || append+=" aclmemtest.tests=$(commas "$TESTS")"
+	local excluded numa=()
+	excluded=$(excluded_tests)
+	[ -z "$excluded" ] ||
+		append+=" aclmemtest.exclude=$(commas "${excluded% }")"
+	# shellcheck disable=SC2207
+	numa=($(numa_args))
 	[ -z "$MOVABLECORE" ] || append+=" movablecore=$MOVABLECORE"
 	[ -z "${QEMU_APPEND:-}" ] || append+=" $QEMU_APPEND"
 
+	# One CPU per socket on a NUMA guest: CPUs of one socket share a
+	# cache, which the kernel warns about when they are on two nodes.
+	local smp=$QEMU_SMP
+	[ "$QEMU_NODES" -lt 2 ] || smp+=",sockets=$QEMU_SMP,cores=1,threads=1"
 	local cmd=(timeout "$QEMU_TIMEOUT" qemu-system-x86_64
-		-accel tcg -cpu max -m "$QEMU_MEM" -smp "$QEMU_SMP"
+		-accel tcg -cpu max -m "$QEMU_MEM" -smp "$smp"
+		"${numa[@]}"
 		-nodefaults -display none -no-reboot
 		-kernel "$KERNEL_IMAGE" -initrd "$initrd"
 		-append "$append"
@@ -130,6 +180,7 @@ expected_tests() {
 	for path in "$root"/tests/*; do
 		[ -x "$path" ] || continue
 		name=${path##*/}
+		case " $(excluded_tests) " in *" $name "*) continue ;; esac
 		if [ -n "$TESTS" ] && ! [[ " $TESTS " == *" $name "* ]]; then
 			continue
 		fi
@@ -308,12 +359,16 @@ main() {
 	"$TOP/scripts/mkinitramfs.sh" "$KVER" "$initrd"
 	run_qemu "$initrd"
 	local note=
+	if [ -n "$(excluded_tests)" ]; then
+		note="note left out: $(excluded_tests)(need QEMU_NODES=2)"
+	fi
 	if ! grep -q '^# aclmem-run:' "$TAPLOG"; then
 		echo "  QEMU    the guest died before its first test; the end" \
 			"of its console:"
 		tr -d '\r' < "$CONSOLE" | tail -n 40 | sed 's/^/    /'
 		mv "$CONSOLE" "$logdir/console.boot1.log"
-		note="note boot: the first boot died before any test"
+		note="${note:+$note
+}note boot: the first boot died before any test"
 		note+=" (${logdir#"$TOP"/}/console.boot1.log); booted again"
 		run_qemu "$initrd"
 	fi

@@ -7,21 +7,44 @@
  * another user), and a token without it once the token's pid list names
  * it (EACCES before); it cannot add pids to someone else's token (EACCES),
  * and an ANY_PID token has no list even for its exporter (EPERM). With
- * /sys/module/aclmem/parameters/user_limit_mb set, a user without
- * CAP_IPC_LOCK holds at most that much: the next ALLOC gets ENOMEM (the
- * process lives on), FREE or the last munmap makes room, an import is not
- * charged, and root is not limited. A new allocation never shows what
+ * /sys/module/aclmem/parameters/user_limit_mb set (and RLIMIT_MEMLOCK
+ * unlimited), a user without capabilities holds at most that much: the
+ * next ALLOC gets ENOMEM (the process lives on), FREE or the last munmap
+ * makes room, an import is not charged, and root (CAP_SYS_ADMIN) is not
+ * limited. Pinned memory is charged as the kernel charges other long-term
+ * pins (io_uring, RDMA, VFIO): a process without CAP_IPC_LOCK (after
+ * opening /dev/aclmem as root) under RLIMIT_MEMLOCK of 4 x 2 MiB gets 4
+ * handles of 2 MiB, and the next ALLOC is ENOMEM (one of 1 GiB too) and
+ * the process lives on; FREE gives the charge back; its VmPin
+ * (mm->pinned_vm) counts what it allocated. The charge is its user's
+ * (user_struct locked_vm): while a dma-buf fd of one of its handles
+ * outlives the process, another process of the same user under the same
+ * limit gets one handle fewer, and all 4 again once that fd is closed. A
+ * process with CAP_IPC_LOCK and no other capability (not CAP_SYS_ADMIN)
+ * is not held to RLIMIT_MEMLOCK, but user_limit_mb caps it; root is capped
+ * by neither. A new allocation never shows what
  * another process left in the pool's pages: root fills them, frees them,
  * the unprivileged user gets the same pages zeroed.
  */
 #define _GNU_SOURCE
 #include <grp.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include <linux/capability.h>
 
 #include "aclmem_utils.h"
+#include "common/agent.h"
 
 #define NOBODY		65534
 #define NOBODY2		65533
+/* A uid no other test uses: nothing else is charged to it. */
+#define NOBODY3		65530
+/* 2 MiB handles RLIMIT_MEMLOCK leaves room for in the memlock tests */
+#define NR		4
 #define LIMIT_PATH	"/sys/module/aclmem/parameters/user_limit_mb"
 
 /* What a child reports when one of its checks fails. */
@@ -534,7 +557,7 @@ TEST_F(priv, user_limit)
 	}
 	expect_kid_ok(pid);
 
-	/* root has CAP_IPC_LOCK: no limit */
+	/* root has CAP_SYS_ADMIN: no limit */
 	for (i = 0; i < 6; i++)
 		aclmem_alloc(self->fd, SZ_2M, SZ_2M, ACLMEM_NODE_ANY, &h[i],
 			     NULL);
@@ -678,6 +701,227 @@ TEST_F(priv, open_after_chmod)
 	if (pid == 0)
 		_exit(kid_opens(0));
 	expect_kid_ok(pid);
+}
+
+/* ------------------------------------------------------------------ */
+/* RLIMIT_MEMLOCK, pinned_vm, CAP_IPC_LOCK                            */
+/* ------------------------------------------------------------------ */
+
+/* Set RLIMIT_MEMLOCK (soft and hard) to @bytes; as root, before dropping. */
+static int set_memlock(rlim_t bytes)
+{
+	struct rlimit rl = { .rlim_cur = bytes, .rlim_max = bytes };
+
+	return setrlimit(RLIMIT_MEMLOCK, &rl);
+}
+
+/* Effective capabilities, from /proc/self/status. */
+static unsigned long long cap_eff(void)
+{
+	char status[4096], *cap;
+
+	if (aclmem_read_file("/proc/self/status", status, sizeof(status)))
+		return ~0ULL;
+	cap = strstr(status, "CapEff:");
+	return cap ? strtoull(cap + 7, NULL, 16) : ~0ULL;
+}
+
+/*
+ * Become NOBODY3 with no supplementary groups and no capability but,
+ * if @ipc_lock, CAP_IPC_LOCK.
+ */
+static int drop_to_memlock(bool ipc_lock)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2] = { { 0 } };
+
+	if (ipc_lock && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0))
+		return -1;
+	if (setgroups(0, NULL) || setresgid(NOBODY3, NOBODY3,
+					    NOBODY3) ||
+	    setresuid(NOBODY3, NOBODY3, NOBODY3))
+		return -1;
+	if (ipc_lock) {
+		data[0].effective = 1U << CAP_IPC_LOCK;
+		data[0].permitted = 1U << CAP_IPC_LOCK;
+		if (syscall(SYS_capset, &hdr, data))
+			return -1;
+	}
+	return cap_eff() == (ipc_lock ? 1ULL << CAP_IPC_LOCK : 0) ? 0 : -1;
+}
+
+/* VmPin of this process, in KiB, or -1. */
+static long vm_pin_kb(void)
+{
+	char status[4096], *p;
+
+	if (aclmem_read_file("/proc/self/status", status, sizeof(status)))
+		return -1;
+	p = strstr(status, "VmPin:");
+	return p ? strtol(p + 6, NULL, 10) : -1;
+}
+
+/* Allocate 2 MiB handles until ENOMEM (at most @max); how many, or -1. */
+static int alloc_until_full(int fd, __u32 *h, int max)
+{
+	int n, rc;
+
+	for (n = 0; n < max; n++) {
+		rc = _aclmem_alloc(fd, SZ_2M, SZ_2M, ACLMEM_NODE_ANY, &h[n],
+				   NULL);
+		if (rc == -ENOMEM)
+			return n;
+		if (rc)
+			return -1;
+	}
+	return n;
+}
+
+/* Child: NR handles fit under the limit, the next does not, FREE helps. */
+static int kid_memlock(void)
+{
+	__u32 h[NR + 1], extra;
+	__u64 off;
+	void *p;
+	int fd;
+
+	KID_CHECK(set_memlock(NR * SZ_2M) == 0);
+	fd = aclmem_open();
+	KID_CHECK(fd >= 0);
+	KID_CHECK(drop_to_memlock(false) == 0);
+	KID_CHECK(vm_pin_kb() == 0);
+	KID_CHECK(alloc_until_full(fd, h, NR + 1) == NR);
+	KID_CHECK(vm_pin_kb() == NR * 2048);
+	KID_ERRNO(ENOMEM, _aclmem_alloc(fd, SZ_1G, SZ_1G, ACLMEM_NODE_ANY,
+					&extra, NULL));
+	KID_ERRNO(ENOMEM, _aclmem_alloc(fd, SZ_2M, SZ_2M, ACLMEM_NODE_ANY,
+					&extra, NULL));
+	KID_CHECK(aclmem_nr_handles(fd) == NR);
+
+	/* FREE gives the charge back */
+	KID_ERRNO(0, _aclmem_free(fd, h[0]));
+	KID_CHECK(vm_pin_kb() == (NR - 1) * 2048);
+	KID_ERRNO(0, _aclmem_alloc(fd, SZ_2M, SZ_2M, ACLMEM_NODE_ANY, &h[0],
+				   &off));
+	KID_ERRNO(ENOMEM, _aclmem_alloc(fd, SZ_2M, SZ_2M, ACLMEM_NODE_ANY,
+					&extra, NULL));
+	/* the memory works, and is zero */
+	p = mmap(NULL, SZ_2M, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		 (off_t)off);
+	KID_CHECK(p != MAP_FAILED);
+	KID_CHECK(aclmem_check_zero(p, SZ_2M, 0) == -1);
+	KID_CHECK(munmap(p, SZ_2M) == 0);
+	return 0;
+}
+
+TEST_F(priv, memlock_rlimit)
+{
+	const __u64 base = self->base.out_pools[ACLMEM_POOL_2M].in_use;
+	pid_t pid = aclmem_fork();
+
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		_exit(kid_memlock());
+	expect_kid_ok(pid);
+	aclmem_expect_in_use(self->fd, SZ_2M, base);
+}
+
+/*
+ * Child: as many 2 MiB handles fit under the limit as @want says; if @sock
+ * is not -1, sends a dma-buf fd of the first over it before exiting.
+ */
+static int kid_fits(int want, int sock)
+{
+	struct aclmem_export_fd ex = { 0 };
+	__u32 h[NR + 1];
+	char c = 'f';
+	int fd;
+
+	fd = aclmem_open();
+	KID_CHECK(fd >= 0);
+	KID_CHECK(set_memlock(NR * SZ_2M) == 0);
+	KID_CHECK(drop_to_memlock(false) == 0);
+	KID_CHECK(alloc_until_full(fd, h, NR + 1) == want);
+	if (sock < 0)
+		return 0;
+	ex.handle = h[0];
+	KID_ERRNO(0, _aclmem_ioctl(fd, ACLMEM_IOC_EXPORT_FD, &ex));
+	KID_CHECK(test_agent_send(sock, &c, 1, ex.out_fd) == 0);
+	return 0;
+}
+
+#define run_kid(expr) do {						\
+	pid_t __pid = aclmem_fork();					\
+									\
+	ASSERT_LE(0, __pid);						\
+	if (__pid == 0)							\
+		_exit(expr);						\
+	expect_kid_ok(__pid);						\
+} while (0)
+
+/* The charge lives as long as the pages, after the allocator's exit. */
+TEST_F(priv, memlock_outlives_process)
+{
+	const __u64 base = self->base.out_pools[ACLMEM_POOL_2M].in_use;
+	int sv[2], dfd = -1;
+	char c = 0;
+
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv));
+	run_kid(kid_fits(NR, sv[1]));
+	ASSERT_EQ(0, test_agent_recv(sv[0], &c, 1, &dfd));
+	ASSERT_LE(0, dfd);
+	close(sv[0]);
+	close(sv[1]);
+	/* the exporter is gone; its dma-buf holds one page, charged to it */
+	aclmem_expect_in_use(self->fd, SZ_2M, base + 1);
+	run_kid(kid_fits(NR - 1, -1));
+	ASSERT_EQ(0, close(dfd));
+	aclmem_expect_in_use(self->fd, SZ_2M, base);
+	run_kid(kid_fits(NR, -1));
+}
+
+/* Child: with CAP_IPC_LOCK alone, past RLIMIT_MEMLOCK up to @want. */
+static int kid_ipc_lock(int want, int max)
+{
+	__u32 h[16];
+	int fd;
+
+	KID_CHECK(set_memlock(SZ_2M) == 0);
+	fd = aclmem_open();
+	KID_CHECK(fd >= 0);
+	KID_CHECK(drop_to_memlock(true) == 0);
+	KID_CHECK(alloc_until_full(fd, h, max) == want);
+	/* pinned_vm counts it all the same */
+	KID_CHECK(vm_pin_kb() == want * 2048);
+	return 0;
+}
+
+/*
+ * CAP_IPC_LOCK lifts RLIMIT_MEMLOCK; user_limit_mb binds it still, and
+ * only CAP_SYS_ADMIN (root) goes past that.
+ */
+TEST_F(priv, memlock_cap_ipc_lock)
+{
+	const __u64 base = self->base.out_pools[ACLMEM_POOL_2M].in_use;
+	__u32 h[NR + 2];
+	int i;
+
+	run_kid(kid_ipc_lock(NR + 2, NR + 2));
+	aclmem_expect_in_use(self->fd, SZ_2M, base);
+
+	set_limit(self, "8");
+	run_kid(kid_ipc_lock(NR, NR + 2));
+	aclmem_expect_in_use(self->fd, SZ_2M, base);
+	/* root: CAP_SYS_ADMIN, neither limit */
+	ASSERT_EQ(0, set_memlock(SZ_2M));
+	for (i = 0; i < NR + 2; i++)
+		aclmem_alloc(self->fd, SZ_2M, SZ_2M, ACLMEM_NODE_ANY, &h[i],
+			     NULL);
+	for (i = 0; i < NR + 2; i++)
+		aclmem_free(self->fd, h[i]);
+	ASSERT_EQ(0, set_memlock(RLIM_INFINITY));
 }
 
 TEST_HARNESS_MAIN

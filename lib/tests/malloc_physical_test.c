@@ -15,7 +15,9 @@
  * ACL_MEM_P2P_HUGE1G and a HOST id 1..63 are 207000 (driver library); a
  * size that is not a multiple of 2 MiB and a HOST_NUMA node that is not
  * online are 507899 (kernel); out of memory is 207001, quickly, leaving
- * nothing behind. The output is not written by a failure.
+ * nothing behind; so is going over RLIMIT_MEMLOCK (a process of another
+ * uid without CAP_IPC_LOCK, the limit 2 x 2 MiB: the third 2 MiB handle),
+ * and a FREE makes room again. The output is not written by a failure.
  *
  * What is served: every attribute without 1G, NORMAL ones too and the DDR
  * ones on HOST/HOST_NUMA, takes size / 2 MiB pages of 2 MiB; the HUGE1G
@@ -794,6 +796,54 @@ TEST_F_TIMEOUT(mp, out_of_memory_2m, 120)
 	expect_oom(_metadata, &self->base, &prop, 64 * SZ_1G);
 	ASSERT_EQ(ACL_SUCCESS, acl_alloc_2m(&h, SZ_2M));
 	ASSERT_EQ(ACL_SUCCESS, aclrtFreePhysical(h));
+	ACL_EXPECT_POOLS_BACK(&self->base);
+}
+
+/*
+ * Child of memlock_limit: the library opens /dev/aclmem as root (one
+ * allocation), then under RLIMIT_MEMLOCK of 4 MiB and as another user with no
+ * capabilities it gets two 2 MiB handles, and 207001 for a third. Returns
+ * the number of the step that went wrong, 0 if none.
+ */
+static int memlock_kid(void)
+{
+	struct rlimit rl = { .rlim_cur = 2 * SZ_2M, .rlim_max = 2 * SZ_2M };
+	aclrtDrvMemHandle h[3] = { NULL, NULL, NULL };
+
+	if (acl_alloc_2m(&h[0], SZ_2M) || aclrtFreePhysical(h[0]))
+		return 1;
+	if (setrlimit(RLIMIT_MEMLOCK, &rl))
+		return 1;
+	if (setresgid(65531, 65531, 65531) || setresuid(65531, 65531, 65531))
+		return 2;
+	if (acl_alloc_2m(&h[0], SZ_2M) || acl_alloc_2m(&h[1], SZ_2M))
+		return 3;
+	if (acl_alloc_2m(&h[2], SZ_2M) != ACL_ERROR_RT_MEMORY_ALLOCATION ||
+	    h[2])
+		return 4;
+	if (aclrtFreePhysical(h[1]) || acl_alloc_2m(&h[1], SZ_2M))
+		return 5;
+	if (acl_alloc_2m(&h[2], SZ_2M) != ACL_ERROR_RT_MEMORY_ALLOCATION)
+		return 6;
+	if (aclrtFreePhysical(h[0]) || aclrtFreePhysical(h[1]))
+		return 7;
+	return 0;
+}
+
+TEST_F(mp, memlock_limit)
+{
+	int status = 0;
+	pid_t pid;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		_exit(memlock_kid());
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status)) {
+		TH_LOG("the child failed at step %d", WEXITSTATUS(status));
+	}
 	ACL_EXPECT_POOLS_BACK(&self->base);
 }
 
