@@ -9,6 +9,16 @@
  * taken with alloc_contig_range() after a scan for a free, aligned range
  * (alloc_contig_pages() is not exported).
  *
+ * Where 1 GiB pages come from: ZONE_NORMAL only, unless movable_1g is set.
+ * Not ZONE_DMA or ZONE_DMA32, which drivers need for their DMA; not
+ * ZONE_MOVABLE, whose memory may have to go offline, which a pinned page
+ * there keeps from finishing. A zone whose free pages less the GiB would
+ * fall under its high watermark is not scanned. A scan migrates up to a
+ * GiB of other tasks' memory, so on-demand growth is bounded: callers
+ * without CAP_SYS_ADMIN or CAP_IPC_LOCK may grow the 1 GiB pools by
+ * grow_1g_unpriv pages a minute between them. The kernel's own CMA areas
+ * are no way round this: no kernel aclmem builds for exports cma_alloc().
+ *
  * Every page handed out is zero. Zeroing is most of the cost of a huge page,
  * so it is kept off the allocation path: a page freed into the pool goes on
  * the dirty list, and a worker zeroes it and moves it to the zeroed list,
@@ -18,6 +28,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/capability.h>
 #include <linux/cpuset.h>
 #include <linux/gfp.h>
 #include <linux/highmem.h>
@@ -25,14 +36,27 @@
 #include <linux/mempolicy.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
+#include <linux/moduleparam.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/topology.h>
+#include <linux/vmstat.h>
 #include <linux/workqueue.h>
 
 #include "aclmem.h"
 #include "compat.h"
+
+static bool movable_1g;
+module_param(movable_1g, bool, 0644);
+MODULE_PARM_DESC(movable_1g,
+		 "Take 1 GiB pages from ZONE_MOVABLE too; such memory cannot go offline while aclmem holds it (default N)");
+
+static unsigned int grow_1g_unpriv = 1;
+module_param(grow_1g_unpriv, uint, 0644);
+MODULE_PARM_DESC(grow_1g_unpriv,
+		 "1 GiB pages per minute by which callers without CAP_SYS_ADMIN or CAP_IPC_LOCK may grow the pools, all together (default 1; 0: none)");
 
 static struct aclmem_pool *aclmem_pools[ACLMEM_NR_POOLS];
 
@@ -67,22 +91,25 @@ static bool aclmem_range_usable(struct zone *zone, unsigned long pfn,
 }
 
 /*
- * The @i-th zone to scan: the highest first, except that ZONE_MOVABLE
- * comes after ZONE_NORMAL. The kernel keeps unmovable allocations out of
+ * Zones 1 GiB pages may come from: ZONE_NORMAL, then ZONE_MOVABLE if the
+ * administrator opted in. The kernel keeps unmovable allocations out of
  * ZONE_MOVABLE (movablecore=, kernelcore=), so an aligned GiB can nearly
- * always be emptied there however fragmented the rest is; but a page
- * taken there is pinned, which the zone's users (memory offlining, long
- * term GUP) do not expect: it is the fallback, not the first choice.
+ * always be emptied there; but a page taken there is pinned, which the
+ * zone's users do not expect: offlining its memory block retries forever.
  */
-static enum zone_type aclmem_zone_nth(int i)
+static bool aclmem_zone_allowed(enum zone_type z)
 {
-	enum zone_type z = MAX_NR_ZONES - 1 - i;
-
 	if (z == ZONE_MOVABLE)
-		return ZONE_NORMAL;
-	if (z == ZONE_NORMAL)
-		return ZONE_MOVABLE;
-	return z;
+		return READ_ONCE(movable_1g);
+	return z == ZONE_NORMAL;
+}
+
+/* Taking @nr more pages leaves @zone above its high watermark. */
+static bool aclmem_zone_has_room(struct zone *zone, unsigned long nr)
+{
+	unsigned long free = zone_page_state_snapshot(zone, NR_FREE_PAGES);
+
+	return free > nr + high_wmark_pages(zone);
 }
 
 /*
@@ -124,7 +151,7 @@ static bool aclmem_contig_take(unsigned long pfn, unsigned long nr)
 	return true;
 }
 
-/* Take an aligned range of 2^@order pages on @nid (aclmem_zone_nth()). */
+/* Take an aligned range of 2^@order pages on @nid (aclmem_zone_allowed()). */
 static unsigned long aclmem_contig_alloc(int nid, unsigned int order)
 {
 	unsigned long nr = 1UL << order;
@@ -134,8 +161,8 @@ static unsigned long aclmem_contig_alloc(int nid, unsigned int order)
 	int i;
 
 	for (i = 0; i < MAX_NR_ZONES; i++) {
-		zone = &pgdat->node_zones[aclmem_zone_nth(i)];
-		if (!populated_zone(zone))
+		zone = &pgdat->node_zones[i];
+		if (!aclmem_zone_allowed(i) || !populated_zone(zone))
 			continue;
 		start = ALIGN(zone->zone_start_pfn, nr);
 		for (end = ALIGN_DOWN(zone_end_pfn(zone), nr);
@@ -143,6 +170,8 @@ static unsigned long aclmem_contig_alloc(int nid, unsigned int order)
 			if (fatal_signal_pending(current))
 				return 0;
 			cond_resched();
+			if (!aclmem_zone_has_room(zone, nr))
+				break;
 			if (!aclmem_range_usable(zone, end - nr, nr))
 				continue;
 			if (aclmem_contig_take(end - nr, nr))
@@ -155,19 +184,20 @@ static unsigned long aclmem_contig_alloc(int nid, unsigned int order)
 /*
  * Whether a page new from the kernel is zero already. 2 MiB pages are asked
  * for with __GFP_ZERO, which the kernel honours with one clearing whether
- * init_on_alloc is on or not. alloc_contig_range() is not asked to zero
- * (with __GFP_ZERO, 6.12 clears the whole range in one go), but hands its
- * pages out through post_alloc_hook(), which clears them when init_on_alloc
- * is on and init_on_free is off (its own test, less hardware-tagged KASAN,
- * which Debian's x86 kernels do not have); otherwise the range is cleared
- * here, 2 MiB at a time.
+ * init_on_alloc is on or not. alloc_contig_range() is not asked to zero:
+ * 6.1 ignores the flag there, and only kernels from 6.14 (and late 6.12.y,
+ * such as Debian's 6.12.118) pass it on. Every page of the range leaves
+ * through post_alloc_hook(), which on all of them clears it when
+ * want_init_on_alloc() of the flags it got is true (the init_on_alloc
+ * static key, exported, as the flags hold no __GFP_ZERO) and
+ * want_init_on_free() is false. With init_on_free the pages were cleared
+ * when freed, but not necessarily those freed at boot: cleared here too.
  */
 static bool aclmem_page_new_is_zero(unsigned int order)
 {
 	if (order != ACLMEM_ORDER_1G)
 		return true;
-	return want_init_on_alloc(GFP_KERNEL) && !want_init_on_free() &&
-	       !IS_ENABLED(CONFIG_KASAN_HW_TAGS);
+	return want_init_on_alloc(GFP_KERNEL) && !want_init_on_free();
 }
 
 static unsigned long aclmem_page_alloc(int nid, unsigned int order)
@@ -194,15 +224,23 @@ static void aclmem_page_release(unsigned long pfn, unsigned int order)
 		__free_pages(pfn_to_page(pfn), order);
 }
 
-static void aclmem_page_zero(unsigned long pfn, unsigned int order)
+/*
+ * Clear a page, 2 MiB between reschedules. The allocating task stops on a
+ * fatal signal (false: the page stays dirty); the worker has none.
+ */
+static bool aclmem_page_zero(unsigned long pfn, unsigned int order)
 {
 	unsigned long i;
 
 	for (i = 0; i < (1UL << order); i++) {
 		clear_highpage(pfn_to_page(pfn + i));
-		if ((i & 511) == 511)
+		if ((i & 511) == 511) {
 			cond_resched();
+			if (fatal_signal_pending(current))
+				return false;
+		}
 	}
+	return true;
 }
 
 /* Under pool->lock: pages the pool holds free, zeroed or not. */
@@ -253,8 +291,15 @@ static unsigned long aclmem_pool_take(struct aclmem_pool *pool,
 		if (fell)
 			aclmem_genl_event(ACLMEM_GENL_EVENT_POOL_LOW,
 					  pool->order, pool->nid);
-		for (i = got + zeroed; i < got + zeroed + dirty; i++)
-			aclmem_page_zero(pfns[i], pool->order);
+		for (i = got + zeroed; i < got + zeroed + dirty; i++) {
+			if (!aclmem_page_zero(pfns[i], pool->order)) {
+				/* killed: the rest go back, dirty */
+				aclmem_pages_put(pool->order,
+						 got + zeroed + dirty - i,
+						 pfns + i);
+				return i;
+			}
+		}
 		got += zeroed + dirty;
 		if (got == nr || !busy)
 			return got;
@@ -379,6 +424,36 @@ static unsigned long aclmem_pools_take(unsigned int order, u32 node,
 	return got;
 }
 
+/*
+ * Whether the caller may grow a 1 GiB pool by one more page: always with
+ * CAP_SYS_ADMIN or CAP_IPC_LOCK, else while this minute's grow_1g_unpriv
+ * grows (shared by all such callers) last.
+ */
+static bool aclmem_grow_1g_allowed(void)
+{
+	static DEFINE_SPINLOCK(lock);
+	static unsigned long window;
+	static unsigned int used;
+	bool ok;
+
+	if (capable(CAP_SYS_ADMIN) || capable(CAP_IPC_LOCK))
+		return true;
+	spin_lock(&lock);
+	if (!window || time_after(jiffies, window + 60 * HZ)) {
+		window = jiffies;
+		used = 0;
+	}
+	ok = used < READ_ONCE(grow_1g_unpriv);
+	if (ok)
+		used++;
+	spin_unlock(&lock);
+	if (!ok)
+		pr_info_ratelimited("1 GiB pool growth refused to uid %u: grow_1g_unpriv (%u a minute) used up\n",
+				    from_kuid(&init_user_ns, current_uid()),
+				    READ_ONCE(grow_1g_unpriv));
+	return ok;
+}
+
 /* Take up to @nr new pages from the kernel on the nodes @node allows. */
 static unsigned long aclmem_pools_grow(unsigned int order, u32 node,
 				       unsigned long nr, unsigned long *pfns)
@@ -400,11 +475,17 @@ static unsigned long aclmem_pools_grow(unsigned int order, u32 node,
 		pool = aclmem_pool(order, nid);
 		grown = got;
 		while (got < nr && !fatal_signal_pending(current)) {
+			if (order == ACLMEM_ORDER_1G && !aclmem_grow_1g_allowed())
+				break;
 			pfn = aclmem_pool_grow(pool);
 			if (!pfn)
 				break;
-			if (!aclmem_page_new_is_zero(order))
-				aclmem_page_zero(pfn, order);
+			if (!aclmem_page_new_is_zero(order) &&
+			    !aclmem_page_zero(pfn, order)) {
+				/* killed: to the pool, dirty, or the kernel */
+				aclmem_pages_put(order, 1, &pfn);
+				break;
+			}
 			pfns[got++] = pfn;
 		}
 		if (got > grown)

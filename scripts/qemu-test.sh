@@ -19,7 +19,10 @@
 #
 # Usage: scripts/qemu-test.sh KVER
 # Environment:
-#   ACLMEM_PARAMS  aclmem.ko parameters (default "pool_2m=8 pool_1g=1")
+#   ACLMEM_PARAMS  aclmem.ko parameters (default "pool_2m=8 pool_1g=1
+#                  movable_1g=1": the guest's operator opts in to 1 GiB
+#                  pages from ZONE_MOVABLE, which is all the guest has
+#                  above 4 GiB; selftests/place_1g_test turns it off and on)
 #   TEST_TIMEOUT   seconds per test binary inside the guest (default 300)
 #   QEMU_TIMEOUT   seconds for the whole QEMU run (default 900)
 #   TESTS          run only these test binaries (space separated names)
@@ -32,7 +35,8 @@
 #                  of the 6 GiB guest above 4 GiB, so that tests growing the
 #                  1 GiB pool mid-run find a GiB however fragmented the rest
 #                  is by then (boot-time allocations fill the top GiB: two
-#                  aligned GiB are to be had there)
+#                  aligned GiB are to be had there); aclmem takes 1 GiB
+#                  pages there only with movable_1g=1 (ACLMEM_PARAMS)
 #   QEMU_APPEND    more kernel command line arguments
 #   KERNEL_IMAGE   kernel to boot (default /boot/vmlinuz-KVER)
 #   ACLMEM_KO, SELFTEST_DIR, GUEST_MODULES  passed on to scripts/mkinitramfs.sh
@@ -42,7 +46,7 @@
 set -euo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
-ACLMEM_PARAMS=${ACLMEM_PARAMS:-pool_2m=8 pool_1g=1}
+ACLMEM_PARAMS=${ACLMEM_PARAMS:-pool_2m=8 pool_1g=1 movable_1g=1}
 TEST_TIMEOUT=${TEST_TIMEOUT:-300}
 QEMU_TIMEOUT=${QEMU_TIMEOUT:-900}
 QEMU_MEM=${QEMU_MEM:-6G}

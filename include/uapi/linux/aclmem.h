@@ -94,7 +94,9 @@ enum aclmem_pool_index {
  * @target: pages the pool keeps when they are freed (the reserve)
  * @grown: pages taken from the kernel since load
  * @shrunk: pages given back to the kernel since load
- * @failed: allocations refused for lack of pages since load
+ * @failed: allocations that could not be served since load (no pages to be
+ *          had, 1 GiB growth refused to an unprivileged caller, or a fatal
+ *          signal)
  * @zeroed: free pages already zeroed (an allocation takes these first)
  * @dirty: free pages waiting to be zeroed in the background
  */
