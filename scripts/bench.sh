@@ -67,7 +67,7 @@ build() {
 
 boot() {
 	local append cmd pid rc=0
-	append="console=ttyS0 panic=-1 loglevel=4"
+	append="console=ttyS0 panic=-1 no_timer_check loglevel=4"
 	append+=" hugepagesz=1G hugepages=1 hugepagesz=2M hugepages=64"
 	append+=" aclbench.params=$(echo "$ACLMEM_PARAMS" | tr ' ' ',')"
 	append+=" aclbench.scale=$BENCH_SCALE"

@@ -112,7 +112,7 @@ build() {
 # markers turned into nothing (demo-init.sh prints "ok" lines itself).
 boot() {
 	local append cmd pid rc=0
-	append="console=ttyS0 panic=-1 loglevel=7"
+	append="console=ttyS0 panic=-1 no_timer_check loglevel=7"
 	append+=" aclmemdemo.params=$(echo "$ACLMEM_PARAMS" | tr ' ' ',')"
 	cmd=(timeout "$QEMU_TIMEOUT" qemu-system-x86_64
 		-accel tcg -cpu max -m "$QEMU_MEM" -smp "$QEMU_SMP"
