@@ -110,7 +110,7 @@ struct aclmem_handle {
 
 /**
  * struct aclmem_ctx - one open file of /dev/aclmem
- * @node: in the list of every open file (main.c)
+ * @node: in the list of every open file (ctx.c)
  * @seq: its place in that list, for resumable walks
  * @pid: tgid (initial pid namespace) of the process that opened it
  * @comm: that process's command
@@ -159,7 +159,18 @@ struct aclmem_handle_info {
 	bool imported;
 };
 
-/* main.c */
+/* ctx.c */
+struct aclmem_ctx *aclmem_ctx_create(void);
+void aclmem_ctx_destroy(struct aclmem_ctx *ctx);
+struct aclmem_buf *aclmem_ctx_lookup(struct aclmem_ctx *ctx, u32 id);
+struct aclmem_handle *aclmem_ctx_reserve(struct aclmem_ctx *ctx,
+					 struct aclmem_buf *buf, bool imported,
+					 u32 *id);
+void aclmem_ctx_unreserve(struct aclmem_ctx *ctx, u32 id,
+			  struct aclmem_handle *handle);
+int aclmem_ctx_install(struct aclmem_ctx *ctx, u32 id,
+		       struct aclmem_handle *handle);
+int aclmem_ctx_remove(struct aclmem_ctx *ctx, u32 id);
 void aclmem_ctxs_walk(pid_t pid, unsigned long *seq, unsigned long *id,
 		      bool (*fn)(const struct aclmem_handle_info *hi,
 				 void *arg),
@@ -202,7 +213,9 @@ int aclmem_populate(unsigned long addr, unsigned long len);
 unsigned long aclmem_get_unmapped_area(struct file *file, unsigned long addr,
 				       unsigned long len, unsigned long pgoff,
 				       unsigned long flags);
-struct aclmem_buf *aclmem_ctx_lookup(struct aclmem_ctx *ctx, u32 id);
+
+/* ioctl.c */
+long aclmem_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 
 /* share.c */
 struct aclmem_share *aclmem_share_create(struct aclmem_buf *buf, bool any_pid,
