@@ -4,6 +4,7 @@
  * publish, destroy) and the walk over every handle of every file that the
  * generic netlink dump reports.
  */
+#include <linux/cred.h>
 #include <linux/pid_namespace.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -23,16 +24,11 @@ struct aclmem_ctx *aclmem_ctx_create(void)
 	ctx = aclmem_should_fail() ? NULL : kzalloc(sizeof(*ctx), GFP_KERNEL);
 	if (!ctx)
 		return ERR_PTR(-ENOMEM);
-	ctx->inode = aclmem_fs_inode();
-	if (IS_ERR(ctx->inode)) {
-		int ret = PTR_ERR(ctx->inode);
-
-		kfree(ctx);
-		return ERR_PTR(ret);
-	}
+	refcount_set(&ctx->ref, 1);
 	mutex_init(&ctx->lock);
 	xa_init_flags(&ctx->handles, XA_FLAGS_ALLOC1);
 	ctx->pid = task_tgid_nr_ns(current, &init_pid_ns);
+	ctx->uid = current_euid();
 	get_task_comm(ctx->comm, current);
 
 	mutex_lock(&aclmem_ctxs_lock);
@@ -51,7 +47,19 @@ static void aclmem_handle_destroy(struct aclmem_handle *handle)
 	kfree(handle);
 }
 
-/* The file is released: its handles go, and so does it. */
+static void aclmem_ctx_put(struct aclmem_ctx *ctx)
+{
+	if (!refcount_dec_and_test(&ctx->ref))
+		return;
+	xa_destroy(&ctx->handles);
+	kfree(ctx);
+}
+
+/*
+ * The file is released: its handles go, and so does it once no walk holds
+ * it. Each handle leaves under ctx->lock, so a walk that took the file
+ * before it left the list sees a handle whole or not at all.
+ */
 void aclmem_ctx_destroy(struct aclmem_ctx *ctx)
 {
 	struct aclmem_handle *handle;
@@ -61,12 +69,12 @@ void aclmem_ctx_destroy(struct aclmem_ctx *ctx)
 	list_del(&ctx->node);
 	mutex_unlock(&aclmem_ctxs_lock);
 	xa_for_each(&ctx->handles, id, handle) {
+		mutex_lock(&ctx->lock);
 		xa_erase(&ctx->handles, id);
+		mutex_unlock(&ctx->lock);
 		aclmem_handle_destroy(handle);
 	}
-	xa_destroy(&ctx->handles);
-	iput(ctx->inode);
-	kfree(ctx);
+	aclmem_ctx_put(ctx);
 }
 
 /* Takes a reference for the caller; NULL when @id names no handle. */
@@ -167,6 +175,65 @@ int aclmem_ctx_remove(struct aclmem_ctx *ctx, u32 id)
 	return 0;
 }
 
+/**
+ * aclmem_ctx_share - export handle @id under a new token
+ * @ctx: the file
+ * @id: the handle
+ * @any_pid: ACLMEM_EXPORT_ANY_PID
+ * @cookie: for importers
+ * @token: set to the token
+ *
+ * The token is published at once; a caller that cannot answer its caller
+ * takes it back with aclmem_ctx_unshare().
+ *
+ * Return: 0, -ENOENT (no such handle), -EPERM (an imported handle),
+ * -EEXIST (already exported) or -ENOMEM.
+ */
+int aclmem_ctx_share(struct aclmem_ctx *ctx, u32 id, bool any_pid, u64 cookie,
+		     u64 *token)
+{
+	struct aclmem_handle *handle;
+	struct aclmem_share *share;
+	int ret = 0;
+
+	mutex_lock(&ctx->lock);
+	handle = xa_load(&ctx->handles, id);
+	if (!handle) {
+		ret = -ENOENT;
+	} else if (handle->imported) {
+		ret = -EPERM;
+	} else if (handle->share) {
+		ret = -EEXIST;
+	} else {
+		share = aclmem_share_create(handle->buf, any_pid, cookie);
+		ret = PTR_ERR_OR_ZERO(share);
+		if (!ret) {
+			handle->share = share;
+			*token = aclmem_share_token(share);
+		}
+	}
+	mutex_unlock(&ctx->lock);
+	return ret;
+}
+
+/*
+ * Undo aclmem_ctx_share(): handle @id loses @token if it still has it (it
+ * may have been freed or unexported meanwhile).
+ */
+void aclmem_ctx_unshare(struct aclmem_ctx *ctx, u32 id, u64 token)
+{
+	struct aclmem_handle *handle;
+
+	mutex_lock(&ctx->lock);
+	handle = xa_load(&ctx->handles, id);
+	if (handle && handle->share &&
+	    aclmem_share_token(handle->share) == token) {
+		aclmem_share_revoke(handle->share);
+		handle->share = NULL;
+	}
+	mutex_unlock(&ctx->lock);
+}
+
 /* Under ctx->lock. */
 static void aclmem_handle_info(const struct aclmem_ctx *ctx, u32 id,
 			       const struct aclmem_handle *handle,
@@ -189,16 +256,46 @@ static void aclmem_handle_info(const struct aclmem_ctx *ctx, u32 id,
 	};
 }
 
+/*
+ * The first file at or after @seq that @pid and @uid let through, with a
+ * reference for the caller; NULL at the end of the list.
+ */
+static struct aclmem_ctx *aclmem_ctxs_next(unsigned long seq, pid_t pid,
+					   const kuid_t *uid)
+{
+	struct aclmem_ctx *ctx, *found = NULL;
+
+	mutex_lock(&aclmem_ctxs_lock);
+	list_for_each_entry(ctx, &aclmem_ctxs, node) {
+		if (ctx->seq < seq || (pid >= 0 && ctx->pid != pid) ||
+		    (uid && !uid_eq(ctx->uid, *uid)))
+			continue;
+		refcount_inc(&ctx->ref);
+		found = ctx;
+		break;
+	}
+	mutex_unlock(&aclmem_ctxs_lock);
+	return found;
+}
+
 /**
  * aclmem_ctxs_walk - report every handle of every open file
  * @pid: only the files this tgid opened, or -1 for all
+ * @uid: only the files opened with this effective uid, or NULL for all
  * @seq: the file to start at (by sequence number); updated to resume
  * @id: the handle id to start at in that file; updated to resume
- * @fn: called for each handle; returning false stops the walk there, and
- *      the next walk from @seq and @id starts with that handle again
+ * @fn: called for each handle, under that file's lock only (it must not
+ *      sleep on anything a file's owner may hold); returning false stops
+ *      the walk there, and the next walk from @seq and @id starts with
+ *      that handle again
  * @arg: passed to @fn
+ *
+ * The list lock is held only to find the next file and take a reference:
+ * no file's lock is taken under it, so a slow file stalls neither open and
+ * close nor the walk's view of other files.
  */
-void aclmem_ctxs_walk(pid_t pid, unsigned long *seq, unsigned long *id,
+void aclmem_ctxs_walk(pid_t pid, const kuid_t *uid, unsigned long *seq,
+		      unsigned long *id,
 		      bool (*fn)(const struct aclmem_handle_info *hi,
 				 void *arg),
 		      void *arg)
@@ -207,11 +304,9 @@ void aclmem_ctxs_walk(pid_t pid, unsigned long *seq, unsigned long *id,
 	struct aclmem_handle *handle;
 	struct aclmem_ctx *ctx;
 	unsigned long i;
+	bool full = false;
 
-	mutex_lock(&aclmem_ctxs_lock);
-	list_for_each_entry(ctx, &aclmem_ctxs, node) {
-		if (ctx->seq < *seq || (pid >= 0 && ctx->pid != pid))
-			continue;
+	while (!full && (ctx = aclmem_ctxs_next(*seq, pid, uid))) {
 		if (ctx->seq > *seq) {
 			*seq = ctx->seq;
 			*id = 0;
@@ -221,14 +316,17 @@ void aclmem_ctxs_walk(pid_t pid, unsigned long *seq, unsigned long *id,
 			aclmem_handle_info(ctx, i, handle, &hi);
 			if (!fn(&hi, arg)) {
 				*id = i;
-				mutex_unlock(&ctx->lock);
-				goto out;
+				full = true;
+				break;
 			}
 		}
 		mutex_unlock(&ctx->lock);
-		*id = ULONG_MAX;
+		if (!full) {
+			*seq = ctx->seq + 1;
+			*id = 0;
+		}
+		aclmem_ctx_put(ctx);
 	}
-	*seq = ULONG_MAX;
-out:
-	mutex_unlock(&aclmem_ctxs_lock);
+	if (!full)
+		*seq = ULONG_MAX;
 }

@@ -162,40 +162,23 @@ static int aclmem_ioctl_query(struct aclmem_ucmd *ucmd)
 	return aclmem_ucmd_respond(ucmd);
 }
 
+/* The token is published first and taken back if the answer fails. */
 static int aclmem_ioctl_export(struct aclmem_ucmd *ucmd)
 {
 	struct aclmem_export *cmd = ucmd->cmd;
-	struct aclmem_ctx *ctx = ucmd->ctx;
-	struct aclmem_handle *handle;
-	struct aclmem_share *share;
 	int ret;
 
 	if (cmd->flags & ~ACLMEM_EXPORT_VALID_FLAGS || cmd->out_token ||
 	    cmd->reserved[0])
 		return -EINVAL;
-	mutex_lock(&ctx->lock);
-	handle = xa_load(&ctx->handles, cmd->handle);
-	if (!handle) {
-		ret = -ENOENT;
-	} else if (handle->imported) {
-		ret = -EPERM;
-	} else if (handle->share) {
-		ret = -EEXIST;
-	} else {
-		share = aclmem_share_create(handle->buf,
-					    cmd->flags & ACLMEM_EXPORT_ANY_PID,
-					    cmd->cookie);
-		ret = PTR_ERR_OR_ZERO(share);
-		if (!ret) {
-			cmd->out_token = aclmem_share_token(share);
-			ret = aclmem_ucmd_respond(ucmd);
-			if (ret)
-				aclmem_share_revoke(share);
-			else
-				handle->share = share;
-		}
-	}
-	mutex_unlock(&ctx->lock);
+	ret = aclmem_ctx_share(ucmd->ctx, cmd->handle,
+			       cmd->flags & ACLMEM_EXPORT_ANY_PID, cmd->cookie,
+			       &cmd->out_token);
+	if (ret)
+		return ret;
+	ret = aclmem_ucmd_respond(ucmd);
+	if (ret)
+		aclmem_ctx_unshare(ucmd->ctx, cmd->handle, cmd->out_token);
 	return ret;
 }
 

@@ -30,7 +30,6 @@ static int aclmem_open(struct inode *inode, struct file *file)
 
 	if (IS_ERR(ctx))
 		return PTR_ERR(ctx);
-	file->f_mapping = ctx->inode->i_mapping;
 	file->private_data = ctx;
 	return 0;
 }
