@@ -10,7 +10,9 @@
 #include <linux/mutex.h>
 #include <linux/nodemask.h>
 #include <linux/sched.h>
+#include <linux/refcount.h>
 #include <linux/types.h>
+#include <linux/uidgid.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 #include <uapi/linux/aclmem.h>
@@ -95,6 +97,8 @@ struct aclmem_charge {
  * @dmabufs: dma-bufs exported from it
  * @faults_pte: faults served with a 4 KiB entry, likewise @faults_pmd and
  *              @faults_pud for 2 MiB and 1 GiB entries
+ * @file: the vm_file of its mappings through /dev/aclmem, made at the
+ *        first (mmap.c); the buffer holds it, it does not hold the buffer
  * @pfns: first pfn of each page
  */
 struct aclmem_buf {
@@ -110,6 +114,7 @@ struct aclmem_buf {
 	atomic64_t faults_pte;
 	atomic64_t faults_pmd;
 	atomic64_t faults_pud;
+	struct file *file;
 	unsigned long *pfns;
 };
 
@@ -127,25 +132,27 @@ struct aclmem_handle {
 
 /**
  * struct aclmem_ctx - one open file of /dev/aclmem
- * @node: in the list of every open file (main.c)
+ * @node: in the list of every open file (ctx.c)
  * @seq: its place in that list, for resumable walks
+ * @ref: the file's, and one per walk looking at it
  * @pid: tgid (initial pid namespace) of the process that opened it
+ * @uid: effective uid of that process, for the dump's filter
  * @comm: that process's command
  * @lock: serialises changes to handles (publish, free, export)
  * @handles: id -> struct aclmem_handle
  * @next_id: where the search for a free id starts: ids are not reused
  *           soon, so a stale handle does not name a new buffer
- * @inode: host of the file's f_mapping (see fs.c)
  */
 struct aclmem_ctx {
 	struct list_head node;
 	u64 seq;
+	refcount_t ref;
 	pid_t pid;
+	kuid_t uid;
 	char comm[TASK_COMM_LEN];
 	struct mutex lock; /* see above */
 	struct xarray handles;
 	u32 next_id;
-	struct inode *inode;
 };
 
 /**
@@ -176,8 +183,23 @@ struct aclmem_handle_info {
 	bool imported;
 };
 
-/* main.c */
-void aclmem_ctxs_walk(pid_t pid, unsigned long *seq, unsigned long *id,
+/* ctx.c */
+struct aclmem_ctx *aclmem_ctx_create(void);
+void aclmem_ctx_destroy(struct aclmem_ctx *ctx);
+struct aclmem_buf *aclmem_ctx_lookup(struct aclmem_ctx *ctx, u32 id);
+struct aclmem_handle *aclmem_ctx_reserve(struct aclmem_ctx *ctx,
+					 struct aclmem_buf *buf, bool imported,
+					 u32 *id);
+void aclmem_ctx_unreserve(struct aclmem_ctx *ctx, u32 id,
+			  struct aclmem_handle *handle);
+int aclmem_ctx_install(struct aclmem_ctx *ctx, u32 id,
+		       struct aclmem_handle *handle);
+int aclmem_ctx_remove(struct aclmem_ctx *ctx, u32 id);
+int aclmem_ctx_share(struct aclmem_ctx *ctx, u32 id, u32 flags, u64 cookie,
+		     u64 *token);
+void aclmem_ctx_unshare(struct aclmem_ctx *ctx, u32 id, u64 token);
+void aclmem_ctxs_walk(pid_t pid, const kuid_t *uid, unsigned long *seq,
+		      unsigned long *id,
 		      bool (*fn)(const struct aclmem_handle_info *hi,
 				 void *arg),
 		      void *arg);
@@ -219,7 +241,9 @@ int aclmem_populate(unsigned long addr, unsigned long len);
 unsigned long aclmem_get_unmapped_area(struct file *file, unsigned long addr,
 				       unsigned long len, unsigned long pgoff,
 				       unsigned long flags);
-struct aclmem_buf *aclmem_ctx_lookup(struct aclmem_ctx *ctx, u32 id);
+
+/* ioctl.c */
+long aclmem_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 
 /* share.c */
 struct aclmem_share *aclmem_share_create(struct aclmem_buf *buf, u32 flags,
@@ -247,5 +271,6 @@ void aclmem_fault_exit(void);
 int aclmem_fs_init(void);
 void aclmem_fs_exit(void);
 struct inode *aclmem_fs_inode(void);
+struct file *aclmem_fs_file(const struct file_operations *fops, void *priv);
 
 #endif /* _ACLMEM_H */

@@ -2,6 +2,7 @@
 /*
  * The pages behind one handle, shared by the handle and its mappings.
  */
+#include <linux/file.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 
@@ -60,6 +61,8 @@ static void aclmem_buf_release(struct kref *ref)
 
 	aclmem_pages_put(buf->order, buf->nr_pages, buf->pfns);
 	aclmem_uncharge(&buf->charge);
+	if (buf->file)
+		fput(buf->file);
 	kvfree(buf->pfns);
 	kfree(buf);
 }

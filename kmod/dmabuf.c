@@ -16,7 +16,7 @@
 /**
  * struct aclmem_dmabuf - what one exported dma-buf holds
  * @buf: the pages; the dma-buf holds a reference
- * @inode: host of the dma-buf file's f_mapping, as for /dev/aclmem files
+ * @inode: host of the dma-buf file's f_mapping, as for a buffer's own file
  *         (see fs.c), so that its mappings get huge entries too
  */
 struct aclmem_dmabuf {

@@ -7,6 +7,7 @@
 #include <linux/capability.h>
 #include <linux/module.h>
 #include <net/genetlink.h>
+#include <net/sock.h>
 
 #include "aclmem.h"
 
@@ -201,6 +202,7 @@ static int aclmem_genl_handle_dump(struct sk_buff *skb,
 		.tokens = netlink_capable(cb->skb, CAP_SYS_ADMIN),
 	};
 	struct nlattr *tb[ACLMEM_GENL_A_MAX + 1];
+	kuid_t uid;
 	int ret;
 
 	if (!cb->args[2]) {
@@ -214,8 +216,14 @@ static int aclmem_genl_handle_dump(struct sk_buff *skb,
 			cb->args[3] = nla_get_u32(tb[ACLMEM_GENL_A_HANDLE_PID]);
 		}
 	}
+	/*
+	 * Like /proc/PID/fd without ptrace rights: who is not an admin sees
+	 * only the files of its own uid (that of the socket's opener).
+	 */
+	uid = sock_i_uid(NETLINK_CB(cb->skb).sk);
 	aclmem_ctxs_walk(cb->args[2] == 2 ? (pid_t)cb->args[3] : -1,
-			 &cb->args[0], &cb->args[1], aclmem_dump_one, &d);
+			 d.tokens ? NULL : &uid, &cb->args[0], &cb->args[1],
+			 aclmem_dump_one, &d);
 	return skb->len;
 }
 

@@ -4,6 +4,7 @@
  * page, 4 KiB entries only where a mapping was moved off the alignment.
  * drivers/dax/device.c is the model.
  */
+#include <linux/file.h>
 #include <linux/mm.h>
 #include <linux/huge_mm.h>
 #include <linux/mman.h>
@@ -201,9 +202,35 @@ int aclmem_buf_mmap(struct aclmem_buf *buf, struct vm_area_struct *vma,
 	return 0;
 }
 
+static const struct file_operations aclmem_buf_fops;
+
+/* The file that stands in for /dev/aclmem in @buf's mappings (fs.c). */
+static struct file *aclmem_buf_file(struct aclmem_buf *buf)
+{
+	struct file *file = READ_ONCE(buf->file), *old;
+
+	if (file)
+		return file;
+	file = aclmem_fs_file(&aclmem_buf_fops, buf);
+	if (IS_ERR(file))
+		return file;
+	old = cmpxchg(&buf->file, NULL, file);
+	if (old) {
+		fput(file);
+		return old;
+	}
+	return file;
+}
+
+/*
+ * A mapping holds its buffer, not the open file it came through: the
+ * VMA's file becomes the buffer's own (as dma_buf_mmap() does), so the
+ * last close(2) releases the file and every handle no mapping holds.
+ */
 int aclmem_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct aclmem_buf *buf;
+	struct file *bfile;
 	int ret;
 
 	if (!(vma->vm_flags & VM_MAYSHARE))
@@ -212,7 +239,12 @@ int aclmem_mmap(struct file *file, struct vm_area_struct *vma)
 				vma->vm_pgoff >> ACLMEM_PGOFF_SHIFT);
 	if (!buf)
 		return -ENXIO;
-	ret = aclmem_buf_mmap(buf, vma, true);
+	bfile = aclmem_buf_file(buf);
+	ret = PTR_ERR_OR_ZERO(bfile);
+	if (!ret)
+		ret = aclmem_buf_mmap(buf, vma, true);
+	if (!ret)
+		vma_set_file(vma, bfile);
 	aclmem_buf_put(buf);
 	return ret;
 }
@@ -274,25 +306,18 @@ int aclmem_populate(unsigned long addr, unsigned long len)
 }
 
 /*
- * Without a usable hint, place the mapping so that the address agrees with
- * the file offset modulo the page size: ask for len + page size and slide.
+ * Without a usable hint, place a mapping of pages of @align bytes so that
+ * the address agrees with the file offset modulo @align: ask for len +
+ * @align and slide.
  */
-unsigned long aclmem_get_unmapped_area(struct file *file, unsigned long addr,
-				       unsigned long len, unsigned long pgoff,
-				       unsigned long flags)
+static unsigned long aclmem_aligned_area(struct file *file, unsigned long addr,
+					 unsigned long len, unsigned long pgoff,
+					 unsigned long flags, unsigned long align)
 {
-	struct aclmem_ctx *ctx = file->private_data;
-	unsigned long align, area, off;
-	struct aclmem_buf *buf;
+	unsigned long area, off;
 
-	if (flags & MAP_FIXED)
-		goto fallback;
-	buf = aclmem_ctx_lookup(ctx, pgoff >> ACLMEM_PGOFF_SHIFT);
-	if (!buf)
-		goto fallback;
-	align = aclmem_buf_page_size(buf);
-	aclmem_buf_put(buf);
-	if (len < align || len + align < len)
+	if (flags & MAP_FIXED || align <= PAGE_SIZE || len < align ||
+	    len + align < len)
 		goto fallback;
 	if (addr && IS_ALIGNED(addr, align)) {
 		area = aclmem_default_unmapped_area(file, addr, len, pgoff,
@@ -309,3 +334,38 @@ unsigned long aclmem_get_unmapped_area(struct file *file, unsigned long addr,
 fallback:
 	return aclmem_default_unmapped_area(file, addr, len, pgoff, flags);
 }
+
+/* mmap of /dev/aclmem: the handle is named by @pgoff. */
+unsigned long aclmem_get_unmapped_area(struct file *file, unsigned long addr,
+				       unsigned long len, unsigned long pgoff,
+				       unsigned long flags)
+{
+	unsigned long align = PAGE_SIZE;
+	struct aclmem_buf *buf;
+
+	buf = flags & MAP_FIXED ? NULL :
+	      aclmem_ctx_lookup(file->private_data,
+				pgoff >> ACLMEM_PGOFF_SHIFT);
+	if (buf) {
+		align = aclmem_buf_page_size(buf);
+		aclmem_buf_put(buf);
+	}
+	return aclmem_aligned_area(file, addr, len, pgoff, flags, align);
+}
+
+/* mremap of a mapping, whose file is the buffer's (its mappings hold it). */
+static unsigned long aclmem_buf_get_unmapped_area(struct file *file,
+						  unsigned long addr,
+						  unsigned long len,
+						  unsigned long pgoff,
+						  unsigned long flags)
+{
+	return aclmem_aligned_area(file, addr, len, pgoff, flags,
+				   aclmem_buf_page_size(file->private_data));
+}
+
+static const struct file_operations aclmem_buf_fops = {
+	.owner = THIS_MODULE,
+	.get_unmapped_area = aclmem_buf_get_unmapped_area,
+	.llseek = noop_llseek,
+};

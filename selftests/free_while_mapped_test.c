@@ -4,7 +4,9 @@
  * (QUERY, FREE and mmap of its offset fail) but the mapping keeps reading
  * and writing the same memory, and the pages stay in use until the last
  * mapping goes. Likewise after close(2) of the /dev/aclmem file that held
- * the handle, with or without FREE first.
+ * the handle, with or without FREE first: the mapping holds its buffer,
+ * not the file, so close(2) frees every other handle of the file and
+ * revokes every token exported from it.
  */
 #include "aclmem_utils.h"
 
@@ -233,6 +235,62 @@ TEST_F(free_while_mapped_2m, split_mapping_after_free)
 	aclmem_assert_pattern_at(p + 3 * SZ_2M, SZ_2M, 10, 3 * SZ_2M);
 
 	aclmem_munmap(p + 3 * SZ_2M, SZ_2M);
+	aclmem_expect_in_use(self->fd, SZ_2M, base);
+}
+
+/*
+ * close(2) with ten exported handles, one of them mapped: the nine others
+ * are freed at once, every token is gone, and the mapped one keeps its
+ * data until munmap.
+ */
+TEST_F(free_while_mapped_2m, close_frees_all_but_the_mapped)
+{
+	enum { N = 10, MAPPED = 3 };
+	const __u64 base = BASE_IN_USE(self, SZ_2M);
+	struct aclmem_export ex[N];
+	struct aclmem_import imp;
+	__u64 off = 0, o;
+	__u32 h;
+	void *p = NULL;
+	int fd2, i;
+
+	fd2 = aclmem_open();
+	ASSERT_LE(0, fd2);
+	for (i = 0; i < N; i++) {
+		aclmem_alloc(fd2, SZ_2M, SZ_2M, ACLMEM_NODE_ANY, &h, &o);
+		if (i == MAPPED)
+			off = o;
+		memset(&ex[i], 0, sizeof(ex[i]));
+		ex[i].handle = h;
+		ex[i].flags = ACLMEM_EXPORT_ANY_PID;
+		ASSERT_EQ(0, ioctl(fd2, ACLMEM_IOC_EXPORT, &ex[i]));
+	}
+	aclmem_mmap(fd2, SZ_2M, off, &p);
+	aclmem_fill(p, SZ_2M, 9);
+	aclmem_expect_in_use(self->fd, SZ_2M, base + N);
+	/* the tokens work while the file is open */
+	memset(&imp, 0, sizeof(imp));
+	imp.token = ex[0].out_token;
+	ASSERT_EQ(0, ioctl(self->fd, ACLMEM_IOC_IMPORT, &imp));
+	aclmem_free(self->fd, imp.out_handle);
+
+	ASSERT_EQ(0, close(fd2));
+	aclmem_expect_in_use(self->fd, SZ_2M, base + 1);
+	for (i = 0; i < N; i++) {
+		memset(&imp, 0, sizeof(imp));
+		imp.token = ex[i].out_token;
+		EXPECT_EQ(-1, ioctl(self->fd, ACLMEM_IOC_IMPORT, &imp));
+		EXPECT_EQ(ENOENT, errno) {
+			TH_LOG("token %d of a closed file", i);
+		}
+	}
+	EXPECT_EQ(0U, aclmem_nr_handles(self->fd));
+	aclmem_assert_pattern(p, SZ_2M, 9);
+	aclmem_fill(p, SZ_2M, 10);
+	aclmem_assert_pattern(p, SZ_2M, 10);
+	aclmem_expect_in_use(self->fd, SZ_2M, base + 1);
+
+	aclmem_munmap(p, SZ_2M);
 	aclmem_expect_in_use(self->fd, SZ_2M, base);
 }
 

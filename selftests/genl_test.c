@@ -5,7 +5,10 @@
  * through nlctrl; the POOL_GET dump matches INFO, sysfs and what the test
  * allocated; the HANDLE_GET dump shows this process's (and a child's)
  * handles with the right pid, sizes, ids, node, mappings and token, and
- * resumes across messages; POOL_SET is refused with EPERM without
+ * resumes across messages; an unprivileged user's dump shows only its own
+ * uid's files and no token; an EXPORT stalled in its answer (userfaultfd
+ * write-protects the caller's struct) blocks neither a dump nor another
+ * process's open and close; POOL_SET is refused with EPERM without
  * CAP_SYS_ADMIN and moves the pool with it (target 12: free grows to 12,
  * back to 8: the pool shrinks); the "events" group hears ALLOC_FAILED,
  * POOL_GROWN and POOL_SHRUNK; malformed requests (wrong lengths, unknown
@@ -15,11 +18,15 @@
  */
 #define _GNU_SOURCE
 #include <poll.h>
+#include <pthread.h>
 #include <stddef.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 
 #include <linux/capability.h>
+#include <linux/userfaultfd.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 
@@ -870,6 +877,240 @@ TEST_F_TIMEOUT(genl, handle_dump_resumes, 180)
 		aclmem_free(self->fd, h[i]);
 	nl_close(small);
 	free(small);
+}
+
+/*
+ * The child of handle_dump_unprivileged, as nobody: its handle, then what
+ * its dumps show. @res: [0] 0 or -errno, [1] rows of the full dump, [2]
+ * rows of other processes, [3] rows with a token, [4] rows of @parent.
+ */
+static void dump_as_nobody(pid_t parent, int res[5])
+{
+	struct nlrows *rows = calloc(1, sizeof(*rows));
+	struct nl *nl = calloc(1, sizeof(*nl));
+	struct aclmem_export ex = { 0 };
+	int fd, i;
+	__u32 h;
+
+	if (!rows || !nl) {
+		res[0] = -ENOMEM;
+		return;
+	}
+	nl->fd = -1;
+	if (setresgid(NOBODY, NOBODY, NOBODY) ||
+	    setresuid(NOBODY, NOBODY, NOBODY)) {
+		res[0] = -errno;
+		return;
+	}
+	fd = aclmem_open();
+	if (fd < 0) {
+		res[0] = fd;
+		return;
+	}
+	res[0] = _aclmem_alloc(fd, SZ_2M, SZ_2M, ACLMEM_NODE_ANY, &h, NULL);
+	if (res[0])
+		return;
+	ex.handle = h;
+	if (ioctl(fd, ACLMEM_IOC_EXPORT, &ex) || nl_open(nl) ||
+	    handle_get(nl, 0, rows)) {
+		res[0] = -EIO;
+		return;
+	}
+	res[1] = rows->nr;
+	res[2] = res[3] = 0;
+	for (i = 0; i < rows->nr; i++) {
+		if (rows->row[i].v[ACLMEM_GENL_A_HANDLE_PID] != (__u64)getpid())
+			res[2]++;
+		if (rows->row[i].has[ACLMEM_GENL_A_HANDLE_TOKEN])
+			res[3]++;
+	}
+	res[4] = handle_get(nl, parent, rows) ? -1 : rows->nr;
+}
+
+/*
+ * Without CAP_SYS_ADMIN the dump shows what /proc would: the files of the
+ * caller's own uid (its own handle here, not root's), and no token at all.
+ */
+TEST_F(genl, handle_dump_unprivileged)
+{
+	struct aclmem_export ex = { 0 };
+	int p[2], res[5] = { -EIO, -1, -1, -1, -1 };
+	struct aclmem_info info;
+	struct stat st;
+	__u32 h = 0;
+	pid_t pid;
+
+	if (geteuid() != 0)
+		SKIP(return, "needs root to become another user");
+	aclmem_info(self->fd, &info);
+	aclmem_alloc(self->fd, SZ_2M, SZ_2M, ACLMEM_NODE_ANY, &h, NULL);
+	ex.handle = h;
+	ASSERT_EQ(0, ioctl(self->fd, ACLMEM_IOC_EXPORT, &ex));
+	/* nobody opens the device itself: its file is nobody's */
+	ASSERT_EQ(0, stat(ACLMEM_DEV_PATH, &st));
+	ASSERT_EQ(0, chmod(ACLMEM_DEV_PATH, 0666));
+	ASSERT_EQ(0, pipe(p));
+	pid = aclmem_fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		close(p[0]);
+		dump_as_nobody(info.out_tgid, res);
+		if (write(p[1], res, sizeof(res)) != sizeof(res))
+			_exit(1);
+		_exit(0);
+	}
+	close(p[1]);
+	EXPECT_EQ((ssize_t)sizeof(res), read(p[0], res, sizeof(res)));
+	close(p[0]);
+	EXPECT_EQ(0, aclmem_exit_code(aclmem_reap(pid)));
+	EXPECT_EQ(0, chmod(ACLMEM_DEV_PATH, st.st_mode & 07777));
+
+	ASSERT_EQ(0, res[0]);
+	EXPECT_EQ(1, res[1]);	/* its own handle */
+	EXPECT_EQ(0, res[2]);	/* nobody else's */
+	EXPECT_EQ(0, res[3]);	/* no token, not even its own */
+	EXPECT_EQ(0, res[4]);	/* root's process shows nothing */
+	aclmem_free(self->fd, h);
+}
+
+struct export_call {
+	int fd;
+	void *arg;
+	int ret;
+	int err;
+	int done;	/* eventfd, written when the call returned */
+};
+
+static void *export_thread(void *arg)
+{
+	struct export_call *c = arg;
+	__u64 one = 1;
+
+	c->ret = ioctl(c->fd, ACLMEM_IOC_EXPORT, c->arg);
+	c->err = errno;
+	if (write(c->done, &one, sizeof(one)) != sizeof(one))
+		c->ret = -2;
+	return NULL;
+}
+
+/*
+ * In another process: a dump, open, ALLOC, close, and a dump again; its
+ * exit status is 0 if all of them worked.
+ */
+static int dump_open_close(void)
+{
+	struct nlrows *rows = calloc(1, sizeof(*rows));
+	struct nl *nl = calloc(1, sizeof(*nl));
+	__u32 h;
+	int fd;
+
+	if (!rows || !nl)
+		return 1;
+	nl->fd = -1;
+	if (nl_open(nl) || handle_get(nl, 0, rows))
+		return 2;
+	fd = aclmem_open();
+	if (fd < 0 || _aclmem_alloc(fd, SZ_2M, SZ_2M, ACLMEM_NODE_ANY, &h,
+				    NULL))
+		return 3;
+	if (close(fd))
+		return 4;
+	if (handle_get(nl, getpid(), rows) || rows->nr)
+		return 5;
+	return 0;
+}
+
+/*
+ * An EXPORT whose answer stalls (the caller's struct is write-protected
+ * with userfaultfd) holds no lock that others need: another process dumps,
+ * opens and closes meanwhile. The test waits for that process to finish:
+ * a module that answered under the file's lock hangs it (until the harness
+ * times the test out). Then it lets the answer through.
+ */
+TEST_F_TIMEOUT(genl, export_stall_blocks_nobody, 120)
+{
+	struct export_call c = { .fd = self->fd };
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { 0 };
+	struct uffdio_writeprotect wp = { 0 };
+	struct nlrows *rows = self->rows;
+	struct aclmem_info info;
+	struct aclmem_export *ex;
+	struct uffd_msg msg;
+	struct pollfd pfd[2];
+	pthread_t thread;
+	int uffd, i, found = 0;
+	__u32 h = 0;
+	pid_t pid;
+	void *page;
+
+	if (geteuid() != 0)
+		SKIP(return, "kernel-mode userfaults need root");
+	aclmem_info(self->fd, &info);
+	aclmem_alloc(self->fd, SZ_2M, SZ_2M, ACLMEM_NODE_ANY, &h, NULL);
+	uffd = syscall(SYS_userfaultfd, O_CLOEXEC);
+	ASSERT_LE(0, uffd) {
+		TH_LOG("userfaultfd: %s", strerror(errno));
+	}
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_API, &api));
+	page = mmap(NULL, SZ_4K, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, page);
+	memset(page, 0, SZ_4K);
+	ex = page;
+	ex->handle = h;
+	reg.range.start = (unsigned long)page;
+	reg.range.len = SZ_4K;
+	reg.mode = UFFDIO_REGISTER_MODE_WP;
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_REGISTER, &reg)) {
+		TH_LOG("UFFDIO_REGISTER (WP): %s", strerror(errno));
+	}
+	wp.range = reg.range;
+	wp.mode = UFFDIO_WRITEPROTECT_MODE_WP;
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_WRITEPROTECT, &wp));
+
+	c.arg = ex;
+	c.done = eventfd(0, EFD_CLOEXEC);
+	ASSERT_LE(0, c.done);
+	ASSERT_EQ(0, pthread_create(&thread, NULL, export_thread, &c));
+	/* the exporter writes its answer and stalls, or it did not stall */
+	pfd[0] = (struct pollfd){ .fd = uffd, .events = POLLIN };
+	pfd[1] = (struct pollfd){ .fd = c.done, .events = POLLIN };
+	ASSERT_LT(0, poll(pfd, 2, -1));
+	ASSERT_FALSE(pfd[1].revents) {
+		TH_LOG("EXPORT answered without a fault: %d", c.ret);
+	}
+	ASSERT_EQ((ssize_t)sizeof(msg), read(uffd, &msg, sizeof(msg)));
+	ASSERT_EQ(UFFD_EVENT_PAGEFAULT, msg.event);
+	EXPECT_TRUE(msg.arg.pagefault.flags & UFFD_PAGEFAULT_FLAG_WP);
+
+	pid = aclmem_fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		_exit(dump_open_close());
+	EXPECT_EQ(0, aclmem_exit_code(aclmem_reap(pid)));
+	/* and this process's own dump, with the stalled handle in it */
+	ASSERT_EQ(0, handle_get(self->nl, info.out_tgid, rows));
+	EXPECT_EQ(1, rows->nr);
+
+	/* let the answer through */
+	wp.mode = 0;
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_WRITEPROTECT, &wp));
+	ASSERT_EQ(0, pthread_join(thread, NULL));
+	EXPECT_EQ(0, c.ret) {
+		TH_LOG("EXPORT: %s", strerror(c.err));
+	}
+	EXPECT_NE(0ULL, ex->out_token);
+	ASSERT_EQ(0, handle_get(self->nl, info.out_tgid, rows));
+	for (i = 0; i < rows->nr; i++)
+		if (rows->row[i].v[ACLMEM_GENL_A_HANDLE_TOKEN] == ex->out_token)
+			found++;
+	EXPECT_EQ(1, found);
+
+	aclmem_free(self->fd, h);
+	close(c.done);
+	close(uffd);
+	munmap(page, SZ_4K);
 }
 
 /* A child's POOL_SET result (0 or -errno), the child being @how. */

@@ -40,8 +40,10 @@
  * The CANN shim maps EINVAL to 100000 (or 107000 for sizes and alignment),
  * EOVERFLOW to 107000, ENOMEM to 207001 and anything else to 507899.
  *
- * Handles belong to the open file that allocated them: closing it frees
- * every handle it still holds. Pages live on while a mapping of them exists.
+ * Handles belong to the open file that allocated them: the last close(2)
+ * of it frees every handle it still holds and revokes their tokens, mapped
+ * or not (a mapping holds the pages, not the file). Pages live on while a
+ * mapping, a dma-buf or another file's handle (IMPORT) holds them.
  */
 
 /**
@@ -58,9 +60,12 @@
  * mapping may be unmapped, mprotect'ed or mremap'ed only at page size
  * boundaries (EINVAL otherwise).
  *
- * A mapping holds the pages: they stay after FREE, after close(2) of the
- * file, and go back to the pool with the last mapping. A child made by
- * fork(2) shares the parent's mappings (it sees and makes the same writes).
+ * A mapping holds the pages, not the file: they stay after FREE, after
+ * close(2) of the file (which frees the file's handles, this one too, and
+ * revokes their tokens), and go back to the pool with the last mapping.
+ * In /proc/PID/maps a mapping's file is "/aclmem", the buffer's own (as a
+ * dma-buf's is "/dmabuf:"), not /dev/aclmem. A child made by fork(2)
+ * shares the parent's mappings (it sees and makes the same writes).
  *
  * The pages are not page-cache or anonymous memory: get_user_pages on a
  * mapping fails, so O_DIRECT, vmsplice(2) and process_vm_readv(2) on it get
@@ -444,9 +449,12 @@ enum aclmem_cmd {
  *   node with ACLMEM_GENL_A_POOL_* attributes;
  * - ACLMEM_GENL_CMD_HANDLE_GET, dump: one message per handle of every open
  *   /dev/aclmem file, with ACLMEM_GENL_A_HANDLE_*; ACLMEM_GENL_A_HANDLE_PID
- *   in the request keeps only that process's; ACLMEM_GENL_A_HANDLE_TOKEN
- *   only for a requester with CAP_SYS_ADMIN, as a token admits whoever
- *   knows it to import under ACLMEM_EXPORT_ANY_PID;
+ *   in the request keeps only that process's. A requester without
+ *   CAP_SYS_ADMIN sees only the files opened under its own effective uid
+ *   (that of whoever opened the socket), as /proc shows a user its own
+ *   processes; ACLMEM_GENL_A_HANDLE_TOKEN only for a requester with
+ *   CAP_SYS_ADMIN, as a token admits whoever knows it to import under
+ *   ACLMEM_EXPORT_ANY_PID;
  * - ACLMEM_GENL_CMD_POOL_SET, do, CAP_SYS_ADMIN (EPERM otherwise): sets
  *   ACLMEM_GENL_A_POOL_TARGET pages for ACLMEM_GENL_A_POOL_PAGE_SIZE on
  *   ACLMEM_GENL_A_POOL_NODE (every online node without it); the pool grows
