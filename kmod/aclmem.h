@@ -47,6 +47,7 @@ struct dma_buf;
  * @grown: pages ever taken from the kernel
  * @shrunk: pages ever given back
  * @failed: requests that could not be served
+ * @poisoned: pages taken out of the pool for a hardware-poisoned part
  */
 struct aclmem_pool {
 	struct mutex lock; /* see above */
@@ -63,6 +64,7 @@ struct aclmem_pool {
 	u64 grown;
 	u64 shrunk;
 	u64 failed;
+	u64 poisoned;
 };
 
 /**
@@ -176,6 +178,8 @@ void aclmem_pools_stats(unsigned int order, struct aclmem_pool_stats *st);
 void aclmem_pool_node_stats(unsigned int order, int nid,
 			    struct aclmem_pool_stats *st);
 int aclmem_pool_set_target(unsigned int order, int nid, unsigned long target);
+u64 aclmem_pool_poisoned(unsigned int order, int nid);
+bool aclmem_page_poisoned(unsigned long pfn, unsigned int order);
 
 /* genl.c */
 void aclmem_genl_event(enum aclmem_genl_event event, unsigned int order,

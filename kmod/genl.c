@@ -45,7 +45,9 @@ static int aclmem_put_pool(struct sk_buff *skb, unsigned int order, int nid)
 	    aclmem_put_u64(skb, ACLMEM_GENL_A_POOL_TARGET, st.target) ||
 	    aclmem_put_u64(skb, ACLMEM_GENL_A_POOL_GROWN, st.grown) ||
 	    aclmem_put_u64(skb, ACLMEM_GENL_A_POOL_SHRUNK, st.shrunk) ||
-	    aclmem_put_u64(skb, ACLMEM_GENL_A_POOL_FAILED, st.failed))
+	    aclmem_put_u64(skb, ACLMEM_GENL_A_POOL_FAILED, st.failed) ||
+	    aclmem_put_u64(skb, ACLMEM_GENL_A_POOL_POISONED,
+			   aclmem_pool_poisoned(order, nid)))
 		return -EMSGSIZE;
 	return 0;
 }

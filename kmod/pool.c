@@ -15,6 +15,17 @@
  * from which allocations are served first. Only pages new from the kernel,
  * or dirty ones taken when nothing zeroed is left, are zeroed by the
  * allocating task.
+ *
+ * A page with a hardware-poisoned 4 KiB part (PG_hwpoison, set by
+ * memory_failure()) is quarantined where the pool sees it: when it comes
+ * back, before the worker zeroes it, before it is handed out, and before
+ * it would go back to the kernel. It leaves the pool's total, is counted
+ * in ->poisoned, and is never handed out again. memory_failure() cannot
+ * handle the pool's pages (they are not on the LRU): it marks the 4 KiB
+ * page and leaves the rest to its owner. A 2 MiB compound page is kept
+ * for good (freeing it would put the poisoned part back on the free
+ * lists); a 1 GiB range goes back 4 KiB at a time, and the page allocator
+ * keeps every poisoned base page off its free lists itself.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -182,8 +193,35 @@ static unsigned long aclmem_page_alloc(int nid, unsigned int order)
 	return page ? page_to_pfn(page) : 0;
 }
 
+/**
+ * aclmem_page_poisoned - whether a 4 KiB part of a page is poisoned
+ * @pfn: first pfn of the page
+ * @order: its order
+ *
+ * The kernel keeps no cheaper summary for pages that are neither hugetlb
+ * nor on the LRU (num_poisoned_pages is not exported): every base page is
+ * looked at, a flag test each.
+ */
+bool aclmem_page_poisoned(unsigned long pfn, unsigned int order)
+{
+	unsigned long i;
+
+	if (!IS_ENABLED(CONFIG_MEMORY_FAILURE))
+		return false;
+	for (i = 0; i < (1UL << order); i++) {
+		if (PageHWPoison(pfn_to_page(pfn + i)))
+			return true;
+		if ((i & 4095) == 4095)
+			cond_resched();
+	}
+	return false;
+}
+
 static void aclmem_page_release(unsigned long pfn, unsigned int order)
 {
+	/* Kept: __free_pages() would put the poisoned part back for use. */
+	if (order != ACLMEM_ORDER_1G && aclmem_page_poisoned(pfn, order))
+		return;
 	/* free_contig_range() does not reschedule: a chunk at a time */
 	if (order == ACLMEM_ORDER_1G)
 		aclmem_contig_free(pfn, 1UL << order);
@@ -206,6 +244,36 @@ static void aclmem_page_zero(unsigned long pfn, unsigned int order)
 static unsigned long aclmem_pool_free(const struct aclmem_pool *pool)
 {
 	return pool->nr_zeroed + pool->nr_dirty + pool->nr_zeroing;
+}
+
+/*
+ * Take @pfn, owned by @pool and on none of its lists, out of the pool for
+ * good: it has a poisoned part. Returns true if it was poisoned.
+ */
+static bool aclmem_pool_quarantine(struct aclmem_pool *pool, unsigned long pfn)
+{
+	if (!aclmem_page_poisoned(pfn, pool->order))
+		return false;
+	mutex_lock(&pool->lock);
+	pool->nr_total--;
+	pool->poisoned++;
+	mutex_unlock(&pool->lock);
+	pr_warn("pfn %#lx: %lu KiB page with a poisoned part quarantined\n",
+		pfn, (PAGE_SIZE << pool->order) >> 10);
+	aclmem_page_release(pfn, pool->order);
+	return true;
+}
+
+/* Drop the poisoned pages of @pfns[0..@nr) from @pool; returns how many stay. */
+static unsigned long aclmem_pool_sift(struct aclmem_pool *pool,
+				      unsigned long nr, unsigned long *pfns)
+{
+	unsigned long i, kept = 0;
+
+	for (i = 0; i < nr; i++)
+		if (!aclmem_pool_quarantine(pool, pfns[i]))
+			pfns[kept++] = pfns[i];
+	return kept;
 }
 
 /* Under pool->lock: move up to @nr pages of @list into @pfns. */
@@ -233,8 +301,8 @@ static unsigned long aclmem_list_take(struct list_head *list,
 static unsigned long aclmem_pool_take(struct aclmem_pool *pool,
 				      unsigned long nr, unsigned long *pfns)
 {
-	unsigned long got = 0, zeroed, dirty, i, low;
-	bool busy, fell;
+	unsigned long got = 0, zeroed, dirty, kept, i, low;
+	bool busy, fell, dropped;
 
 	for (;;) {
 		mutex_lock(&pool->lock);
@@ -250,12 +318,22 @@ static unsigned long aclmem_pool_take(struct aclmem_pool *pool,
 		if (fell)
 			aclmem_genl_event(ACLMEM_GENL_EVENT_POOL_LOW,
 					  pool->order, pool->nid);
+		/* Poisoned ones leave the pool: take more if any did. */
+		kept = aclmem_pool_sift(pool, zeroed, pfns + got);
+		dropped = kept != zeroed;
+		memmove(pfns + got + kept, pfns + got + zeroed,
+			dirty * sizeof(*pfns));
+		zeroed = kept;
+		kept = aclmem_pool_sift(pool, dirty, pfns + got + zeroed);
+		dropped |= kept != dirty;
+		dirty = kept;
 		for (i = got + zeroed; i < got + zeroed + dirty; i++)
 			aclmem_page_zero(pfns[i], pool->order);
 		got += zeroed + dirty;
-		if (got == nr || !busy)
+		if (got == nr || (!busy && !dropped))
 			return got;
-		flush_work(&pool->zero_work);
+		if (busy)
+			flush_work(&pool->zero_work);
 	}
 }
 
@@ -275,6 +353,14 @@ static void aclmem_pool_zero_work(struct work_struct *work)
 		pool->nr_zeroing++;
 		mutex_unlock(&pool->lock);
 
+		/* Clearing a poisoned page would touch the bad memory. */
+		if (aclmem_page_poisoned(pfn, pool->order)) {
+			mutex_lock(&pool->lock);
+			pool->nr_zeroing--;
+			mutex_unlock(&pool->lock);
+			aclmem_pool_quarantine(pool, pfn);
+			continue;
+		}
 		aclmem_page_zero(pfn, pool->order);
 
 		mutex_lock(&pool->lock);
@@ -416,6 +502,8 @@ static void aclmem_pages_give(unsigned int order, unsigned long nr,
 	for (i = 0; i < nr; i++) {
 		page = pfn_to_page(pfns[i]);
 		pool = aclmem_pool(order, page_to_nid(page));
+		if (aclmem_pool_quarantine(pool, pfns[i]))
+			continue;
 		if (shrunk && shrunk != pool) {
 			aclmem_genl_event(ACLMEM_GENL_EVENT_POOL_SHRUNK, order,
 					  shrunk->nid);
@@ -472,6 +560,18 @@ void aclmem_pool_node_stats(unsigned int order, int nid,
 	st->failed = pool->failed;
 	mutex_unlock(&pool->lock);
 	st->in_use = st->total - st->free;
+}
+
+/* Pages of 2^@order quarantined for poison, on @nid or every node (-1). */
+u64 aclmem_pool_poisoned(unsigned int order, int nid)
+{
+	u64 sum = 0;
+	int n;
+
+	for_each_node(n)
+		if (nid == NUMA_NO_NODE || n == nid)
+			sum += READ_ONCE(aclmem_pool(order, n)->poisoned);
+	return sum;
 }
 
 /* The counters of every node's pool of 2^@order pages, summed. */

@@ -118,7 +118,9 @@ struct aclmem_pool_stats {
  * @out_tgid: the caller's thread-group id in the initial pid namespace
  *            (the "bare" pid that sharing whitelists name)
  * @reserved0: must be 0
- * @reserved: must be 0
+ * @out_poisoned: per page size (enum aclmem_pool_index), pages taken out of
+ *                the pool for good because a 4 KiB part of them is
+ *                hardware-poisoned (PG_hwpoison); not in @out_pools' total
  * @out_pools: counters per page size, indexed by enum aclmem_pool_index
  */
 struct aclmem_info {
@@ -128,7 +130,7 @@ struct aclmem_info {
 	__aligned_u64 out_handles;
 	__u32 out_tgid;
 	__u32 reserved0;
-	__aligned_u64 reserved[2];
+	__aligned_u64 out_poisoned[ACLMEM_NR_POOLS];
 	struct aclmem_pool_stats out_pools[ACLMEM_NR_POOLS];
 };
 
@@ -483,6 +485,7 @@ enum aclmem_genl_attr {
 	ACLMEM_GENL_A_HANDLE_SHARERS,	/* u32, other handles on the pages */
 	ACLMEM_GENL_A_HANDLE_DMABUFS,	/* u32, dma-bufs of the pages */
 	ACLMEM_GENL_A_EVENT,		/* u32, enum aclmem_genl_event */
+	ACLMEM_GENL_A_POOL_POISONED,	/* u64, pages quarantined for poison */
 
 	__ACLMEM_GENL_A_MAX,
 	ACLMEM_GENL_A_MAX = __ACLMEM_GENL_A_MAX - 1,
