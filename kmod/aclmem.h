@@ -37,6 +37,8 @@ struct dma_buf;
  *          page's lru
  * @dirty: free pages waiting for @zero_work
  * @zero_work: zeroes the pages on @dirty and moves them to @zeroed
+ * @fill_work: grows the pool to @target after a change of the target
+ * @fill_stop: tells @fill_work to stop after the page it is taking
  * @order: page order (ACLMEM_ORDER_2M or ACLMEM_ORDER_1G)
  * @nid: the node every page of the pool is on
  * @nr_zeroed: pages on @zeroed
@@ -54,6 +56,8 @@ struct aclmem_pool {
 	struct list_head zeroed;
 	struct list_head dirty;
 	struct work_struct zero_work;
+	struct work_struct fill_work;
+	bool fill_stop;
 	unsigned int order;
 	int nid;
 	unsigned long nr_zeroed;
@@ -177,7 +181,7 @@ void aclmem_pages_put(unsigned int order, unsigned long nr,
 void aclmem_pools_stats(unsigned int order, struct aclmem_pool_stats *st);
 void aclmem_pool_node_stats(unsigned int order, int nid,
 			    struct aclmem_pool_stats *st);
-int aclmem_pool_set_target(unsigned int order, int nid, unsigned long target);
+void aclmem_pool_set_target(unsigned int order, int nid, unsigned long target);
 u64 aclmem_pool_poisoned(unsigned int order, int nid);
 bool aclmem_page_poisoned(unsigned long pfn, unsigned int order);
 

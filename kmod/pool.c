@@ -596,27 +596,70 @@ void aclmem_pools_stats(unsigned int order, struct aclmem_pool_stats *st)
 	}
 }
 
-/* Grow @pool to its target; false when the kernel ran out of pages. */
-static bool aclmem_pool_fill(struct aclmem_pool *pool)
+/*
+ * Grow @pool to its target, telling the events group how far it got at
+ * most once a second (POOL_GROWN). Returns 0, -ENOMEM when the kernel ran
+ * out of pages, or -EINTR when told to stop (->fill_stop, a fatal signal).
+ */
+static int aclmem_pool_fill(struct aclmem_pool *pool)
 {
-	unsigned long pfn;
+	unsigned long pfn, told = jiffies;
 
 	while (aclmem_pool_free(pool) < READ_ONCE(pool->target)) {
-		if (fatal_signal_pending(current) ||
-		    (1UL << pool->order) > si_mem_available())
-			return false;
+		if (fatal_signal_pending(current) || READ_ONCE(pool->fill_stop))
+			return -EINTR;
+		if ((1UL << pool->order) > si_mem_available())
+			return -ENOMEM;
 		pfn = aclmem_pool_grow(pool);
 		if (!pfn) {
 			pr_info("node %d: %lu of %lu pages of %lu KiB\n",
 				pool->nid, aclmem_pool_free(pool), pool->target,
 				(PAGE_SIZE << pool->order) >> 10);
-			return false;
+			return -ENOMEM;
 		}
 		aclmem_pages_give(pool->order, 1, &pfn,
 				  aclmem_page_new_is_zero(pool->order));
+		if (time_after(jiffies, told + HZ)) {
+			aclmem_genl_event(ACLMEM_GENL_EVENT_POOL_GROWN,
+					  pool->order, pool->nid);
+			told = jiffies;
+		}
 	}
-	return true;
+	return 0;
 }
+
+/*
+ * The fill a target change starts: grow the pool, then tell the events
+ * group how it ended (POOL_FILLED, or POOL_FILL_FAILED with the target
+ * left set). A fill that was stopped says nothing: the change that
+ * stopped it starts the next fill, which does.
+ */
+static void aclmem_pool_fill_work(struct work_struct *work)
+{
+	struct aclmem_pool *pool = container_of(work, struct aclmem_pool,
+						fill_work);
+	u64 before = READ_ONCE(pool->grown);
+	int ret = aclmem_pool_fill(pool);
+
+	if (ret == -EINTR)
+		return;
+	if (READ_ONCE(pool->grown) != before)
+		aclmem_genl_event(ACLMEM_GENL_EVENT_POOL_GROWN, pool->order,
+				  pool->nid);
+	aclmem_genl_event(ret ? ACLMEM_GENL_EVENT_POOL_FILL_FAILED :
+			  ACLMEM_GENL_EVENT_POOL_FILLED, pool->order, pool->nid);
+}
+
+/* Stop @pool's fill, if one runs, after the page it is taking. */
+static void aclmem_pool_fill_stop(struct aclmem_pool *pool)
+{
+	WRITE_ONCE(pool->fill_stop, true);
+	cancel_work_sync(&pool->fill_work);
+	WRITE_ONCE(pool->fill_stop, false);
+}
+
+/* Serialises target changes, each with the fill it starts. */
+static DEFINE_MUTEX(aclmem_pool_set_lock);
 
 /**
  * aclmem_pool_set_target - keep @target free pages in a node's pool
@@ -625,18 +668,20 @@ static bool aclmem_pool_fill(struct aclmem_pool *pool)
  * @target: free pages to keep
  *
  * Free pages above the target go back to the kernel at once; below it the
- * pool grows as far as the kernel gives pages.
- *
- * Return: 0, or -ENOMEM when the target could not be reached (it stays
- * set), or -EINTR.
+ * pool grows, as far as the kernel gives pages, in a work item that tells
+ * the events group how it ended (aclmem_pool_fill_work()). A fill still
+ * under way for an earlier target stops first: the new target supersedes
+ * it.
  */
-int aclmem_pool_set_target(unsigned int order, int nid, unsigned long target)
+void aclmem_pool_set_target(unsigned int order, int nid, unsigned long target)
 {
 	struct aclmem_pool *pool = aclmem_pool(order, nid);
-	unsigned long excess, pfn, before;
+	unsigned long excess, pfn;
 	LIST_HEAD(release);
 	struct page *page;
 
+	mutex_lock(&aclmem_pool_set_lock);
+	aclmem_pool_fill_stop(pool);
 	mutex_lock(&pool->lock);
 	pool->target = target;
 	excess = aclmem_pool_free(pool) > target ?
@@ -650,7 +695,6 @@ int aclmem_pool_set_target(unsigned int order, int nid, unsigned long target)
 			excess--;
 		}
 	}
-	before = pool->grown;
 	mutex_unlock(&pool->lock);
 
 	if (!list_empty(&release)) {
@@ -661,17 +705,17 @@ int aclmem_pool_set_target(unsigned int order, int nid, unsigned long target)
 		}
 		aclmem_genl_event(ACLMEM_GENL_EVENT_POOL_SHRUNK, order, nid);
 	}
-	if (!aclmem_pool_fill(pool))
-		return fatal_signal_pending(current) ? -EINTR : -ENOMEM;
-	if (READ_ONCE(pool->grown) != before)
-		aclmem_genl_event(ACLMEM_GENL_EVENT_POOL_GROWN, order, nid);
-	return 0;
+	queue_work(system_unbound_wq, &pool->fill_work);
+	mutex_unlock(&aclmem_pool_set_lock);
 }
 
 static void aclmem_pool_drain(struct aclmem_pool *pool)
 {
 	struct page *page, *next;
 
+	/* The genl family is gone: nothing starts a fill any more. */
+	WRITE_ONCE(pool->fill_stop, true);
+	cancel_work_sync(&pool->fill_work);
 	cancel_work_sync(&pool->zero_work);
 	list_splice_init(&pool->dirty, &pool->zeroed);
 	list_for_each_entry_safe(page, next, &pool->zeroed, lru) {
@@ -710,6 +754,7 @@ int aclmem_pools_init(unsigned long nr_2m, unsigned long nr_1g)
 			INIT_LIST_HEAD(&pool->zeroed);
 			INIT_LIST_HEAD(&pool->dirty);
 			INIT_WORK(&pool->zero_work, aclmem_pool_zero_work);
+			INIT_WORK(&pool->fill_work, aclmem_pool_fill_work);
 			pool->order = orders[i];
 			pool->nid = nid;
 			if (node_online(nid))

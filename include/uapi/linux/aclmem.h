@@ -435,9 +435,16 @@ enum aclmem_cmd {
  *   knows it to import under ACLMEM_EXPORT_ANY_PID;
  * - ACLMEM_GENL_CMD_POOL_SET, do, CAP_SYS_ADMIN (EPERM otherwise): sets
  *   ACLMEM_GENL_A_POOL_TARGET pages for ACLMEM_GENL_A_POOL_PAGE_SIZE on
- *   ACLMEM_GENL_A_POOL_NODE (every online node without it); the pool grows
- *   or shrinks to it at once, as far as the kernel gives pages (ENOMEM
- *   when it could not reach it; the target stays);
+ *   ACLMEM_GENL_A_POOL_NODE (every online node without it). Free pages
+ *   above the target go back before the reply; below it, the pool grows
+ *   in the background, as far as the kernel gives pages: each pool set
+ *   ends in an event, ACLMEM_GENL_EVENT_POOL_FILLED when it reached the
+ *   target, ACLMEM_GENL_EVENT_POOL_FILL_FAILED when the kernel ran out
+ *   (the target stays), with POOL_GROWN at most once a second meanwhile.
+ *   Subscribe to "events" before the request to see them. A POOL_SET for
+ *   a pool whose fill still runs stops that fill, which then sends
+ *   nothing: the event of the new target (ACLMEM_GENL_A_POOL_TARGET) ends
+ *   both. Unloading the module stops a fill too;
  * - ACLMEM_GENL_CMD_EVENT, in multicast group "events": ACLMEM_GENL_A_EVENT
  *   (enum aclmem_genl_event) with the pool's page size and node.
  *
@@ -496,6 +503,8 @@ enum aclmem_genl_event {
 	ACLMEM_GENL_EVENT_POOL_GROWN,		/* pages taken from the kernel */
 	ACLMEM_GENL_EVENT_POOL_SHRUNK,		/* pages given back */
 	ACLMEM_GENL_EVENT_POOL_LOW,		/* free fell below target / 4 */
+	ACLMEM_GENL_EVENT_POOL_FILLED,		/* a pool set reached its target */
+	ACLMEM_GENL_EVENT_POOL_FILL_FAILED,	/* ... or the kernel ran out */
 };
 
 #endif /* _UAPI_LINUX_ACLMEM_H */
