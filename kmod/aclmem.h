@@ -41,6 +41,8 @@ struct user_struct;
  *          page's lru
  * @dirty: free pages waiting for @zero_work
  * @zero_work: zeroes the pages on @dirty and moves them to @zeroed
+ * @fill_work: grows the pool to @target after a change of the target
+ * @fill_stop: tells @fill_work to stop after the page it is taking
  * @order: page order (ACLMEM_ORDER_2M or ACLMEM_ORDER_1G)
  * @nid: the node every page of the pool is on
  * @nr_zeroed: pages on @zeroed
@@ -51,12 +53,15 @@ struct user_struct;
  * @grown: pages ever taken from the kernel
  * @shrunk: pages ever given back
  * @failed: requests that could not be served
+ * @poisoned: pages taken out of the pool for a hardware-poisoned part
  */
 struct aclmem_pool {
 	struct mutex lock; /* see above */
 	struct list_head zeroed;
 	struct list_head dirty;
 	struct work_struct zero_work;
+	struct work_struct fill_work;
+	bool fill_stop;
 	unsigned int order;
 	int nid;
 	unsigned long nr_zeroed;
@@ -67,6 +72,7 @@ struct aclmem_pool {
 	u64 grown;
 	u64 shrunk;
 	u64 failed;
+	u64 poisoned;
 };
 
 /**
@@ -214,7 +220,9 @@ void aclmem_pages_put(unsigned int order, unsigned long nr,
 void aclmem_pools_stats(unsigned int order, struct aclmem_pool_stats *st);
 void aclmem_pool_node_stats(unsigned int order, int nid,
 			    struct aclmem_pool_stats *st);
-int aclmem_pool_set_target(unsigned int order, int nid, unsigned long target);
+void aclmem_pool_set_target(unsigned int order, int nid, unsigned long target);
+u64 aclmem_pool_poisoned(unsigned int order, int nid);
+bool aclmem_page_poisoned(unsigned long pfn, unsigned int order);
 
 /* genl.c */
 void aclmem_genl_event(enum aclmem_genl_event event, unsigned int order,

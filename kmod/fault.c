@@ -8,11 +8,19 @@
  * before the failure (0 once it fired, or when unarmed). This works on any
  * kernel, with or without CONFIG_FAULT_INJECTION, and costs one atomic
  * read per site when unarmed.
+ *
+ * /sys/kernel/debug/aclmem/pfn (root only) tells the tests where a handle's
+ * memory is, for hwpoison_inject's corrupt-pfn: page walks, and so
+ * /proc/PID/pagemap, skip VM_PFNMAP mappings. Write "FD HANDLE OFFSET"
+ * (an open /dev/aclmem of the writer, one of its handles, a byte offset
+ * into it), then read the pfn of that byte.
  */
 #include <linux/atomic.h>
 #include <linux/debugfs.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/sched.h>
+#include <linux/uaccess.h>
 
 #include "aclmem.h"
 
@@ -49,11 +57,70 @@ static int aclmem_fail_nth_set(void *data, u64 val)
 DEFINE_DEBUGFS_ATTRIBUTE(aclmem_fail_nth_fops, aclmem_fail_nth_get,
 			 aclmem_fail_nth_set, "%llu\n");
 
+static DEFINE_MUTEX(aclmem_pfn_lock);
+static unsigned long aclmem_pfn_found;
+
+static ssize_t aclmem_pfn_write(struct file *file, const char __user *ubuf,
+				size_t len, loff_t *ppos)
+{
+	struct aclmem_buf *buf = NULL;
+	unsigned long long off;
+	unsigned int fd, id;
+	struct file *f;
+	char kbuf[64];
+	ssize_t ret;
+
+	if (len >= sizeof(kbuf))
+		return -EINVAL;
+	if (copy_from_user(kbuf, ubuf, len))
+		return -EFAULT;
+	kbuf[len] = '\0';
+	if (sscanf(kbuf, "%u %u %llu", &fd, &id, &off) != 3)
+		return -EINVAL;
+	f = fget(fd);
+	if (!f)
+		return -EBADF;
+	ret = -EINVAL;
+	if (f->f_op->mmap == aclmem_mmap)
+		buf = aclmem_ctx_lookup(f->private_data, id);
+	if (buf && off < buf->size) {
+		mutex_lock(&aclmem_pfn_lock);
+		aclmem_pfn_found = aclmem_buf_pfn(buf, off);
+		mutex_unlock(&aclmem_pfn_lock);
+		ret = len;
+	}
+	if (buf)
+		aclmem_buf_put(buf);
+	fput(f);
+	return ret;
+}
+
+static ssize_t aclmem_pfn_read(struct file *file, char __user *ubuf,
+			       size_t len, loff_t *ppos)
+{
+	char kbuf[32];
+	int n;
+
+	mutex_lock(&aclmem_pfn_lock);
+	n = scnprintf(kbuf, sizeof(kbuf), "%#lx\n", aclmem_pfn_found);
+	mutex_unlock(&aclmem_pfn_lock);
+	return simple_read_from_buffer(ubuf, len, ppos, kbuf, n);
+}
+
+static const struct file_operations aclmem_pfn_fops = {
+	.owner = THIS_MODULE,
+	.read = aclmem_pfn_read,
+	.write = aclmem_pfn_write,
+	.llseek = default_llseek,
+};
+
 void aclmem_fault_init(void)
 {
 	aclmem_debugfs = debugfs_create_dir(KBUILD_MODNAME, NULL);
 	debugfs_create_file_unsafe("fail_nth", 0600, aclmem_debugfs, NULL,
 				   &aclmem_fail_nth_fops);
+	debugfs_create_file("pfn", 0600, aclmem_debugfs, NULL,
+			    &aclmem_pfn_fops);
 }
 
 void aclmem_fault_exit(void)

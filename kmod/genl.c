@@ -46,7 +46,9 @@ static int aclmem_put_pool(struct sk_buff *skb, unsigned int order, int nid)
 	    aclmem_put_u64(skb, ACLMEM_GENL_A_POOL_TARGET, st.target) ||
 	    aclmem_put_u64(skb, ACLMEM_GENL_A_POOL_GROWN, st.grown) ||
 	    aclmem_put_u64(skb, ACLMEM_GENL_A_POOL_SHRUNK, st.shrunk) ||
-	    aclmem_put_u64(skb, ACLMEM_GENL_A_POOL_FAILED, st.failed))
+	    aclmem_put_u64(skb, ACLMEM_GENL_A_POOL_FAILED, st.failed) ||
+	    aclmem_put_u64(skb, ACLMEM_GENL_A_POOL_POISONED,
+			   aclmem_pool_poisoned(order, nid)))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -98,7 +100,7 @@ static int aclmem_genl_pool_set(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr **tb = info->attrs;
 	unsigned long target;
 	unsigned int order;
-	int nid, ret;
+	int nid;
 
 	/* GENL_ADMIN_PERM would ask for CAP_NET_ADMIN: this is memory. */
 	if (!netlink_capable(skb, CAP_SYS_ADMIN)) {
@@ -131,13 +133,12 @@ static int aclmem_genl_pool_set(struct sk_buff *skb, struct genl_info *info)
 					    "no such online node");
 			return -EINVAL;
 		}
-		return aclmem_pool_set_target(order, nid, target);
+		aclmem_pool_set_target(order, nid, target);
+		return 0;
 	}
-	for_each_online_node(nid) {
-		ret = aclmem_pool_set_target(order, nid, target);
-		if (ret)
-			return ret;
-	}
+	/* The fills run in work items: the events tell how each ended. */
+	for_each_online_node(nid)
+		aclmem_pool_set_target(order, nid, target);
 	return 0;
 }
 
@@ -252,7 +253,7 @@ static struct genl_family aclmem_genl_family = {
 	.maxattr = ACLMEM_GENL_A_MAX,
 	.policy = aclmem_genl_policy,
 	.resv_start_op = ACLMEM_GENL_CMD_MAX + 1,
-	/* POOL_SET may take seconds (1 GiB pages): no global genl lock. */
+	/* Handlers need no global genl lock (POOL_SET has its own). */
 	.parallel_ops = true,
 	.module = THIS_MODULE,
 	.ops = aclmem_genl_ops,

@@ -85,6 +85,10 @@ static int aclmem_ioctl_info(struct aclmem_ucmd *ucmd)
 		cmd->out_handles++;
 	aclmem_pools_stats(ACLMEM_ORDER_2M, &cmd->out_pools[ACLMEM_POOL_2M]);
 	aclmem_pools_stats(ACLMEM_ORDER_1G, &cmd->out_pools[ACLMEM_POOL_1G]);
+	cmd->out_poisoned[ACLMEM_POOL_2M] =
+		aclmem_pool_poisoned(ACLMEM_ORDER_2M, NUMA_NO_NODE);
+	cmd->out_poisoned[ACLMEM_POOL_1G] =
+		aclmem_pool_poisoned(ACLMEM_ORDER_1G, NUMA_NO_NODE);
 	return aclmem_ucmd_respond(ucmd);
 }
 

@@ -59,6 +59,13 @@ static vm_fault_t aclmem_fault_order(struct vm_fault *vmf, unsigned int order)
 		return VM_FAULT_SIGBUS;
 
 	pfn = aclmem_buf_pfn(buf, off);
+	/*
+	 * A block with a hardware-poisoned 4 KiB page is mapped 4 KiB at a
+	 * time: the rest stays usable, and an access to the poisoned page
+	 * gets SIGBUS (BUS_MCEERR_AR), as for any poisoned memory.
+	 */
+	if (aclmem_page_poisoned(pfn, order))
+		return order ? VM_FAULT_FALLBACK : VM_FAULT_HWPOISON;
 	switch (order) {
 	case 0:
 		ret = vmf_insert_pfn(vma, addr, pfn);

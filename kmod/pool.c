@@ -25,6 +25,17 @@
  * from which allocations are served first. Only pages new from the kernel,
  * or dirty ones taken when nothing zeroed is left, are zeroed by the
  * allocating task.
+ *
+ * A page with a hardware-poisoned 4 KiB part (PG_hwpoison, set by
+ * memory_failure()) is quarantined where the pool sees it: when it comes
+ * back, before the worker zeroes it, before it is handed out, and before
+ * it would go back to the kernel. It leaves the pool's total, is counted
+ * in ->poisoned, and is never handed out again. memory_failure() cannot
+ * handle the pool's pages (they are not on the LRU): it marks the 4 KiB
+ * page and leaves the rest to its owner. A 2 MiB compound page is kept
+ * for good (freeing it would put the poisoned part back on the free
+ * lists); a 1 GiB range goes back 4 KiB at a time, and the page allocator
+ * keeps every poisoned base page off its free lists itself.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -215,8 +226,35 @@ static unsigned long aclmem_page_alloc(int nid, unsigned int order)
 	return page ? page_to_pfn(page) : 0;
 }
 
+/**
+ * aclmem_page_poisoned - whether a 4 KiB part of a page is poisoned
+ * @pfn: first pfn of the page
+ * @order: its order
+ *
+ * The kernel keeps no cheaper summary for pages that are neither hugetlb
+ * nor on the LRU (num_poisoned_pages is not exported): every base page is
+ * looked at, a flag test each.
+ */
+bool aclmem_page_poisoned(unsigned long pfn, unsigned int order)
+{
+	unsigned long i;
+
+	if (!IS_ENABLED(CONFIG_MEMORY_FAILURE))
+		return false;
+	for (i = 0; i < (1UL << order); i++) {
+		if (PageHWPoison(pfn_to_page(pfn + i)))
+			return true;
+		if ((i & 4095) == 4095)
+			cond_resched();
+	}
+	return false;
+}
+
 static void aclmem_page_release(unsigned long pfn, unsigned int order)
 {
+	/* Kept: __free_pages() would put the poisoned part back for use. */
+	if (order != ACLMEM_ORDER_1G && aclmem_page_poisoned(pfn, order))
+		return;
 	/* free_contig_range() does not reschedule: a chunk at a time */
 	if (order == ACLMEM_ORDER_1G)
 		aclmem_contig_free(pfn, 1UL << order);
@@ -249,6 +287,36 @@ static unsigned long aclmem_pool_free(const struct aclmem_pool *pool)
 	return pool->nr_zeroed + pool->nr_dirty + pool->nr_zeroing;
 }
 
+/*
+ * Take @pfn, owned by @pool and on none of its lists, out of the pool for
+ * good: it has a poisoned part. Returns true if it was poisoned.
+ */
+static bool aclmem_pool_quarantine(struct aclmem_pool *pool, unsigned long pfn)
+{
+	if (!aclmem_page_poisoned(pfn, pool->order))
+		return false;
+	mutex_lock(&pool->lock);
+	pool->nr_total--;
+	pool->poisoned++;
+	mutex_unlock(&pool->lock);
+	pr_warn("pfn %#lx: %lu KiB page with a poisoned part quarantined\n",
+		pfn, (PAGE_SIZE << pool->order) >> 10);
+	aclmem_page_release(pfn, pool->order);
+	return true;
+}
+
+/* Drop the poisoned pages of @pfns[0..@nr) from @pool; returns how many stay. */
+static unsigned long aclmem_pool_sift(struct aclmem_pool *pool,
+				      unsigned long nr, unsigned long *pfns)
+{
+	unsigned long i, kept = 0;
+
+	for (i = 0; i < nr; i++)
+		if (!aclmem_pool_quarantine(pool, pfns[i]))
+			pfns[kept++] = pfns[i];
+	return kept;
+}
+
 /* Under pool->lock: move up to @nr pages of @list into @pfns. */
 static unsigned long aclmem_list_take(struct list_head *list,
 				      unsigned long *count, unsigned long nr,
@@ -274,8 +342,8 @@ static unsigned long aclmem_list_take(struct list_head *list,
 static unsigned long aclmem_pool_take(struct aclmem_pool *pool,
 				      unsigned long nr, unsigned long *pfns)
 {
-	unsigned long got = 0, zeroed, dirty, i, low;
-	bool busy, fell;
+	unsigned long got = 0, zeroed, dirty, kept, i, low;
+	bool busy, fell, dropped;
 
 	for (;;) {
 		mutex_lock(&pool->lock);
@@ -291,6 +359,15 @@ static unsigned long aclmem_pool_take(struct aclmem_pool *pool,
 		if (fell)
 			aclmem_genl_event(ACLMEM_GENL_EVENT_POOL_LOW,
 					  pool->order, pool->nid);
+		/* Poisoned ones leave the pool: take more if any did. */
+		kept = aclmem_pool_sift(pool, zeroed, pfns + got);
+		dropped = kept != zeroed;
+		memmove(pfns + got + kept, pfns + got + zeroed,
+			dirty * sizeof(*pfns));
+		zeroed = kept;
+		kept = aclmem_pool_sift(pool, dirty, pfns + got + zeroed);
+		dropped |= kept != dirty;
+		dirty = kept;
 		for (i = got + zeroed; i < got + zeroed + dirty; i++) {
 			if (!aclmem_page_zero(pfns[i], pool->order)) {
 				/* killed: the rest go back, dirty */
@@ -301,9 +378,10 @@ static unsigned long aclmem_pool_take(struct aclmem_pool *pool,
 			}
 		}
 		got += zeroed + dirty;
-		if (got == nr || !busy)
+		if (got == nr || (!busy && !dropped))
 			return got;
-		flush_work(&pool->zero_work);
+		if (busy)
+			flush_work(&pool->zero_work);
 	}
 }
 
@@ -323,6 +401,14 @@ static void aclmem_pool_zero_work(struct work_struct *work)
 		pool->nr_zeroing++;
 		mutex_unlock(&pool->lock);
 
+		/* Clearing a poisoned page would touch the bad memory. */
+		if (aclmem_page_poisoned(pfn, pool->order)) {
+			mutex_lock(&pool->lock);
+			pool->nr_zeroing--;
+			mutex_unlock(&pool->lock);
+			aclmem_pool_quarantine(pool, pfn);
+			continue;
+		}
 		aclmem_page_zero(pfn, pool->order);
 
 		mutex_lock(&pool->lock);
@@ -542,6 +628,8 @@ static void aclmem_pages_give(unsigned int order, unsigned long nr,
 	for (i = 0; i < nr; i++) {
 		page = pfn_to_page(pfns[i]);
 		pool = aclmem_pool(order, page_to_nid(page));
+		if (aclmem_pool_quarantine(pool, pfns[i]))
+			continue;
 		if (shrunk && shrunk != pool) {
 			aclmem_genl_event(ACLMEM_GENL_EVENT_POOL_SHRUNK, order,
 					  shrunk->nid);
@@ -600,6 +688,18 @@ void aclmem_pool_node_stats(unsigned int order, int nid,
 	st->in_use = st->total - st->free;
 }
 
+/* Pages of 2^@order quarantined for poison, on @nid or every node (-1). */
+u64 aclmem_pool_poisoned(unsigned int order, int nid)
+{
+	u64 sum = 0;
+	int n;
+
+	for_each_node(n)
+		if (nid == NUMA_NO_NODE || n == nid)
+			sum += READ_ONCE(aclmem_pool(order, n)->poisoned);
+	return sum;
+}
+
 /* The counters of every node's pool of 2^@order pages, summed. */
 void aclmem_pools_stats(unsigned int order, struct aclmem_pool_stats *st)
 {
@@ -622,27 +722,70 @@ void aclmem_pools_stats(unsigned int order, struct aclmem_pool_stats *st)
 	}
 }
 
-/* Grow @pool to its target; false when the kernel ran out of pages. */
-static bool aclmem_pool_fill(struct aclmem_pool *pool)
+/*
+ * Grow @pool to its target, telling the events group how far it got at
+ * most once a second (POOL_GROWN). Returns 0, -ENOMEM when the kernel ran
+ * out of pages, or -EINTR when told to stop (->fill_stop, a fatal signal).
+ */
+static int aclmem_pool_fill(struct aclmem_pool *pool)
 {
-	unsigned long pfn;
+	unsigned long pfn, told = jiffies;
 
 	while (aclmem_pool_free(pool) < READ_ONCE(pool->target)) {
-		if (fatal_signal_pending(current) ||
-		    (1UL << pool->order) > si_mem_available())
-			return false;
+		if (fatal_signal_pending(current) || READ_ONCE(pool->fill_stop))
+			return -EINTR;
+		if ((1UL << pool->order) > si_mem_available())
+			return -ENOMEM;
 		pfn = aclmem_pool_grow(pool);
 		if (!pfn) {
 			pr_info("node %d: %lu of %lu pages of %lu KiB\n",
 				pool->nid, aclmem_pool_free(pool), pool->target,
 				(PAGE_SIZE << pool->order) >> 10);
-			return false;
+			return -ENOMEM;
 		}
 		aclmem_pages_give(pool->order, 1, &pfn,
 				  aclmem_page_new_is_zero(pool->order));
+		if (time_after(jiffies, told + HZ)) {
+			aclmem_genl_event(ACLMEM_GENL_EVENT_POOL_GROWN,
+					  pool->order, pool->nid);
+			told = jiffies;
+		}
 	}
-	return true;
+	return 0;
 }
+
+/*
+ * The fill a target change starts: grow the pool, then tell the events
+ * group how it ended (POOL_FILLED, or POOL_FILL_FAILED with the target
+ * left set). A fill that was stopped says nothing: the change that
+ * stopped it starts the next fill, which does.
+ */
+static void aclmem_pool_fill_work(struct work_struct *work)
+{
+	struct aclmem_pool *pool = container_of(work, struct aclmem_pool,
+						fill_work);
+	u64 before = READ_ONCE(pool->grown);
+	int ret = aclmem_pool_fill(pool);
+
+	if (ret == -EINTR)
+		return;
+	if (READ_ONCE(pool->grown) != before)
+		aclmem_genl_event(ACLMEM_GENL_EVENT_POOL_GROWN, pool->order,
+				  pool->nid);
+	aclmem_genl_event(ret ? ACLMEM_GENL_EVENT_POOL_FILL_FAILED :
+			  ACLMEM_GENL_EVENT_POOL_FILLED, pool->order, pool->nid);
+}
+
+/* Stop @pool's fill, if one runs, after the page it is taking. */
+static void aclmem_pool_fill_stop(struct aclmem_pool *pool)
+{
+	WRITE_ONCE(pool->fill_stop, true);
+	cancel_work_sync(&pool->fill_work);
+	WRITE_ONCE(pool->fill_stop, false);
+}
+
+/* Serialises target changes, each with the fill it starts. */
+static DEFINE_MUTEX(aclmem_pool_set_lock);
 
 /**
  * aclmem_pool_set_target - keep @target free pages in a node's pool
@@ -651,18 +794,20 @@ static bool aclmem_pool_fill(struct aclmem_pool *pool)
  * @target: free pages to keep
  *
  * Free pages above the target go back to the kernel at once; below it the
- * pool grows as far as the kernel gives pages.
- *
- * Return: 0, or -ENOMEM when the target could not be reached (it stays
- * set), or -EINTR.
+ * pool grows, as far as the kernel gives pages, in a work item that tells
+ * the events group how it ended (aclmem_pool_fill_work()). A fill still
+ * under way for an earlier target stops first: the new target supersedes
+ * it.
  */
-int aclmem_pool_set_target(unsigned int order, int nid, unsigned long target)
+void aclmem_pool_set_target(unsigned int order, int nid, unsigned long target)
 {
 	struct aclmem_pool *pool = aclmem_pool(order, nid);
-	unsigned long excess, pfn, before;
+	unsigned long excess, pfn;
 	LIST_HEAD(release);
 	struct page *page;
 
+	mutex_lock(&aclmem_pool_set_lock);
+	aclmem_pool_fill_stop(pool);
 	mutex_lock(&pool->lock);
 	pool->target = target;
 	excess = aclmem_pool_free(pool) > target ?
@@ -676,7 +821,6 @@ int aclmem_pool_set_target(unsigned int order, int nid, unsigned long target)
 			excess--;
 		}
 	}
-	before = pool->grown;
 	mutex_unlock(&pool->lock);
 
 	if (!list_empty(&release)) {
@@ -687,17 +831,17 @@ int aclmem_pool_set_target(unsigned int order, int nid, unsigned long target)
 		}
 		aclmem_genl_event(ACLMEM_GENL_EVENT_POOL_SHRUNK, order, nid);
 	}
-	if (!aclmem_pool_fill(pool))
-		return fatal_signal_pending(current) ? -EINTR : -ENOMEM;
-	if (READ_ONCE(pool->grown) != before)
-		aclmem_genl_event(ACLMEM_GENL_EVENT_POOL_GROWN, order, nid);
-	return 0;
+	queue_work(system_unbound_wq, &pool->fill_work);
+	mutex_unlock(&aclmem_pool_set_lock);
 }
 
 static void aclmem_pool_drain(struct aclmem_pool *pool)
 {
 	struct page *page, *next;
 
+	/* The genl family is gone: nothing starts a fill any more. */
+	WRITE_ONCE(pool->fill_stop, true);
+	cancel_work_sync(&pool->fill_work);
 	cancel_work_sync(&pool->zero_work);
 	list_splice_init(&pool->dirty, &pool->zeroed);
 	list_for_each_entry_safe(page, next, &pool->zeroed, lru) {
@@ -736,6 +880,7 @@ int aclmem_pools_init(unsigned long nr_2m, unsigned long nr_1g)
 			INIT_LIST_HEAD(&pool->zeroed);
 			INIT_LIST_HEAD(&pool->dirty);
 			INIT_WORK(&pool->zero_work, aclmem_pool_zero_work);
+			INIT_WORK(&pool->fill_work, aclmem_pool_fill_work);
 			pool->order = orders[i];
 			pool->nid = nid;
 			if (node_online(nid))

@@ -2,7 +2,7 @@
 /*
  * The pool counters as read-only files, for people without aclmemctl:
  * /sys/kernel/aclmem/<2M|1G>/{total,free,zeroed,dirty,in_use,target,
- * grown,shrunk,failed}, each summed over the nodes, in pages.
+ * grown,shrunk,failed,poisoned}, each summed over the nodes, in pages.
  */
 #include <linux/kobject.h>
 #include <linux/stddef.h>
@@ -48,8 +48,21 @@ static struct aclmem_stat_attr aclmem_stats[] = {
 	ACLMEM_STAT(failed, failed),
 };
 
-/* Filled from aclmem_stats[] at init; NULL-terminated. */
-static struct attribute *aclmem_stat_attrs[ARRAY_SIZE(aclmem_stats) + 1];
+/* Pages quarantined for poison: no field of struct aclmem_pool_stats. */
+static ssize_t aclmem_poisoned_show(struct kobject *kobj,
+				    struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n",
+			  aclmem_pool_poisoned(kobj == aclmem_size_kobj[ACLMEM_POOL_1G] ?
+					       ACLMEM_ORDER_1G : ACLMEM_ORDER_2M,
+					       NUMA_NO_NODE));
+}
+
+static struct kobj_attribute aclmem_poisoned_attr =
+	__ATTR(poisoned, 0444, aclmem_poisoned_show, NULL);
+
+/* Filled from aclmem_stats[] and poisoned at init; NULL-terminated. */
+static struct attribute *aclmem_stat_attrs[ARRAY_SIZE(aclmem_stats) + 2];
 
 static const struct attribute_group aclmem_stat_group = {
 	.attrs = aclmem_stat_attrs,
@@ -66,6 +79,7 @@ int aclmem_sysfs_init(void)
 
 	for (i = 0; i < ARRAY_SIZE(aclmem_stats); i++)
 		aclmem_stat_attrs[i] = &aclmem_stats[i].attr.attr;
+	aclmem_stat_attrs[i] = &aclmem_poisoned_attr.attr;
 	aclmem_kobj = kobject_create_and_add(KBUILD_MODNAME, kernel_kobj);
 	if (!aclmem_kobj)
 		return -ENOMEM;

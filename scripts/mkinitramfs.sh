@@ -24,13 +24,14 @@
 #   INIT          the /init script (default scripts/init.sh)
 #   BUSYBOX       busybox-static binary (default /bin/busybox)
 #   GUEST_MODULES the kernel's modules to load besides aclmem's dependencies
-#                 (default brd; empty for a kernel with brd built in)
+#                 (default "brd hwpoison_inject"; empty for a kernel with
+#                 both built in)
 set -e
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 PATH=$PATH:/usr/sbin:/sbin
 BUSYBOX=${BUSYBOX:-/bin/busybox}
-GUEST_MODULES=${GUEST_MODULES-brd}
+GUEST_MODULES=${GUEST_MODULES-brd hwpoison_inject}
 
 usage() {
 	echo "usage: $0 KVER OUT" >&2

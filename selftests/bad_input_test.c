@@ -344,11 +344,11 @@ TEST_F(bad_input, info_bad_fields)
 			TH_LOG("INFO flag bit %u", bit);
 		}
 	}
-	for (i = 0; i < ARRAY_SIZE(cmd.reserved); i++) {
+	for (i = 0; i < ARRAY_SIZE(cmd.out_poisoned); i++) {
 		memset(&cmd, 0, sizeof(cmd));
-		cmd.reserved[i] = 1;
+		cmd.out_poisoned[i] = 1;
 		EXPECT_EQ(-EINVAL, _aclmem_info_cmd(self->fd, &cmd)) {
-			TH_LOG("INFO reserved[%u]", i);
+			TH_LOG("INFO out_poisoned[%u]", i);
 		}
 	}
 

@@ -11,7 +11,11 @@
  * process's open and close; POOL_SET is refused with EPERM without
  * CAP_SYS_ADMIN and moves the pool with it (target 12: free grows to 12,
  * back to 8: the pool shrinks); the "events" group hears ALLOC_FAILED,
- * POOL_GROWN and POOL_SHRUNK; malformed requests (wrong lengths, unknown
+ * POOL_GROWN and POOL_SHRUNK; POOL_SET answers before a big fill is done
+ * (the pool is still short of the target after the reply) and the fill
+ * ends in POOL_FILLED; a second POOL_SET supersedes a running fill (only
+ * the new target's end event comes); the module unloads in the middle of
+ * a fill, loads again, and the memory is back; malformed requests (wrong lengths, unknown
  * or unexpected attributes, missing ones, bad values, truncated messages,
  * wrong commands) are refused with an error and an extended-ACK message,
  * and leave no warning in the kernel log.
@@ -31,6 +35,7 @@
 #include <linux/netlink.h>
 
 #include "aclmem_kmsg.h"
+#include "aclmem_module.h"
 #include "aclmem_utils.h"
 
 #ifndef SOL_NETLINK
@@ -426,6 +431,109 @@ static int pool_set(struct nl *nl, __u64 page_size, __u64 target, int node)
 	return nl_talk(nl, &r, NULL);
 }
 
+static int join_events(struct nl *ev);
+static int online_nodes(void);
+
+/*
+ * The next message of the "events" group on @ev that @match takes, in
+ * @out: 0 (or what @match returns for it), or -ETIMEDOUT after @secs
+ * seconds without one.
+ */
+static int next_event(struct nl *ev, int secs, struct nlrow *out,
+		      int (*match)(const struct nlrow *row, const void *arg),
+		      const void *arg)
+{
+	const struct nlmsghdr *nlh;
+	struct pollfd pfd = { .fd = ev->fd, .events = POLLIN };
+	ssize_t n;
+	int len, ret;
+
+	for (;;) {
+		if (poll(&pfd, 1, secs * 1000) <= 0)
+			return -ETIMEDOUT;
+		n = recv(ev->fd, ev->buf, sizeof(ev->buf), 0);
+		if (n < 0)
+			return -errno;
+		len = n;
+		for (nlh = (const void *)ev->buf; NLMSG_OK(nlh, len);
+		     nlh = NLMSG_NEXT(nlh, len)) {
+			if (nlh->nlmsg_type != ev->family)
+				continue;
+			row_from_msg(nlh, out);
+			if (out->cmd != ACLMEM_GENL_CMD_EVENT)
+				continue;
+			ret = match(out, arg);
+			if (ret <= 0)
+				return ret;
+		}
+	}
+}
+
+/* next_event() matchers: 0 to take the event, 1 to skip it. */
+static int is_event(const struct nlrow *row, const void *arg)
+{
+	return row->v[ACLMEM_GENL_A_EVENT] == *(const __u32 *)arg ? 0 : 1;
+}
+
+struct fill_end {
+	__u64 page_size;
+	int node;		/* -1: any */
+	__u64 target;
+};
+
+/* POOL_FILLED (0) or POOL_FILL_FAILED (-ENOMEM) of the pool set @arg. */
+static int is_fill_end(const struct nlrow *row, const void *arg)
+{
+	const struct fill_end *f = arg;
+	__u64 what = row->v[ACLMEM_GENL_A_EVENT];
+
+	if ((what != ACLMEM_GENL_EVENT_POOL_FILLED &&
+	     what != ACLMEM_GENL_EVENT_POOL_FILL_FAILED) ||
+	    row->v[ACLMEM_GENL_A_POOL_PAGE_SIZE] != f->page_size ||
+	    (f->node >= 0 && row->v[ACLMEM_GENL_A_POOL_NODE] != (__u64)f->node) ||
+	    row->v[ACLMEM_GENL_A_POOL_TARGET] != f->target)
+		return 1;
+	return what == ACLMEM_GENL_EVENT_POOL_FILLED ? 0 : -ENOMEM;
+}
+
+/*
+ * The end of a pool set on the events socket @ev: POOL_FILLED (0) or
+ * POOL_FILL_FAILED (-ENOMEM) of @page_size on @node (any: -1) for
+ * @target; -ETIMEDOUT after @secs seconds without one.
+ */
+static int wait_fill_end(struct nl *ev, __u64 page_size, int node,
+			 __u64 target, int secs, struct nlrow *out)
+{
+	struct fill_end f = {
+		.page_size = page_size, .node = node, .target = target,
+	};
+
+	return next_event(ev, secs, out, is_fill_end, &f);
+}
+
+/*
+ * POOL_SET, then wait for its end on every node it set (the fill runs
+ * after the reply): 0, -ENOMEM (the kernel ran out) or -errno.
+ */
+static int pool_set_wait(struct nl *nl, __u64 page_size, __u64 target,
+			 int node)
+{
+	struct nl *ev = calloc(1, sizeof(*ev));
+	int i, nodes = node >= 0 ? 1 : online_nodes(), ret;
+	struct nlrow e;
+
+	if (!ev)
+		return -ENOMEM;
+	ret = join_events(ev);
+	if (!ret)
+		ret = pool_set(nl, page_size, target, node);
+	for (i = 0; !ret && i < nodes; i++)
+		ret = wait_fill_end(ev, page_size, node, target, 60, &e);
+	nl_close(ev);
+	free(ev);
+	return ret;
+}
+
 /* HANDLE_GET; @pid 0: every process. */
 static int handle_get(struct nl *nl, __u32 pid, struct nlrows *rows)
 {
@@ -582,8 +690,8 @@ FIXTURE_TEARDOWN(genl)
 		for (i = 0; i < rows->nr; i++) {
 			if (rows->row[i].v[ACLMEM_GENL_A_POOL_PAGE_SIZE] == SZ_2M &&
 			    rows->row[i].v[ACLMEM_GENL_A_POOL_TARGET] != self->target_2m) {
-				EXPECT_EQ(0, pool_set(self->nl, SZ_2M,
-						      self->target_2m, -1));
+				EXPECT_EQ(0, pool_set_wait(self->nl, SZ_2M,
+							   self->target_2m, -1));
 				break;
 			}
 		}
@@ -1199,7 +1307,7 @@ TEST_F_TIMEOUT(genl, pool_set_moves_the_pool, 120)
 	}
 
 	/* every node */
-	ASSERT_EQ(0, pool_set(self->nl, SZ_2M, up, -1));
+	ASSERT_EQ(0, pool_set_wait(self->nl, SZ_2M, up, -1));
 	ASSERT_EQ(0, pool_get(self->nl, rows));
 	pool_sum(rows, SZ_2M, &s1);
 	EXPECT_EQ(up * nodes, s1.target);
@@ -1212,7 +1320,7 @@ TEST_F_TIMEOUT(genl, pool_set_moves_the_pool, 120)
 	EXPECT_EQ(up * nodes, aclmem_free_pages(self->fd, SZ_2M));
 
 	/* node 0 alone, back down */
-	ASSERT_EQ(0, pool_set(self->nl, SZ_2M, down, 0));
+	ASSERT_EQ(0, pool_set_wait(self->nl, SZ_2M, down, 0));
 	ASSERT_EQ(0, pool_get(self->nl, rows));
 	r = pool_row(rows, SZ_2M, 0);
 	ASSERT_NE(NULL, r);
@@ -1223,7 +1331,7 @@ TEST_F_TIMEOUT(genl, pool_set_moves_the_pool, 120)
 	EXPECT_EQ(s1.total - (up - down), s2.total);
 
 	/* and the rest */
-	ASSERT_EQ(0, pool_set(self->nl, SZ_2M, down, -1));
+	ASSERT_EQ(0, pool_set_wait(self->nl, SZ_2M, down, -1));
 	ASSERT_EQ(0, pool_get(self->nl, rows));
 	pool_sum(rows, SZ_2M, &s2);
 	EXPECT_EQ(s0.target, s2.target);
@@ -1234,28 +1342,7 @@ TEST_F_TIMEOUT(genl, pool_set_moves_the_pool, 120)
 /* The next event of the "events" group with @event, within 10 s. */
 static int wait_event(struct nl *ev, __u32 event, struct nlrow *out)
 {
-	const struct nlmsghdr *nlh;
-	struct pollfd pfd = { .fd = ev->fd, .events = POLLIN };
-	ssize_t n;
-	int len;
-
-	for (;;) {
-		if (poll(&pfd, 1, 10000) <= 0)
-			return -ETIMEDOUT;
-		n = recv(ev->fd, ev->buf, sizeof(ev->buf), 0);
-		if (n < 0)
-			return -errno;
-		len = n;
-		for (nlh = (const void *)ev->buf; NLMSG_OK(nlh, len);
-		     nlh = NLMSG_NEXT(nlh, len)) {
-			if (nlh->nlmsg_type != ev->family)
-				continue;
-			row_from_msg(nlh, out);
-			if (out->cmd == ACLMEM_GENL_CMD_EVENT &&
-			    out->v[ACLMEM_GENL_A_EVENT] == event)
-				return 0;
-		}
-	}
+	return next_event(ev, 10, out, is_event, &event);
 }
 
 static int join_events(struct nl *ev)
@@ -1328,6 +1415,93 @@ TEST_F_TIMEOUT(genl, event_grown_shrunk, 120)
 	nl_close(ev);
 	free(ev);
 }
+
+/* 2 MiB pages a big fill adds: 512 MiB, some seconds of work under TCG. */
+#define BIG_FILL	256
+
+/* POOL_GET, then the row of the 2 MiB pool of node 0; NULL if none. */
+static const struct nlrow *pool_2m_node0(struct nl *nl, struct nlrows *rows)
+{
+	return pool_get(nl, rows) ? NULL : pool_row(rows, SZ_2M, 0);
+}
+
+/* A socket that joined the "events" group, or NULL. */
+static struct nl *events_open(void)
+{
+	struct nl *ev = calloc(1, sizeof(*ev));
+
+	if (ev && join_events(ev)) {
+		nl_close(ev);
+		free(ev);
+		ev = NULL;
+	}
+	return ev;
+}
+
+/*
+ * POOL_SET comes back before a big fill is done: right after the reply
+ * the pool is still short of the target; POOL_FILLED follows, with the
+ * pool at the target. Going down is at once. A second POOL_SET
+ * supersedes a fill under way.
+ */
+TEST_F_TIMEOUT(genl, pool_set_fills_in_background, 240)
+{
+	__u64 big = self->target_2m + BIG_FILL;
+	struct nlrows *rows = self->rows;
+	const struct nlrow *r;
+	struct nlrow e;
+	struct nl *ev;
+
+	if (geteuid() != 0)
+		SKIP(return, "needs CAP_SYS_ADMIN");
+	ev = events_open();
+	ASSERT_NE(NULL, ev);
+	ASSERT_EQ(0, pool_set(self->nl, SZ_2M, big, 0));
+	r = pool_2m_node0(self->nl, rows);
+	ASSERT_NE(NULL, r);
+	EXPECT_EQ(big, r->v[ACLMEM_GENL_A_POOL_TARGET]);
+	EXPECT_GT(big, r->v[ACLMEM_GENL_A_POOL_FREE]) {
+		TH_LOG("the pool was full when POOL_SET answered: the fill ran in the request");
+	}
+	ASSERT_EQ(0, wait_fill_end(ev, SZ_2M, 0, big, 120, &e));
+	EXPECT_EQ(big, e.v[ACLMEM_GENL_A_POOL_FREE]);
+	r = pool_2m_node0(self->nl, rows);
+	ASSERT_NE(NULL, r);
+	EXPECT_EQ(big, r->v[ACLMEM_GENL_A_POOL_FREE]);
+
+	/* back down: at once, and the end event all the same */
+	ASSERT_EQ(0, pool_set(self->nl, SZ_2M, self->target_2m, 0));
+	r = pool_2m_node0(self->nl, rows);
+	ASSERT_NE(NULL, r);
+	EXPECT_EQ(self->target_2m, r->v[ACLMEM_GENL_A_POOL_FREE]);
+	EXPECT_EQ(0, wait_fill_end(ev, SZ_2M, 0, self->target_2m, 10, &e));
+
+	/*
+	 * A POOL_SET while a fill runs supersedes it: the old fill stops
+	 * without an end event, the new target's comes, and the pool is at
+	 * the new target.
+	 */
+	r = pool_2m_node0(self->nl, rows);
+	ASSERT_NE(NULL, r);
+	ASSERT_EQ(self->target_2m, r->v[ACLMEM_GENL_A_POOL_FREE]);
+
+	ASSERT_EQ(0, pool_set(self->nl, SZ_2M, big, 0));
+	ASSERT_EQ(0, pool_set(self->nl, SZ_2M, self->target_2m + 1, 0));
+	ASSERT_EQ(0, wait_fill_end(ev, SZ_2M, 0, self->target_2m + 1, 60,
+				   &e));
+	EXPECT_EQ(self->target_2m + 1, e.v[ACLMEM_GENL_A_POOL_FREE]);
+	r = pool_2m_node0(self->nl, rows);
+	ASSERT_NE(NULL, r);
+	EXPECT_EQ(self->target_2m + 1, r->v[ACLMEM_GENL_A_POOL_TARGET]);
+	EXPECT_EQ(self->target_2m + 1, r->v[ACLMEM_GENL_A_POOL_FREE]);
+	/* the first fill was cut short: it never ends */
+	EXPECT_EQ(-ETIMEDOUT, wait_fill_end(ev, SZ_2M, 0, big, 2, &e));
+
+	ASSERT_EQ(0, pool_set_wait(self->nl, SZ_2M, self->target_2m, 0));
+	nl_close(ev);
+	free(ev);
+}
+
 
 /* ------------------------------------------------------------------ */
 /* Malformed requests                                                 */
@@ -1564,6 +1738,92 @@ TEST_F(genl, ext_ack_points_at_attribute)
 	err = nl_talk(self->nl, &r, NULL);
 	EXPECT_EQ(-EINVAL, err);
 	EXPECT_EQ((int)NLMSG_LENGTH(GENL_HDRLEN), self->nl->ext_offs);
+}
+
+static unsigned long long meminfo_kb(const char *key)
+{
+	unsigned long long v = 0;
+	char line[128];
+	size_t n = strlen(key);
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, n) && line[n] == ':')
+			v = strtoull(line + n + 1, NULL, 10);
+	fclose(f);
+	return v;
+}
+
+/*
+ * rmmod in the middle of a fill: the fill stops, the module goes, nothing
+ * is left behind (the memory is back, no complaint in the kernel log), and
+ * it loads again with its parameters.
+ */
+FIXTURE(genl_unload) {
+	int unused;
+};
+
+FIXTURE_SETUP(genl_unload)
+{
+}
+
+FIXTURE_TEARDOWN(genl_unload)
+{
+}
+
+TEST_F_TIMEOUT(genl_unload, during_fill, 180)
+{
+	unsigned long long before, after;
+	struct nlrows *rows = calloc(1, sizeof(*rows));
+	struct nl *nl = calloc(1, sizeof(*nl));
+	const struct nlrow *r;
+	char params[256], first[256];
+	__u64 target;
+	int kmsg;
+
+	ASSERT_TRUE(rows && nl);
+	if (geteuid() != 0)
+		SKIP(return, "needs CAP_SYS_ADMIN");
+	if (access(ACLMEM_KO, R_OK))
+		SKIP(return, "no %s to load again", ACLMEM_KO);
+	current_params(params, sizeof(params));
+	kmsg = aclmem_kmsg_open();
+	before = meminfo_kb("MemFree");
+	ASSERT_EQ(0, nl_open(nl));
+	r = pool_2m_node0(nl, rows);
+	ASSERT_NE(NULL, r);
+	target = r->v[ACLMEM_GENL_A_POOL_TARGET];
+	ASSERT_EQ(0, pool_set(nl, SZ_2M, target + 2 * BIG_FILL, 0));
+	r = pool_2m_node0(nl, rows);
+	ASSERT_NE(NULL, r);
+	EXPECT_GT(target + 2 * BIG_FILL, r->v[ACLMEM_GENL_A_POOL_FREE]);
+	nl_close(nl);
+
+	ASSERT_EQ(0, unload());
+	ASSERT_NE(0, access(ACLMEM_DEV_PATH, F_OK));
+	ASSERT_EQ(0, load(params)) {
+		TH_LOG("the module did not load again (%s)", params);
+	}
+	after = meminfo_kb("MemFree");
+	/* 2 MiB pages of the fill left behind would show here */
+	EXPECT_GT(after + 64 * 1024, before) {
+		TH_LOG("MemFree %llu kB before, %llu kB after", before, after);
+	}
+	ASSERT_EQ(0, nl_open(nl));
+	r = pool_2m_node0(nl, rows);
+	ASSERT_NE(NULL, r);
+	EXPECT_EQ(target, r->v[ACLMEM_GENL_A_POOL_TARGET]);
+	EXPECT_EQ(target, r->v[ACLMEM_GENL_A_POOL_FREE]);
+	nl_close(nl);
+	EXPECT_EQ(0, aclmem_kmsg_scan(kmsg, first, sizeof(first))) {
+		TH_LOG("kernel log: %s", first);
+	}
+	if (kmsg >= 0)
+		close(kmsg);
+	free(nl);
+	free(rows);
 }
 
 TEST_HARNESS_MAIN

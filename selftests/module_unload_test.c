@@ -11,9 +11,8 @@
  */
 #include <sys/syscall.h>
 
+#include "aclmem_module.h"
 #include "aclmem_utils.h"
-
-#define ACLMEM_KO	"/aclmem.ko"
 
 FIXTURE(unload) {
 	int fd;
@@ -28,14 +27,6 @@ FIXTURE_SETUP(unload)
 FIXTURE_TEARDOWN(unload)
 {
 	aclmem_fixture_teardown(_metadata, &self->fd, &self->base);
-}
-
-/* delete_module(2) without waiting: 0 or -errno. */
-static int try_unload(void)
-{
-	if (syscall(SYS_delete_module, "aclmem", O_NONBLOCK))
-		return -errno;
-	return 0;
 }
 
 #define ASSERT_BUSY() do {						\
@@ -95,56 +86,6 @@ TEST_F(unload, refused_with_only_a_dmabuf)
 	aclmem_assert_zero(p, SZ_2M, 0);
 	ASSERT_EQ(0, munmap(p, SZ_2M));
 	ASSERT_EQ(0, close(cmd.out_fd));
-}
-
-/* "pool_2m=N pool_1g=N user_limit_mb=N" as the loaded module has them. */
-static void current_params(char *buf, size_t len)
-{
-	static const char * const names[] = {
-		"pool_2m", "pool_1g", "user_limit_mb",
-	};
-	char path[128], val[32];
-	size_t i, used = 0;
-	FILE *f;
-
-	buf[0] = 0;
-	for (i = 0; i < ARRAY_SIZE(names); i++) {
-		snprintf(path, sizeof(path), "/sys/module/aclmem/parameters/%s",
-			 names[i]);
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		if (fgets(val, sizeof(val), f)) {
-			val[strcspn(val, "\n")] = 0;
-			used += snprintf(buf + used, len - used, "%s%s=%s",
-					 used ? " " : "", names[i], val);
-		}
-		fclose(f);
-	}
-}
-
-static int load(const char *params)
-{
-	int fd = open(ACLMEM_KO, O_RDONLY | O_CLOEXEC), ret;
-
-	if (fd < 0)
-		return -errno;
-	ret = syscall(SYS_finit_module, fd, params, 0) ? -errno : 0;
-	close(fd);
-	return ret;
-}
-
-/* Unload, waiting a little for users that are on their way out. */
-static int unload(void)
-{
-	int i, ret = -EWOULDBLOCK;
-
-	for (i = 0; i < 50 && ret == -EWOULDBLOCK; i++) {
-		ret = try_unload();
-		if (ret == -EWOULDBLOCK)
-			aclmem_msleep(20);
-	}
-	return ret;
 }
 
 /* The device works: a handle, a mapping with data, freed. */

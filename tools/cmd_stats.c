@@ -19,6 +19,7 @@ const int pool_cols[] = {
 	ACLMEM_GENL_A_POOL_GROWN,
 	ACLMEM_GENL_A_POOL_SHRUNK,
 	ACLMEM_GENL_A_POOL_FAILED,
+	ACLMEM_GENL_A_POOL_POISONED,
 	ATTR_X_MEMORY,
 	0
 };
@@ -62,6 +63,7 @@ TOPLEVEL(stats, "",
 	 "node. Counters are in pages: TOTAL the pool holds (FREE + IN USE),\n"
 	 "FREE ready to hand out (ZEROED ready now, DIRTY being zeroed),\n"
 	 "TARGET kept free, GROWN taken from and SHRUNK given back to the\n"
-	 "kernel since load; FAILED counts refused allocations; MEMORY is\n"
+	 "kernel since load; FAILED counts refused allocations; POISONED\n"
+	 "pages taken out for good (hardware-poisoned memory); MEMORY is\n"
 	 "TOTAL in bytes.\n",
 	 stats);

@@ -43,6 +43,7 @@ const struct attr_desc attr_descs[ATTR_ALL_MAX + 1] = {
 	[ACLMEM_GENL_A_POOL_GROWN] = { NLA_U64, FMT_COUNT, "grown", "GROWN", "grown" },
 	[ACLMEM_GENL_A_POOL_SHRUNK] = { NLA_U64, FMT_COUNT, "shrunk", "SHRUNK", "shrunk" },
 	[ACLMEM_GENL_A_POOL_FAILED] = { NLA_U64, FMT_COUNT, "failed", "FAILED", "failed" },
+	[ACLMEM_GENL_A_POOL_POISONED] = { NLA_U64, FMT_COUNT, "poisoned", "POISONED", "poisoned" },
 	[ACLMEM_GENL_A_HANDLE_PID] = { NLA_U32, FMT_COUNT, "pid", "PID", "pid" },
 	[ACLMEM_GENL_A_HANDLE_COMM] = { NLA_STRING, FMT_STRING, "comm", "COMMAND", "command" },
 	[ACLMEM_GENL_A_HANDLE_ID] = { NLA_U32, FMT_COUNT, "id", "HANDLE", "handle" },

@@ -116,6 +116,10 @@ const char *event_name(uint64_t event)
 		return "pool-shrunk";
 	case ACLMEM_GENL_EVENT_POOL_LOW:
 		return "pool-low";
+	case ACLMEM_GENL_EVENT_POOL_FILLED:
+		return "pool-filled";
+	case ACLMEM_GENL_EVENT_POOL_FILL_FAILED:
+		return "fill-failed";
 	}
 	return NULL;
 }

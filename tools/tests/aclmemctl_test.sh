@@ -6,7 +6,8 @@
 #   help without netlink; stats as a table and as JSON, agreeing with
 #   /sys/kernel/aclmem; the counters and "handles --pid" follow a process
 #   that holds a handle (tools/tests/aclmem_hold); "pool set" moves the
-#   pool as root, is refused to nobody (exit 4, "needs CAP_SYS_ADMIN") and
+#   pool as root, waits for a big fill to end (and --no-wait does not),
+#   is refused to nobody (exit 4, "needs CAP_SYS_ADMIN") and
 #   relays the kernel's message for a bad node; "monitor", human and JSON,
 #   prints the alloc-failed event of a refused allocation and stops on
 #   SIGINT, and "monitor --count 1" after one event; in another network
@@ -28,7 +29,7 @@ MON_PID=
 
 TESTS="t_help t_stats_table t_stats_json t_stats_sysfs t_hold_counters
 t_handles_pid t_handles_json t_handles_all t_pool_set_root
-t_pool_set_nobody t_pool_set_bad_node t_usage_errors t_monitor
+t_pool_set_waits t_pool_set_nobody t_pool_set_bad_node t_usage_errors t_monitor
 t_monitor_json t_monitor_count t_other_netns t_not_loaded"
 
 cleanup() {
@@ -155,7 +156,7 @@ t_stats_sysfs() {
 	bad=
 	for ps in 2M:2097152 1G:1073741824; do
 		dir=/sys/kernel/aclmem/${ps%%:*}
-		for key in total free in_use target grown shrunk failed; do
+		for key in total free in_use target grown shrunk failed poisoned; do
 			want=$(cat "$dir/$key" 2>/dev/null)
 			got=$(pool_sum "${ps#*:}" "$key")
 			if [ "$want" != "$got" ]; then
@@ -255,6 +256,32 @@ t_pool_set_root() {
 		ok "pool set 2m=12 as root: free grows to 12, and back"
 	else
 		show "$TMP/err"; not_ok "pool set 2m=12 as root: free grows to 12, and back"
+	fi
+}
+
+# A big target: the kernel fills in the background, pool set waits for
+# its end event and prints the full pool; --no-wait returns while it grows.
+t_pool_set_waits() {
+	target=$(pool_sum 2097152 target)
+	nodes=$("$ACLMEMCTL" --json stats | grep -c '"page_size":2097152,')
+	per_node=$((target / nodes))
+	big=$((per_node + 256))
+	run "$ACLMEMCTL" pool set 2m=$big --node 0
+	show "$TMP/out"
+	rc_big=$RC
+	big_free=$("$ACLMEMCTL" --json stats |
+		grep '"page_size":2097152,"node":0,' | field free)
+	row_free=$(awk '$1 == "2.0" && $3 == 0 { print $5 }' "$TMP/out")
+	run "$ACLMEMCTL" pool set 2m=$per_node --node 0 --no-wait
+	rc_down=$RC
+	down_free=$(pool_sum 2097152 free)
+	echo "# free: $big_free (table $row_free) at target $big, $down_free back at $per_node"
+	if [ $rc_big -eq 0 ] && [ $rc_down -eq 0 ] &&
+		[ "$big_free" -eq $big ] && [ "$row_free" = $big ] &&
+		[ "$down_free" -eq "$target" ]; then
+		ok "pool set 2m=+256: returns with the pool filled; --no-wait back down"
+	else
+		show "$TMP/err"; not_ok "pool set 2m=+256: returns with the pool filled; --no-wait back down"
 	fi
 }
 

@@ -128,7 +128,9 @@ struct aclmem_pool_stats {
  *            (the "bare" pid the lists of ACLMEM_EXPORT_INIT_PID_NS
  *            tokens name)
  * @reserved0: must be 0
- * @reserved: must be 0
+ * @out_poisoned: per page size (enum aclmem_pool_index), pages taken out of
+ *                the pool for good because a 4 KiB part of them is
+ *                hardware-poisoned (PG_hwpoison); not in @out_pools' total
  * @out_pools: counters per page size, indexed by enum aclmem_pool_index
  */
 struct aclmem_info {
@@ -138,7 +140,7 @@ struct aclmem_info {
 	__aligned_u64 out_handles;
 	__u32 out_tgid;
 	__u32 reserved0;
-	__aligned_u64 reserved[2];
+	__aligned_u64 out_poisoned[ACLMEM_NR_POOLS];
 	struct aclmem_pool_stats out_pools[ACLMEM_NR_POOLS];
 };
 
@@ -457,9 +459,16 @@ enum aclmem_cmd {
  *   ACLMEM_EXPORT_ANY_PID;
  * - ACLMEM_GENL_CMD_POOL_SET, do, CAP_SYS_ADMIN (EPERM otherwise): sets
  *   ACLMEM_GENL_A_POOL_TARGET pages for ACLMEM_GENL_A_POOL_PAGE_SIZE on
- *   ACLMEM_GENL_A_POOL_NODE (every online node without it); the pool grows
- *   or shrinks to it at once, as far as the kernel gives pages (ENOMEM
- *   when it could not reach it; the target stays);
+ *   ACLMEM_GENL_A_POOL_NODE (every online node without it). Free pages
+ *   above the target go back before the reply; below it, the pool grows
+ *   in the background, as far as the kernel gives pages: each pool set
+ *   ends in an event, ACLMEM_GENL_EVENT_POOL_FILLED when it reached the
+ *   target, ACLMEM_GENL_EVENT_POOL_FILL_FAILED when the kernel ran out
+ *   (the target stays), with POOL_GROWN at most once a second meanwhile.
+ *   Subscribe to "events" before the request to see them. A POOL_SET for
+ *   a pool whose fill still runs stops that fill, which then sends
+ *   nothing: the event of the new target (ACLMEM_GENL_A_POOL_TARGET) ends
+ *   both. Unloading the module stops a fill too;
  * - ACLMEM_GENL_CMD_EVENT, in multicast group "events": ACLMEM_GENL_A_EVENT
  *   (enum aclmem_genl_event) with the pool's page size and node.
  *
@@ -507,6 +516,7 @@ enum aclmem_genl_attr {
 	ACLMEM_GENL_A_HANDLE_SHARERS,	/* u32, other handles on the pages */
 	ACLMEM_GENL_A_HANDLE_DMABUFS,	/* u32, dma-bufs of the pages */
 	ACLMEM_GENL_A_EVENT,		/* u32, enum aclmem_genl_event */
+	ACLMEM_GENL_A_POOL_POISONED,	/* u64, pages quarantined for poison */
 
 	__ACLMEM_GENL_A_MAX,
 	ACLMEM_GENL_A_MAX = __ACLMEM_GENL_A_MAX - 1,
@@ -517,6 +527,8 @@ enum aclmem_genl_event {
 	ACLMEM_GENL_EVENT_POOL_GROWN,		/* pages taken from the kernel */
 	ACLMEM_GENL_EVENT_POOL_SHRUNK,		/* pages given back */
 	ACLMEM_GENL_EVENT_POOL_LOW,		/* free fell below target / 4 */
+	ACLMEM_GENL_EVENT_POOL_FILLED,		/* a pool set reached its target */
+	ACLMEM_GENL_EVENT_POOL_FILL_FAILED,	/* ... or the kernel ran out */
 };
 
 #endif /* _UAPI_LINUX_ACLMEM_H */
