@@ -12,9 +12,9 @@
  * Where 1 GiB pages come from: ZONE_NORMAL only, unless movable_1g is set.
  * Not ZONE_DMA or ZONE_DMA32, which drivers need for their DMA; not
  * ZONE_MOVABLE, whose memory may have to go offline, which a pinned page
- * there keeps from finishing. A zone whose free pages less the GiB would
- * fall under its high watermark is not scanned. A scan migrates up to a
- * GiB of other tasks' memory, so on-demand growth is bounded: callers
+ * there keeps from finishing. A node whose free pages less the GiB would
+ * fall under its zones' high watermarks is not scanned. A scan migrates up
+ * to a GiB of other tasks' memory, so on-demand growth is bounded: callers
  * without CAP_SYS_ADMIN or CAP_IPC_LOCK may grow the 1 GiB pools by
  * grow_1g_unpriv pages a minute between them. The kernel's own CMA areas
  * are no way round this: no kernel aclmem builds for exports cma_alloc().
@@ -115,12 +115,26 @@ static bool aclmem_zone_allowed(enum zone_type z)
 	return z == ZONE_NORMAL;
 }
 
-/* Taking @nr more pages leaves @zone above its high watermark. */
-static bool aclmem_zone_has_room(struct zone *zone, unsigned long nr)
+/*
+ * Taking @nr more pages leaves @pgdat's zones above their high watermarks
+ * taken together. The used pages of a range move elsewhere on the node,
+ * not only within the range's zone, so a whole node's free memory is what
+ * a GiB is taken from.
+ */
+static bool aclmem_node_has_room(pg_data_t *pgdat, unsigned long nr)
 {
-	unsigned long free = zone_page_state_snapshot(zone, NR_FREE_PAGES);
+	unsigned long free = 0, high = 0;
+	struct zone *zone;
+	int i;
 
-	return free > nr + high_wmark_pages(zone);
+	for (i = 0; i < MAX_NR_ZONES; i++) {
+		zone = &pgdat->node_zones[i];
+		if (!populated_zone(zone))
+			continue;
+		free += zone_page_state_snapshot(zone, NR_FREE_PAGES);
+		high += high_wmark_pages(zone);
+	}
+	return free > nr + high;
 }
 
 /*
@@ -181,8 +195,8 @@ static unsigned long aclmem_contig_alloc(int nid, unsigned int order)
 			if (fatal_signal_pending(current))
 				return 0;
 			cond_resched();
-			if (!aclmem_zone_has_room(zone, nr))
-				break;
+			if (!aclmem_node_has_room(pgdat, nr))
+				return 0;
 			if (!aclmem_range_usable(zone, end - nr, nr))
 				continue;
 			if (aclmem_contig_take(end - nr, nr))

@@ -26,17 +26,18 @@
 #   TEST_TIMEOUT   seconds per test binary inside the guest (default 300)
 #   QEMU_TIMEOUT   seconds for the whole QEMU run (default 900)
 #   TESTS          run only these test binaries (space separated names)
-#   QEMU_MEM, QEMU_SMP  guest size (default 6G, 2)
+#   QEMU_MEM, QEMU_SMP  guest size (default 8G, 2)
 #   QEMU_NODES     NUMA nodes of the guest (default 1): QEMU_MEM split
 #                  evenly between them, CPU c on node c % QEMU_NODES;
 #                  the numa_*_test binaries need two or more and are left
 #                  out of a one-node run (the results say so)
-#   MOVABLECORE    the guest's movablecore= (default 3G; empty: none): all
-#                  of the 6 GiB guest above 4 GiB, so that tests growing the
+#   MOVABLECORE    the guest's movablecore= (default 5G; empty: none): all
+#                  of the 8 GiB guest above 4 GiB, so that tests growing the
 #                  1 GiB pool mid-run find a GiB however fragmented the rest
-#                  is by then (boot-time allocations fill the top GiB: two
-#                  aligned GiB are to be had there); aclmem takes 1 GiB
-#                  pages there only with movable_1g=1 (ACLMEM_PARAMS)
+#                  is by then; aclmem takes 1 GiB pages there only with
+#                  movable_1g=1 (ACLMEM_PARAMS). Boot-time allocations fill
+#                  the top GiB; with 3 GiB movable (a 6 GiB guest), growth
+#                  after mm_interaction_test found no GiB on 6.1
 #   QEMU_APPEND    more kernel command line arguments
 #   KERNEL_IMAGE   kernel to boot (default /boot/vmlinuz-KVER)
 #   ACLMEM_KO, SELFTEST_DIR, GUEST_MODULES  passed on to scripts/mkinitramfs.sh
@@ -49,10 +50,10 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 ACLMEM_PARAMS=${ACLMEM_PARAMS:-pool_2m=8 pool_1g=1 movable_1g=1}
 TEST_TIMEOUT=${TEST_TIMEOUT:-300}
 QEMU_TIMEOUT=${QEMU_TIMEOUT:-900}
-QEMU_MEM=${QEMU_MEM:-6G}
+QEMU_MEM=${QEMU_MEM:-8G}
 QEMU_SMP=${QEMU_SMP:-2}
 QEMU_NODES=${QEMU_NODES:-1}
-MOVABLECORE=${MOVABLECORE-3G}
+MOVABLECORE=${MOVABLECORE-5G}
 TESTS=${TESTS:-}
 V=${V:-0}
 

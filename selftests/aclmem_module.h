@@ -21,11 +21,15 @@ static inline int try_unload(void)
 	return 0;
 }
 
-/* "pool_2m=N pool_1g=N user_limit_mb=N" as the loaded module has them. */
+/*
+ * The load-time parameters ("pool_2m=N pool_1g=N ...") as the loaded
+ * module has them, so that a reload keeps what the runner chose.
+ */
 static inline void current_params(char *buf, size_t len)
 {
 	static const char * const names[] = {
-		"pool_2m", "pool_1g", "user_limit_mb",
+		"pool_2m", "pool_1g", "user_limit_mb", "movable_1g",
+		"grow_1g_unpriv",
 	};
 	char path[128], val[32];
 	size_t i, used = 0;
