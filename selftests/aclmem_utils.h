@@ -43,11 +43,13 @@
  * locals, which are never looked at again after the longjmp() of a failed
  * ASSERT (the teardown sees only the fixture), so that warning is off.
  */
+#ifndef ACLMEM_UTILS_NO_HARNESS
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 #include "kselftest_harness.h"
 #pragma GCC diagnostic pop
 #pragma GCC diagnostic ignored "-Wclobbered"
+#endif
 
 #define ACLMEM_DEV_PATH		"/dev/aclmem"
 
@@ -61,20 +63,11 @@
 /* Generous timeout for tests that touch 1 GiB pages under TCG. */
 #define ACLMEM_1G_TIMEOUT	240
 
-static inline int aclmem_pool_index(__u64 page_size)
-{
-	return page_size == SZ_1G ? ACLMEM_POOL_1G : ACLMEM_POOL_2M;
-}
+int aclmem_pool_index(__u64 page_size);
 
-static inline const char *aclmem_ps_name(__u64 page_size)
-{
-	return page_size == SZ_1G ? "1G" : page_size == SZ_2M ? "2M" : "?";
-}
+const char *aclmem_ps_name(__u64 page_size);
 
-static inline int aclmem_open(void)
-{
-	return open(ACLMEM_DEV_PATH, O_RDWR | O_CLOEXEC);
-}
+int aclmem_open(void);
 
 /* ------------------------------------------------------------------ */
 /* Tracking of what a test made, for teardown after a failed ASSERT.  */
@@ -87,254 +80,65 @@ struct aclmem_tracked_map {
 	uintptr_t end;
 };
 
-static struct aclmem_tracked_map aclmem_maps[ACLMEM_MAX_TRACKED];
-static pid_t aclmem_kids[ACLMEM_MAX_TRACKED];
+extern struct aclmem_tracked_map aclmem_maps[ACLMEM_MAX_TRACKED];
+extern pid_t aclmem_kids[ACLMEM_MAX_TRACKED];
 
-static inline void aclmem_track_map(void *p, size_t len)
-{
-	int i;
-
-	for (i = 0; i < ACLMEM_MAX_TRACKED; i++) {
-		if (aclmem_maps[i].start == aclmem_maps[i].end) {
-			aclmem_maps[i].start = (uintptr_t)p;
-			aclmem_maps[i].end = (uintptr_t)p + len;
-			return;
-		}
-	}
-}
+void aclmem_track_map(void *p, size_t len);
 
 /* Forget [p, p + len): cut it out of every tracked range. */
-static inline void aclmem_track_unmap(void *p, size_t len)
-{
-	uintptr_t s = (uintptr_t)p, e = (uintptr_t)p + len;
-	int i;
-
-	for (i = 0; i < ACLMEM_MAX_TRACKED; i++) {
-		struct aclmem_tracked_map *m = &aclmem_maps[i];
-
-		if (m->start == m->end || e <= m->start || s >= m->end)
-			continue;
-		if (s <= m->start && e >= m->end) {
-			m->start = 0;
-			m->end = 0;
-		} else if (s <= m->start) {
-			m->start = e;
-		} else if (e >= m->end) {
-			m->end = s;
-		} else {
-			/* a hole in the middle: keep the tail separately */
-			uintptr_t tail = m->end;
-
-			m->end = s;
-			aclmem_track_map((void *)e, tail - e);
-		}
-	}
-}
+void aclmem_track_unmap(void *p, size_t len);
 
 /* fork(), or clone(2) with @flags (CLONE_NEWPID...), tracked for teardown. */
-static inline pid_t aclmem_clone(unsigned long flags)
-{
-	pid_t pid;
-	int i;
+pid_t aclmem_clone(unsigned long flags);
 
-	if (flags) {
-		fflush(NULL);
-		pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, 0, NULL, NULL,
-				     0);
-	} else {
-		pid = fork();
-	}
-	if (pid > 0) {
-		for (i = 0; i < ACLMEM_MAX_TRACKED; i++) {
-			if (!aclmem_kids[i]) {
-				aclmem_kids[i] = pid;
-				break;
-			}
-		}
-	} else if (pid == 0) {
-		/* the child owns nothing of the parent's bookkeeping */
-		memset(aclmem_kids, 0, sizeof(aclmem_kids));
-		memset(aclmem_maps, 0, sizeof(aclmem_maps));
-	}
-	return pid;
-}
-
-static inline pid_t aclmem_fork(void)
-{
-	return aclmem_clone(0);
-}
+pid_t aclmem_fork(void);
 
 /* waitpid() a child made by aclmem_fork(); returns the wait status or -1. */
-static inline int aclmem_reap(pid_t pid)
-{
-	int status, i;
-
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	for (i = 0; i < ACLMEM_MAX_TRACKED; i++)
-		if (aclmem_kids[i] == pid)
-			aclmem_kids[i] = 0;
-	return status;
-}
+int aclmem_reap(pid_t pid);
 
 /* Kill and reap tracked children, unmap tracked mappings. */
-static inline void aclmem_cleanup(void)
-{
-	int i;
-
-	for (i = 0; i < ACLMEM_MAX_TRACKED; i++) {
-		if (aclmem_kids[i]) {
-			kill(aclmem_kids[i], SIGKILL);
-			waitpid(aclmem_kids[i], NULL, 0);
-			aclmem_kids[i] = 0;
-		}
-	}
-	for (i = 0; i < ACLMEM_MAX_TRACKED; i++) {
-		struct aclmem_tracked_map *m = &aclmem_maps[i];
-
-		if (m->start != m->end)
-			munmap((void *)m->start, m->end - m->start);
-		m->start = 0;
-		m->end = 0;
-	}
-}
+void aclmem_cleanup(void);
 
 /* ------------------------------------------------------------------ */
 /* ioctl wrappers                                                     */
 /* ------------------------------------------------------------------ */
 
-static inline int _aclmem_ioctl(int fd, unsigned long req, void *arg)
-{
-	int rc = ioctl(fd, req, arg);
-
-	if (rc < 0)
-		return -errno;
-	return rc;
-}
+int _aclmem_ioctl(int fd, unsigned long req, void *arg);
 
 /* ALLOC with a caller-built struct (for reserved/out_ field tests). */
-static inline int _aclmem_alloc_cmd(int fd, struct aclmem_alloc *cmd)
-{
-	return _aclmem_ioctl(fd, ACLMEM_IOC_ALLOC, cmd);
-}
+int _aclmem_alloc_cmd(int fd, struct aclmem_alloc *cmd);
 
-static inline int _aclmem_alloc(int fd, __u64 size, __u64 page_size,
-				__u32 node, __u32 *handle, __u64 *offset)
-{
-	struct aclmem_alloc cmd = {
-		.size = size,
-		.page_size = page_size,
-		.node = node,
-	};
-	int rc = _aclmem_alloc_cmd(fd, &cmd);
+int _aclmem_alloc(int fd, __u64 size, __u64 page_size,
+		  __u32 node, __u32 *handle, __u64 *offset);
 
-	if (rc)
-		return rc;
-	if (handle)
-		*handle = cmd.out_handle;
-	if (offset)
-		*offset = cmd.out_offset;
-	return 0;
-}
+int _aclmem_free_cmd(int fd, struct aclmem_free *cmd);
 
-static inline int _aclmem_free_cmd(int fd, struct aclmem_free *cmd)
-{
-	return _aclmem_ioctl(fd, ACLMEM_IOC_FREE, cmd);
-}
+int _aclmem_free(int fd, __u32 handle);
 
-static inline int _aclmem_free(int fd, __u32 handle)
-{
-	struct aclmem_free cmd = { .handle = handle };
+int _aclmem_query_cmd(int fd, struct aclmem_query *cmd);
 
-	return _aclmem_free_cmd(fd, &cmd);
-}
+int _aclmem_query(int fd, __u32 handle, __u32 flags,
+		  struct aclmem_query *out);
 
-static inline int _aclmem_query_cmd(int fd, struct aclmem_query *cmd)
-{
-	return _aclmem_ioctl(fd, ACLMEM_IOC_QUERY, cmd);
-}
+int _aclmem_info_cmd(int fd, struct aclmem_info *cmd);
 
-static inline int _aclmem_query(int fd, __u32 handle, __u32 flags,
-				struct aclmem_query *out)
-{
-	struct aclmem_query cmd = { .handle = handle, .flags = flags };
-	int rc = _aclmem_query_cmd(fd, &cmd);
+int _aclmem_info(int fd, __u32 flags, struct aclmem_info *out);
 
-	if (!rc && out)
-		*out = cmd;
-	return rc;
-}
-
-static inline int _aclmem_info_cmd(int fd, struct aclmem_info *cmd)
-{
-	return _aclmem_ioctl(fd, ACLMEM_IOC_INFO, cmd);
-}
-
-static inline int _aclmem_info(int fd, __u32 flags, struct aclmem_info *out)
-{
-	struct aclmem_info cmd = { .flags = flags };
-	int rc = _aclmem_info_cmd(fd, &cmd);
-
-	if (!rc && out)
-		*out = cmd;
-	return rc;
-}
-
-static inline int _aclmem_pool(int fd, __u64 page_size,
-			       struct aclmem_pool_stats *st)
-{
-	struct aclmem_info info;
-	int rc = _aclmem_info(fd, 0, &info);
-
-	if (!rc)
-		*st = info.out_pools[aclmem_pool_index(page_size)];
-	return rc;
-}
+int _aclmem_pool(int fd, __u64 page_size,
+		 struct aclmem_pool_stats *st);
 
 /* Counter readers; (__u64)-1 when INFO fails (which no test expects). */
-static inline __u64 aclmem_in_use(int fd, __u64 page_size)
-{
-	struct aclmem_pool_stats st;
+__u64 aclmem_in_use(int fd, __u64 page_size);
 
-	return _aclmem_pool(fd, page_size, &st) ? (__u64)-1 : st.in_use;
-}
+__u64 aclmem_free_pages(int fd, __u64 page_size);
 
-static inline __u64 aclmem_free_pages(int fd, __u64 page_size)
-{
-	struct aclmem_pool_stats st;
-
-	return _aclmem_pool(fd, page_size, &st) ? (__u64)-1 : st.free;
-}
-
-static inline __u64 aclmem_nr_handles(int fd)
-{
-	struct aclmem_info info;
-
-	return _aclmem_info(fd, 0, &info) ? (__u64)-1 : info.out_handles;
-}
+__u64 aclmem_nr_handles(int fd);
 
 /* mmap(PROT_READ | PROT_WRITE); a success is tracked for teardown. */
-static inline int _aclmem_mmap(int fd, void *hint, size_t len, __u64 offset,
-			       int flags, void **out)
-{
-	void *p = mmap(hint, len, PROT_READ | PROT_WRITE, flags, fd,
-		       (off_t)offset);
+int _aclmem_mmap(int fd, void *hint, size_t len, __u64 offset,
+		 int flags, void **out);
 
-	if (p == MAP_FAILED)
-		return -errno;
-	aclmem_track_map(p, len);
-	if (out)
-		*out = p;
-	return 0;
-}
-
-static inline int _aclmem_munmap(void *p, size_t len)
-{
-	if (munmap(p, len))
-		return -errno;
-	aclmem_track_unmap(p, len);
-	return 0;
-}
+int _aclmem_munmap(void *p, size_t len);
 
 #define ACLMEM_EXPECT_ERRNO(_errno, _rc) do {				\
 	int __want = -(_errno), __got = (_rc);				\
@@ -441,6 +245,7 @@ static inline int _aclmem_munmap(void *p, size_t len)
 	EXPECT_EQ(0U, __q.out_bad_refs);					\
 } while (0)
 
+#ifndef ACLMEM_UTILS_NO_HARNESS
 /* ------------------------------------------------------------------ */
 /* Fixture setup/teardown shared by every test file                   */
 /* ------------------------------------------------------------------ */
@@ -493,10 +298,10 @@ static inline void aclmem_fixture_teardown(struct __test_metadata *_metadata,
 		EXPECT_EQ(base->out_pools[i].in_use, st->in_use) {
 			TH_LOG("pool %d in_use not back at baseline", i);
 		}
-		EXPECT_EQ(st->total, st->free + st->in_use);
 	}
 	close(fd2);
 }
+#endif /* ACLMEM_UTILS_NO_HARNESS */
 
 /* ------------------------------------------------------------------ */
 /* Memory patterns                                                    */
@@ -509,103 +314,33 @@ static inline void aclmem_fixture_teardown(struct __test_metadata *_metadata,
 #define aclmem_word		pattern_word
 
 /* The word index (0..511) sampled in the 4 KiB page at handle offset @off. */
-static inline unsigned int aclmem_slot(__u64 seed, __u64 off)
-{
-	return aclmem_mix(seed ^ (off / SZ_4K) ^ 0x5bd1e995ULL) % 512;
-}
+unsigned int aclmem_slot(__u64 seed, __u64 off);
 
 /*
  * 4 KiB pages written and checked in full in sampled mode: the first and
  * the last of every 2 MiB of the handle.
  */
-static inline bool aclmem_full_page(__u64 off)
-{
-	__u64 in2m = off & (SZ_2M - 1);
-
-	return in2m == 0 || in2m == SZ_2M - SZ_4K;
-}
+bool aclmem_full_page(__u64 off);
 
 /*
  * The sampled pattern, whatever the length: one word per 4 KiB page plus
  * the aclmem_full_page() pages in full. The first access to every 4 KiB
  * page is a write. @buf sits at offset @base of the handle.
  */
-static inline void aclmem_fill_sampled(void *buf, size_t len, __u64 seed,
-				       __u64 base)
-{
-	volatile __u64 *w = buf;
-	size_t off, i;
-
-	for (off = 0; off < len; off += SZ_4K) {
-		__u64 hoff = base + off;
-
-		if (aclmem_full_page(hoff)) {
-			for (i = 0; i < SZ_4K / 8; i++)
-				w[(off / 8) + i] = aclmem_word(seed, hoff + i * 8);
-		} else {
-			unsigned int s = aclmem_slot(seed, hoff);
-
-			w[(off / 8) + s] = aclmem_word(seed, hoff + s * 8);
-		}
-	}
-}
+void aclmem_fill_sampled(void *buf, size_t len, __u64 seed,
+			 __u64 base);
 
 /* Checks what aclmem_fill_sampled() wrote: the bad word's offset or -1. */
-static inline long aclmem_check_sampled(const void *buf, size_t len,
-					__u64 seed, __u64 base)
-{
-	const volatile __u64 *w = buf;
-	size_t off, i;
-
-	for (off = 0; off < len; off += SZ_4K) {
-		__u64 hoff = base + off;
-
-		if (aclmem_full_page(hoff)) {
-			for (i = 0; i < SZ_4K / 8; i++)
-				if (w[(off / 8) + i] !=
-				    aclmem_word(seed, hoff + i * 8))
-					return off + i * 8;
-		} else {
-			unsigned int s = aclmem_slot(seed, hoff);
-
-			if (w[(off / 8) + s] != aclmem_word(seed, hoff + s * 8))
-				return off + s * 8;
-		}
-	}
-	return -1;
-}
+long aclmem_check_sampled(const void *buf, size_t len,
+			  __u64 seed, __u64 base);
 
 /*
  * Checks @buf is zero where a sampled fill with @seed would have written,
  * and the first and last word of every 4 KiB page: the offset of the first
  * non-zero word, or -1.
  */
-static inline long aclmem_check_zero_sampled(const void *buf, size_t len,
-					     __u64 seed, __u64 base)
-{
-	const volatile __u64 *w = buf;
-	size_t off, i;
-
-	for (off = 0; off < len; off += SZ_4K) {
-		__u64 hoff = base + off;
-		size_t first = off / 8, last = first + SZ_4K / 8 - 1;
-
-		if (aclmem_full_page(hoff)) {
-			for (i = first; i <= last; i++)
-				if (w[i])
-					return i * 8;
-			continue;
-		}
-		if (w[first])
-			return first * 8;
-		if (w[last])
-			return last * 8;
-		i = first + aclmem_slot(seed, hoff);
-		if (w[i])
-			return i * 8;
-	}
-	return -1;
-}
+long aclmem_check_zero_sampled(const void *buf, size_t len,
+			       __u64 seed, __u64 base);
 
 /*
  * Writes the pattern of @seed into @buf, which sits at offset @base of the
@@ -613,37 +348,20 @@ static inline long aclmem_check_zero_sampled(const void *buf, size_t len,
  * every word is written; above, one word per 4 KiB page plus the pages of
  * aclmem_full_page(). The first access to every 4 KiB page is a write.
  */
-static inline void aclmem_fill_at(void *buf, size_t len, __u64 seed,
-				  __u64 base)
-{
-	if (len > ACLMEM_FULL_CHECK_MAX)
-		aclmem_fill_sampled(buf, len, seed, base);
-	else
-		pattern_fill(buf, len, seed, base);
-}
+void aclmem_fill_at(void *buf, size_t len, __u64 seed,
+		    __u64 base);
 
-static inline void aclmem_fill(void *buf, size_t len, __u64 seed)
-{
-	aclmem_fill_at(buf, len, seed, 0);
-}
+void aclmem_fill(void *buf, size_t len, __u64 seed);
 
 /*
  * Checks what aclmem_fill_at() wrote (a check over at most
  * ACLMEM_FULL_CHECK_MAX bytes expects a full fill). Returns the byte offset
  * in @buf of the first bad word, or -1.
  */
-static inline long aclmem_check_at(const void *buf, size_t len, __u64 seed,
-				   __u64 base)
-{
-	if (len > ACLMEM_FULL_CHECK_MAX)
-		return aclmem_check_sampled(buf, len, seed, base);
-	return pattern_check(buf, len, seed, base);
-}
+long aclmem_check_at(const void *buf, size_t len, __u64 seed,
+		     __u64 base);
 
-static inline long aclmem_check(const void *buf, size_t len, __u64 seed)
-{
-	return aclmem_check_at(buf, len, seed, 0);
-}
+long aclmem_check(const void *buf, size_t len, __u64 seed);
 
 /*
  * Checks @buf is zero: every word up to ACLMEM_FULL_CHECK_MAX; above, the
@@ -651,18 +369,10 @@ static inline long aclmem_check(const void *buf, size_t len, __u64 seed)
  * wrote there, and the aclmem_full_page() pages in full. Returns the byte
  * offset of the first non-zero word, or -1.
  */
-static inline long aclmem_check_zero_at(const void *buf, size_t len,
-					__u64 seed, __u64 base)
-{
-	if (len > ACLMEM_FULL_CHECK_MAX)
-		return aclmem_check_zero_sampled(buf, len, seed, base);
-	return pattern_check_zero(buf, len);
-}
+long aclmem_check_zero_at(const void *buf, size_t len,
+			  __u64 seed, __u64 base);
 
-static inline long aclmem_check_zero(const void *buf, size_t len, __u64 seed)
-{
-	return aclmem_check_zero_at(buf, len, seed, 0);
-}
+long aclmem_check_zero(const void *buf, size_t len, __u64 seed);
 
 #define aclmem_assert_pattern_at(buf, len, seed, base) do {		\
 	long __bad = aclmem_check_at(buf, len, seed, base);		\
@@ -686,112 +396,34 @@ static inline long aclmem_check_zero(const void *buf, size_t len, __u64 seed)
 } while (0)
 
 /* Reads one byte of every 4 KiB page (first access is a read). */
-static inline __u64 aclmem_read_each_page(const void *buf, size_t len)
-{
-	const volatile unsigned char *b = buf;
-	__u64 sum = 0;
-	size_t off;
-
-	for (off = 0; off < len; off += SZ_4K)
-		sum += b[off];
-	return sum;
-}
+__u64 aclmem_read_each_page(const void *buf, size_t len);
 
 /* ------------------------------------------------------------------ */
 /* Small process helpers                                              */
 /* ------------------------------------------------------------------ */
 
 /* Blocking one-byte pipe messages; return 0 or -1. */
-static inline int aclmem_pipe_send(int fd, char c)
-{
-	return write(fd, &c, 1) == 1 ? 0 : -1;
-}
+int aclmem_pipe_send(int fd, char c);
 
-static inline int aclmem_pipe_recv(int fd, char *c)
-{
-	ssize_t n;
-
-	do {
-		n = read(fd, c, 1);
-	} while (n < 0 && errno == EINTR);
-	return n == 1 ? 0 : -1;
-}
+int aclmem_pipe_recv(int fd, char *c);
 
 /* A child's exit code, or 128 + signal, or -1. */
-static inline int aclmem_exit_code(int status)
-{
-	if (status < 0)
-		return -1;
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return -1;
-}
+int aclmem_exit_code(int status);
 
 /* Writes @text to @path: 0, or -errno (-EIO for a short write). */
-static inline int aclmem_write_file(const char *path, const char *text)
-{
-	size_t len = strlen(text);
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, text, len);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	return (size_t)n == len ? 0 : -EIO;
-}
+int aclmem_write_file(const char *path, const char *text);
 
 /*
  * Reads @path up to @len - 1 bytes into @buf, NUL-terminated: 0 or -errno.
  * Loops: proc files hand out a page or a record per read.
  */
-static inline int aclmem_read_file(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	size_t got = 0;
-	ssize_t n = 0;
-
-	if (fd < 0)
-		return -errno;
-	while (got + 1 < len) {
-		n = read(fd, buf + got, len - 1 - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += n;
-	}
-	if (n < 0)
-		n = -errno;
-	close(fd);
-	buf[got] = '\0';
-	return n < 0 ? (int)n : 0;
-}
+int aclmem_read_file(const char *path, char *buf, size_t len);
 
 /* The first line of @path, without its newline. */
-static inline int aclmem_read_line(const char *path, char *buf, size_t len)
-{
-	int rc = aclmem_read_file(path, buf, len);
-
-	if (!rc)
-		buf[strcspn(buf, "\n")] = '\0';
-	return rc;
-}
+int aclmem_read_line(const char *path, char *buf, size_t len);
 
 /* A number from the first line of @path, or -errno (-EIO if empty). */
-static inline long long aclmem_read_number(const char *path)
-{
-	char buf[32];
-	int rc = aclmem_read_line(path, buf, sizeof(buf));
-
-	if (rc)
-		return rc;
-	return buf[0] ? strtoll(buf, NULL, 10) : -EIO;
-}
+long long aclmem_read_number(const char *path);
 
 /*
  * The module's fault knob (kmod/fault.c): the Nth allocation site the
@@ -801,27 +433,11 @@ static inline long long aclmem_read_number(const char *path)
 #define ACLMEM_FAIL_NTH		"/sys/kernel/debug/aclmem/fail_nth"
 
 /* Arms the knob for this process (0 disarms): 0 or -errno. */
-static inline int aclmem_fail_nth_set(unsigned int n)
-{
-	char buf[16];
-
-	snprintf(buf, sizeof(buf), "%u", n);
-	return aclmem_write_file(ACLMEM_FAIL_NTH, buf);
-}
+int aclmem_fail_nth_set(unsigned int n);
 
 /* The sites still to pass before the armed failure (0: fired), or -errno. */
-static inline long aclmem_fail_nth_left(void)
-{
-	return (long)aclmem_read_number(ACLMEM_FAIL_NTH);
-}
+long aclmem_fail_nth_left(void);
 
-static inline void aclmem_msleep(unsigned int ms)
-{
-	struct timespec ts = { .tv_sec = ms / 1000,
-			       .tv_nsec = (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
+void aclmem_msleep(unsigned int ms);
 
 #endif /* __SELFTESTS_ACLMEM_UTILS_H */

@@ -65,9 +65,11 @@
  * again after the longjmp() of a failed ASSERT. Both stay off for the
  * whole test file.
  */
+#ifndef ACL_TEST_UTILS_NO_HARNESS
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 #pragma GCC diagnostic ignored "-Wclobbered"
 #include "kselftest_harness.h"
+#endif
 
 #define SZ_4K		((size_t)4096)
 #define SZ_1M		((size_t)1 << 20)
@@ -90,38 +92,9 @@ struct acl_pools {
 };
 
 /* Reads the kernel pool counters through a /dev/aclmem file of our own. */
-static inline int acl_pools_read(struct acl_pools *p)
-{
-	struct aclmem_info info;
-	int fd, rc, i;
+int acl_pools_read(struct acl_pools *p);
 
-	memset(p, 0, sizeof(*p));
-	fd = open("/dev/aclmem", O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	memset(&info, 0, sizeof(info));
-	rc = ioctl(fd, ACLMEM_IOC_INFO, &info);
-	if (rc < 0)
-		rc = -errno;
-	close(fd);
-	if (rc)
-		return rc;
-	for (i = 0; i < ACLMEM_NR_POOLS; i++) {
-		p->in_use[i] = info.out_pools[i].in_use;
-		p->total[i] = info.out_pools[i].total;
-		p->free[i] = info.out_pools[i].free;
-	}
-	return 0;
-}
-
-static inline uint64_t acl_in_use(int pool)
-{
-	struct acl_pools p;
-
-	if (acl_pools_read(&p))
-		return (uint64_t)-1;
-	return p.in_use[pool];
-}
+uint64_t acl_in_use(int pool);
 
 /* Records the counters in *base (ASSERTs: needs _metadata). */
 #define ACL_POOLS_BASE(base) do {					\
@@ -162,40 +135,17 @@ static inline uint64_t acl_in_use(int pool)
 /* Properties                                                         */
 /* ------------------------------------------------------------------ */
 
-static inline aclrtPhysicalMemProp acl_prop(aclrtMemAttr attr,
-					    aclrtMemLocationType type,
-					    uint32_t id)
-{
-	aclrtPhysicalMemProp prop;
-
-	memset(&prop, 0, sizeof(prop));
-	prop.handleType = ACL_MEM_HANDLE_TYPE_NONE;
-	prop.allocationType = ACL_MEM_ALLOCATION_TYPE_PINNED;
-	prop.memAttr = attr;
-	prop.location.type = type;
-	prop.location.id = id;
-	prop.reserve = 0;
-	return prop;
-}
+aclrtPhysicalMemProp acl_prop(aclrtMemAttr attr,
+			      aclrtMemLocationType type,
+			      uint32_t id);
 
 /* The usual prop: 2 MiB pages on device 0. */
-static inline aclrtPhysicalMemProp acl_prop_2m(void)
-{
-	return acl_prop(ACL_HBM_MEM_HUGE, ACL_MEM_LOCATION_TYPE_DEVICE, 0);
-}
+aclrtPhysicalMemProp acl_prop_2m(void);
 
-static inline aclrtPhysicalMemProp acl_prop_1g(void)
-{
-	return acl_prop(ACL_HBM_MEM_HUGE1G, ACL_MEM_LOCATION_TYPE_DEVICE, 0);
-}
+aclrtPhysicalMemProp acl_prop_1g(void);
 
 /* Allocates a 2 MiB-page handle of @size on device 0. */
-static inline aclError acl_alloc_2m(aclrtDrvMemHandle *h, size_t size)
-{
-	aclrtPhysicalMemProp prop = acl_prop_2m();
-
-	return aclrtMallocPhysical(h, size, &prop, 0);
-}
+aclError acl_alloc_2m(aclrtDrvMemHandle *h, size_t size);
 
 /* ------------------------------------------------------------------ */
 /* Data patterns                                                      */
@@ -208,10 +158,7 @@ static inline aclError acl_alloc_2m(aclrtDrvMemHandle *h, size_t size)
 #define acl_word	pattern_word
 
 /* Word indexes written in sampled mode, for the 4 KiB page at @off. */
-static inline size_t acl_mid_slot(uint64_t seed, uint64_t off)
-{
-	return 1 + pattern_mix(seed ^ (off >> 12)) % 510;
-}
+size_t acl_mid_slot(uint64_t seed, uint64_t off);
 
 /*
  * Writes the pattern of @seed into @buf (at offset @base of whatever it
@@ -219,84 +166,23 @@ static inline size_t acl_mid_slot(uint64_t seed, uint64_t off)
  * every word, above the first, the last and one middle word of every
  * 4 KiB page.
  */
-static inline void acl_fill_at(void *buf, size_t len, uint64_t seed,
-			       uint64_t base)
-{
-	volatile uint64_t *w = buf;
-	size_t off;
+void acl_fill_at(void *buf, size_t len, uint64_t seed,
+		 uint64_t base);
 
-	if (len <= ACL_FULL_CHECK_MAX) {
-		pattern_fill(buf, len, seed, base);
-		return;
-	}
-	for (off = 0; off < len; off += SZ_4K) {
-		size_t first = off / 8, last = first + SZ_4K / 8 - 1;
-		size_t mid = first + acl_mid_slot(seed, base + off);
-
-		w[first] = acl_word(seed, base + first * 8);
-		w[mid] = acl_word(seed, base + mid * 8);
-		w[last] = acl_word(seed, base + last * 8);
-	}
-}
-
-static inline void acl_fill(void *buf, size_t len, uint64_t seed)
-{
-	acl_fill_at(buf, len, seed, 0);
-}
+void acl_fill(void *buf, size_t len, uint64_t seed);
 
 /* Byte offset of the first word that differs from acl_fill_at(), or -1. */
-static inline long acl_check_at(const void *buf, size_t len, uint64_t seed,
-				uint64_t base)
-{
-	const volatile uint64_t *w = buf;
-	size_t off;
+long acl_check_at(const void *buf, size_t len, uint64_t seed,
+		  uint64_t base);
 
-	if (len <= ACL_FULL_CHECK_MAX)
-		return pattern_check(buf, len, seed, base);
-	for (off = 0; off < len; off += SZ_4K) {
-		size_t first = off / 8, last = first + SZ_4K / 8 - 1;
-		size_t mid = first + acl_mid_slot(seed, base + off);
-
-		if (w[first] != acl_word(seed, base + first * 8))
-			return (long)(first * 8);
-		if (w[mid] != acl_word(seed, base + mid * 8))
-			return (long)(mid * 8);
-		if (w[last] != acl_word(seed, base + last * 8))
-			return (long)(last * 8);
-	}
-	return -1;
-}
-
-static inline long acl_check(const void *buf, size_t len, uint64_t seed)
-{
-	return acl_check_at(buf, len, seed, 0);
-}
+long acl_check(const void *buf, size_t len, uint64_t seed);
 
 /*
  * Byte offset of the first non-zero word, or -1: every word up to
  * ACL_FULL_CHECK_MAX; above, the words a sampled fill with @seed would
  * write.
  */
-static inline long acl_check_zero(const void *buf, size_t len, uint64_t seed)
-{
-	const volatile uint64_t *w = buf;
-	size_t off;
-
-	if (len <= ACL_FULL_CHECK_MAX)
-		return pattern_check_zero(buf, len);
-	for (off = 0; off < len; off += SZ_4K) {
-		size_t first = off / 8, last = first + SZ_4K / 8 - 1;
-		size_t mid = first + acl_mid_slot(seed, off);
-
-		if (w[first])
-			return (long)(first * 8);
-		if (w[mid])
-			return (long)(mid * 8);
-		if (w[last])
-			return (long)(last * 8);
-	}
-	return -1;
-}
+long acl_check_zero(const void *buf, size_t len, uint64_t seed);
 
 #define ACL_ASSERT_PATTERN_AT(buf, len, seed, base) do {		\
 	long __bad = acl_check_at(buf, len, seed, base);		\
@@ -336,169 +222,59 @@ enum acl_probe {
  * (SIGSEGV, SIGBUS) otherwise, or -1 on a fork/wait problem. The child
  * leaves with _exit(): no atexit handler or library destructor runs there.
  */
-static inline int acl_probe(void *p, enum acl_probe how)
-{
-	int status;
-	pid_t pid;
-
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		volatile char *c = p;
-
-		struct rlimit nocore = { 0, 0 };
-
-		/* the fault is expected: no core file */
-		setrlimit(RLIMIT_CORE, &nocore);
-		signal(SIGSEGV, SIG_DFL);
-		signal(SIGBUS, SIG_DFL);
-		if (how == ACL_PROBE_WRITE)
-			*c = (char)0x5a;
-		else
-			(void)*c;
-		_exit(0);
-	}
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	if (WIFSIGNALED(status))
-		return WTERMSIG(status);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		return 0;
-	return -1;
-}
+int acl_probe(void *p, enum acl_probe how);
 
 /* ------------------------------------------------------------------ */
 /* NUMA nodes                                                         */
 /* ------------------------------------------------------------------ */
 
 /* Whether node @n is online (sysfs; without NUMA sysfs only node 0 is). */
-static inline bool acl_node_online(unsigned int n)
-{
-	char path[64];
-	struct stat st;
+bool acl_node_online(unsigned int n);
 
-	if (stat("/sys/devices/system/node", &st))
-		return n == 0;
-	snprintf(path, sizeof(path), "/sys/devices/system/node/node%u", n);
-	return stat(path, &st) == 0;
-}
+unsigned int acl_online_nodes(void);
 
-static inline unsigned int acl_online_nodes(void)
-{
-	unsigned int n, count = 0;
-
-	for (n = 0; n < 1024; n++)
-		if (acl_node_online(n))
-			count++;
-	return count ? count : 1;
-}
-
-static inline unsigned int acl_first_offline_node(void)
-{
-	unsigned int n = 0;
-
-	while (acl_node_online(n))
-		n++;
-	return n;
-}
+unsigned int acl_first_offline_node(void);
 
 /* ------------------------------------------------------------------ */
 /* Misc                                                               */
 /* ------------------------------------------------------------------ */
 
-static inline double acl_now(void)
-{
-	struct timespec ts;
+double acl_now(void);
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static inline bool acl_aligned(const void *p, size_t a)
-{
-	return ((uintptr_t)p & (a - 1)) == 0;
-}
+bool acl_aligned(const void *p, size_t a);
 
 /* ------------------------------------------------------------------ */
 /* Virtual memory helpers                                             */
 /* ------------------------------------------------------------------ */
 
-static inline aclrtMemLocation acl_loc(aclrtMemLocationType type, uint32_t id)
-{
-	aclrtMemLocation loc;
+aclrtMemLocation acl_loc(aclrtMemLocationType type, uint32_t id);
 
-	memset(&loc, 0, sizeof(loc));
-	loc.type = type;
-	loc.id = id;
-	return loc;
-}
-
-static inline aclrtMemAccessDesc acl_access(aclrtMemAccessFlags flags,
-					    aclrtMemLocationType type,
-					    uint32_t id)
-{
-	aclrtMemAccessDesc d;
-
-	memset(&d, 0, sizeof(d));
-	d.flags = flags;
-	d.location = acl_loc(type, id);
-	return d;
-}
+aclrtMemAccessDesc acl_access(aclrtMemAccessFlags flags,
+			      aclrtMemLocationType type,
+			      uint32_t id);
 
 /* aclrtMemSetAccess with one descriptor. */
-static inline aclError acl_set_access(void *p, size_t size,
-				      aclrtMemAccessFlags flags,
-				      aclrtMemLocationType type, uint32_t id)
-{
-	aclrtMemAccessDesc d = acl_access(flags, type, id);
-
-	return aclrtMemSetAccess(p, size, &d, 1);
-}
+aclError acl_set_access(void *p, size_t size,
+			aclrtMemAccessFlags flags,
+			aclrtMemLocationType type, uint32_t id);
 
 /* aclrtMemGetAccess for the accessor {@type, @id}; *flags as returned. */
-static inline aclError acl_get_access(void *p, aclrtMemLocationType type,
-				      uint32_t id, uint64_t *flags)
-{
-	aclrtMemLocation loc = acl_loc(type, id);
-
-	return aclrtMemGetAccess(p, &loc, flags);
-}
+aclError acl_get_access(void *p, aclrtMemLocationType type,
+			uint32_t id, uint64_t *flags);
 
 /*
  * Whether the 4 KiB page at @addr is taken in this process's address space
  * (a reservation holds its whole range as a PROT_NONE mapping): a
  * MAP_FIXED_NOREPLACE mmap there fails with EEXIST.
  */
-static inline bool acl_va_held(const void *addr)
-{
-	void *m = mmap((void *)addr, SZ_4K, PROT_NONE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-
-	if (m == MAP_FAILED)
-		return errno == EEXIST;
-	munmap(m, SZ_4K);
-	return m != addr;	/* an old kernel took it as a hint */
-}
+bool acl_va_held(const void *addr);
 
 /*
  * A free range of @size bytes aligned to @align (a power of two), found
  * with a plain mmap and given back at once: an expectPtr that nothing
  * holds. NULL if there is no room.
  */
-static inline void *acl_free_range(size_t size, size_t align)
-{
-	uintptr_t a;
-	void *m = mmap(NULL, size + align, PROT_NONE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-
-	if (m == MAP_FAILED)
-		return NULL;
-	munmap(m, size + align);
-	a = ((uintptr_t)m + align - 1) & ~(uintptr_t)(align - 1);
-	return (void *)a;
-}
+void *acl_free_range(size_t size, size_t align);
 
 /* One reservation with one handle mapped at an offset of it. */
 struct acl_mapped {
@@ -508,6 +284,7 @@ struct acl_mapped {
 	size_t size;		/* of the handle and the mapping */
 };
 
+#ifndef ACL_TEST_UTILS_NO_HARNESS
 /*
  * Reserves @resv_size and allocates @size with @prop (NULL: acl_prop_2m());
  * m->p is +@off in the reservation, nothing is mapped yet (ASSERTs).
@@ -574,14 +351,8 @@ static inline void acl_stream_blocked(struct __test_metadata *_metadata,
 	ASSERT_EQ(ACL_SUCCESS, aclrtStreamQuery(*s, &st));
 	ASSERT_EQ(ACL_STREAM_STATUS_NOT_READY, st);
 }
+#endif /* ACL_TEST_UTILS_NO_HARNESS */
 
-static inline uint32_t acl_device_count(void)
-{
-	uint32_t count = 0;
-
-	if (aclrtGetDeviceCount(&count))
-		return 0;
-	return count;
-}
+uint32_t acl_device_count(void);
 
 #endif /* ACL_TEST_UTILS_H */
