@@ -33,7 +33,9 @@
 #   --debug-only: builds the test programs, then the debug leg alone.
 # Environment: KVERS (default scripts/kernels.sh), MAKE, V=1, ACLMEM_DEBUG=0
 # (leave the debug leg out), DEBUG_TEST_TIMEOUT and DEBUG_QEMU_TIMEOUT (the debug leg's
-# TEST_TIMEOUT and QEMU_TIMEOUT, default 900 and 2700), ACLMEM_CACHE (see
+# TEST_TIMEOUT and QEMU_TIMEOUT, default 900 and 2700), DEBUG_STRESS_CALLS
+# (the system calls of its stress_test, default 200000; the Debian kernels'
+# legs make a million), ACLMEM_CACHE (see
 # scripts/debug-kernel.sh), and what scripts/qemu-test.sh takes.
 set -euo pipefail
 
@@ -394,6 +396,7 @@ debug_checks() {
 		GUEST_MODULES='' \
 		TEST_TIMEOUT=${DEBUG_TEST_TIMEOUT:-900} \
 		QEMU_TIMEOUT=${DEBUG_QEMU_TIMEOUT:-2700} \
+		STRESS_CALLS=${DEBUG_STRESS_CALLS:-200000} \
 		qemu_suite "$DEBUG_KVER"
 }
 

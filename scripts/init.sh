@@ -71,6 +71,9 @@ parse_cmdline() {
 			ONLY=$(echo "${arg#*=}" | tr ',' ' ') ;;
 		aclmemtest.exclude=*)
 			EXCLUDE=$(echo "${arg#*=}" | tr ',' ' ') ;;
+		aclmemtest.stress_calls=*)
+			ACLMEM_STRESS_CALLS=${arg#*=}
+			export ACLMEM_STRESS_CALLS ;;
 		esac
 	done
 }

@@ -26,6 +26,8 @@
 #   TEST_TIMEOUT   seconds per test binary inside the guest (default 300)
 #   QEMU_TIMEOUT   seconds for the whole QEMU run (default 900)
 #   TESTS          run only these test binaries (space separated names)
+#   STRESS_CALLS   system calls stress_test makes (default: its own, a
+#                  million)
 #   QEMU_MEM, QEMU_SMP  guest size (default 8G, 2)
 #   QEMU_NODES     NUMA nodes of the guest (default 1): QEMU_MEM split
 #                  evenly between them, CPU c on node c % QEMU_NODES;
@@ -143,6 +145,8 @@ run_qemu() {
 	append+=" aclmemtest.params=$(commas "$ACLMEM_PARAMS")"
 	append+=" aclmemtest.timeout=$TEST_TIMEOUT"
 	[ -z "$TESTS" ] || append+=" aclmemtest.tests=$(commas "$TESTS")"
+	[ -z "${STRESS_CALLS:-}" ] ||
+		append+=" aclmemtest.stress_calls=$STRESS_CALLS"
 	local excluded numa=()
 	excluded=$(excluded_tests)
 	[ -z "$excluded" ] ||

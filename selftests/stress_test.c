@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Description: several processes at once, for a bounded time, doing
+ * Description: eight processes at once, for a million system calls, doing
  * random operations with valid and invalid arguments on /dev/aclmem: ALLOC
  * and FREE of 2 MiB pages (1 GiB ones rarely: at most MAX_1G in the whole
  * run), mmap at random places and offsets (no hint, an aligned hint,
@@ -16,18 +16,28 @@
  * (include/uapi/linux/aclmem.h) names. Meanwhile the parent SIGKILLs a
  * child now and then and starts a new one.
  *
+ * Buffers shared by token are written by both sides while shared: each
+ * process with a mapping of one writes its own lane word (op_lane()) and
+ * checks the others' lanes, whose values come through the shared memfd,
+ * against what its own mapping reads; a copy of the pages would fail.
+ *
  * Each process keeps a model of what it wrote to every page and checks a
- * mapping against it before unmapping it, and on the way. In the end every
- * process frees what it holds (INFO out_handles 0), the pools' in_use is
- * back at the baseline, no child is left, and the kernel logged no splat.
+ * mapping against it (sampled) before unmapping it, and on the way; at the
+ * end every byte of what it still maps (a 1 GiB buffer by its owner only).
+ * The run lasts until the children made ACLMEM_STRESS_CALLS system calls
+ * on the device, its mappings, dma-bufs and processes (default a million;
+ * the debug kernel's leg asks for fewer), and fails if that takes more
+ * than MAX_SECONDS. In the end every process frees what it holds (INFO
+ * out_handles 0), no child is left, every token published during the run
+ * is unknown, and once the zeroing worker is idle no page is in use, every
+ * pool holds its target and no dirty page; the kernel logged no splat.
  *
  * The children are this binary again (fork + exec, "--child SEED ID SLOT
  * SHMFD", handled before the harness runs). The run is seeded: it prints
  * "# seed: N"; ACLMEM_STRESS_SEED=N replays the same choices (not the same
- * interleaving). ACLMEM_STRESS_SECONDS sets the duration (default 20).
- * ACLMEM_STRESS_MREMAP_1G=0 leaves out mremap moves of 1 GiB mappings
- * (the kernel cannot move a huge PUD: the module drops it first, see
- * aclmem_vm_open()).
+ * interleaving). ACLMEM_STRESS_MREMAP_1G=0 leaves out mremap moves of
+ * 1 GiB mappings (the kernel cannot move a huge PUD: the module drops it
+ * first, see aclmem_vm_open()).
  */
 #define _GNU_SOURCE
 #include <stdarg.h>
@@ -38,16 +48,18 @@
 #include "aclmem_kmsg.h"
 #include "common/pidfd.h"
 
-#define NR_SLOTS	4		/* children at any time */
+#define NR_SLOTS	8		/* children at any time */
 #define MAX_PAGES	4		/* pages of one 2 MiB handle */
 #define MAX_BUFS	48
 #define MAX_HANDLES	32
 #define MAX_MAPS	48
 #define MAX_DBUFS	6
-#define MAX_2M_HELD	32		/* 2 MiB pages a child allocates */
+#define MAX_2M_HELD	16		/* 2 MiB pages a child allocates */
 #define MAX_1G		2		/* 1 GiB ALLOCs in the whole run */
-#define DEFAULT_SECONDS	20
-#define MAX_SECONDS	200
+#define DEFAULT_CALLS	1000000		/* system calls in the whole run */
+#define MAX_SECONDS	200		/* the run fails if it needs longer */
+#define MAX_TOKENS	8192		/* tokens remembered for the final check */
+#define SETTLE_SECONDS	120		/* for the zeroing worker to finish */
 
 /* ------------------------------------------------------------------ */
 /* Shared between the parent and the children (a memfd)                */
@@ -74,7 +86,7 @@ enum stat_index {
 	ST_MUNMAP, ST_SPLIT, ST_MPROTECT, ST_MADVISE, ST_MREMAP, ST_FORK,
 	ST_CLOSE, ST_EXPORT, ST_IMPORT, ST_IMPORT_DENIED, ST_IMPORT_GONE,
 	ST_EXPORT_FD, ST_IMPORT_FD, ST_GETFD, ST_CHECK, ST_WRITE, ST_INVALID,
-	NR_STATS,
+	ST_CALLS, ST_LANE_WRITE, ST_LANE_CHECK, NR_STATS,
 };
 
 static const char *const stat_names[NR_STATS] = {
@@ -82,14 +94,34 @@ static const char *const stat_names[NR_STATS] = {
 	"munmap", "split", "mprotect", "madvise", "mremap", "fork", "close",
 	"export", "import", "import_eacces", "import_enoent", "export_fd",
 	"import_fd", "pidfd_getfd", "check", "write", "invalid",
+	"calls", "lane_write", "lane_check",
+};
+
+/*
+ * A lane: the last value process @writer (a slot) wrote into the lane word
+ * of the buffer behind @token, which slot @owner exported. The writer
+ * stores the word through its own mapping first, then here, both inside
+ * @seq (odd while writing); a reader that sees the same even @seq before
+ * and after reads the same value through its mapping, or the pages it
+ * maps are not the writer's.
+ */
+struct lane {
+	__u32 seq;
+	__u32 pad;
+	__u64 token;
+	__u64 value;
 };
 
 struct shared {
-	__u64 deadline_ns;
 	__u32 stop;
 	__u32 nr_1g;
 	struct pub pub[NR_SLOTS];
+	struct lane lanes[NR_SLOTS][NR_SLOTS];	/* [owner][writer] */
 	__u64 stats[NR_STATS];
+	__u64 op_ns[32], op_nr[32];		/* time spent per operation */
+	__u32 nr_tokens;
+	__u32 pad;
+	__u64 tokens[MAX_TOKENS];		/* every token published */
 };
 
 static __u64 now_ns(void)
@@ -154,7 +186,10 @@ struct buf {
 	bool used;
 	bool frozen;		/* shared with other processes: no writes */
 	bool own;		/* allocated here (counts against MAX_2M_HELD) */
+	bool checked;		/* in full, at the end */
 	int refs;		/* handles, mappings and dma-bufs on it */
+	int owner;		/* with @token: the slot that exported it */
+	__u64 token;		/* shared by this token: it has lanes */
 	__u64 size, ps;
 	unsigned int npages;
 	__u64 seed[MAX_PAGES];
@@ -218,6 +253,42 @@ static unsigned int below(unsigned int n)
 static void stat_inc(enum stat_index i)
 {
 	__atomic_add_fetch(&K.sh->stats[i], 1, __ATOMIC_RELAXED);
+}
+
+/*
+ * The system calls a child makes on the device, its mappings, its
+ * dma-bufs and processes, counted here and added to ST_CALLS after each
+ * operation: the run lasts until the children made ACLMEM_STRESS_CALLS.
+ */
+static __u64 calls;
+
+#define COUNTED(call)		(calls++, (call))
+#define _aclmem_ioctl(...)	COUNTED(_aclmem_ioctl(__VA_ARGS__))
+#define _aclmem_alloc(...)	COUNTED(_aclmem_alloc(__VA_ARGS__))
+#define _aclmem_alloc_cmd(...)	COUNTED(_aclmem_alloc_cmd(__VA_ARGS__))
+#define _aclmem_free(...)	COUNTED(_aclmem_free(__VA_ARGS__))
+#define _aclmem_free_cmd(...)	COUNTED(_aclmem_free_cmd(__VA_ARGS__))
+#define _aclmem_query(...)	COUNTED(_aclmem_query(__VA_ARGS__))
+#define _aclmem_query_cmd(...)	COUNTED(_aclmem_query_cmd(__VA_ARGS__))
+#define _aclmem_info(...)	COUNTED(_aclmem_info(__VA_ARGS__))
+#define _aclmem_info_cmd(...)	COUNTED(_aclmem_info_cmd(__VA_ARGS__))
+#define aclmem_nr_handles(...)	COUNTED(aclmem_nr_handles(__VA_ARGS__))
+#define aclmem_open(...)	COUNTED(aclmem_open(__VA_ARGS__))
+#define mmap(...)		COUNTED(mmap(__VA_ARGS__))
+#define munmap(...)		COUNTED(munmap(__VA_ARGS__))
+#define mprotect(...)		COUNTED(mprotect(__VA_ARGS__))
+#define madvise(...)		COUNTED(madvise(__VA_ARGS__))
+#define mremap(...)		COUNTED(mremap(__VA_ARGS__))
+#define fork(...)		COUNTED(fork(__VA_ARGS__))
+#define close(...)		COUNTED(close(__VA_ARGS__))
+#define syscall(...)		COUNTED(syscall(__VA_ARGS__))
+
+static void calls_flush(void)
+{
+	if (!calls)
+		return;
+	__atomic_add_fetch(&K.sh->stats[ST_CALLS], calls, __ATOMIC_RELAXED);
+	calls = 0;
 }
 
 static void __attribute__((noreturn, format(printf, 2, 3)))
@@ -402,6 +473,43 @@ static void check_map(const struct map *m)
 	stat_inc(ST_CHECK);
 }
 
+static bool is_lane(const struct buf *b, unsigned int i);
+
+/*
+ * Every word of mapping @m against the model: the pattern where
+ * aclmem_fill_sampled() put it, zero everywhere else, but for the lanes of
+ * a shared buffer (see op_lane()).
+ */
+static void check_full(const struct map *m)
+{
+	const struct buf *b = &K.bufs[m->buf];
+	const volatile __u64 *w = (const volatile __u64 *)m->addr;
+	size_t off;
+
+	for (off = 0; off < m->len; off += SZ_4K) {
+		__u64 boff = m->boff + off, seed = b->seed[boff / b->ps];
+		unsigned int slot = aclmem_slot(seed ? seed : 1, boff), i;
+		bool full = aclmem_full_page(boff);
+
+		for (i = 0; i < SZ_4K / 8; i++) {
+			__u64 got = w[off / 8 + i], want = 0;
+
+			if (boff == SZ_4K && b->frozen && is_lane(b, i))
+				continue;
+			if (seed && (full || i == slot))
+				want = aclmem_word(seed, boff + i * 8);
+			CHECK(got == want,
+			      "mapping %p (%s page %llu, seed %llx%s): word at buffer offset 0x%llx is 0x%llx, want 0x%llx",
+			      (void *)m->addr, aclmem_ps_name(b->ps),
+			      (unsigned long long)(boff / b->ps),
+			      (unsigned long long)seed,
+			      m->dmabuf ? ", dma-buf" : "",
+			      (unsigned long long)(boff + i * 8),
+			      (unsigned long long)got, (unsigned long long)want);
+		}
+	}
+}
+
 /* The handles of /dev/aclmem file @dev, per the model. */
 static unsigned int dev_handles(int dev)
 {
@@ -554,6 +662,120 @@ static void unpublish_dmabuf(int d)
 	p->dmabuf = -1;
 	pub_end(p);
 	K.dbufs[d].published = false;
+}
+
+/* Remember @token for the final check that no token outlives the run. */
+static void log_token(__u64 token)
+{
+	__u32 i = __atomic_fetch_add(&K.sh->nr_tokens, 1, __ATOMIC_RELAXED);
+
+	if (i < MAX_TOKENS)
+		__atomic_store_n(&K.sh->tokens[i], token, __ATOMIC_RELAXED);
+}
+
+/* ------------------------------------------------------------------ */
+/* Lanes: both sides of a token write the buffer while it is shared    */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The word of lane @w (a writer's slot) in its second 4 KiB, where the
+ * sampled pattern uses one word (aclmem_slot(), seed 1 for a page never
+ * written) and the zero check also the first and the last.
+ */
+static unsigned int lane_index(const struct buf *b, unsigned int w)
+{
+	unsigned int slot = aclmem_slot(b->seed[0] ? b->seed[0] : 1, SZ_4K);
+
+	return 1 + (slot + w) % 510;
+}
+
+/* Whether word @i of the buffer's second 4 KiB is a lane. */
+static bool is_lane(const struct buf *b, unsigned int i)
+{
+	unsigned int w;
+
+	for (w = 0; w < NR_SLOTS; w++)
+		if (i == lane_index(b, w))
+			return true;
+	return false;
+}
+
+/* Where a mapping of buffer @b holds lane @w (writable if @write). */
+static volatile __u64 *lane_word(int b, unsigned int w, bool write)
+{
+	__u64 off = SZ_4K + 8 * lane_index(&K.bufs[b], w);
+	int i;
+
+	for (i = 0; i < MAX_MAPS; i++) {
+		const struct map *m = &K.maps[i];
+
+		if (!m->used || m->buf != b || off < m->boff ||
+		    off >= m->boff + m->len)
+			continue;
+		if (write && !(m->prot & PROT_WRITE))
+			continue;
+		return (volatile __u64 *)(m->addr + (off - m->boff));
+	}
+	return NULL;
+}
+
+static bool has_lanes(const void *p)
+{
+	return ((const struct buf *)p)->token != 0;
+}
+
+/*
+ * Write our lane of a buffer shared by token (exported here or imported),
+ * then check the other processes' lanes through our own mapping: a copy
+ * of the pages instead of the pages fails here.
+ */
+static void lane_visit(int b)
+{
+	volatile __u64 *w;
+	struct lane *ln;
+	unsigned int s;
+
+	w = lane_word(b, K.slot, true);
+	if (w) {
+		__u64 v = rnd() | 1;
+
+		ln = &K.sh->lanes[K.bufs[b].owner][K.slot];
+		__atomic_add_fetch(&ln->seq, 1, __ATOMIC_SEQ_CST);
+		*w = v;
+		__atomic_store_n(&ln->token, K.bufs[b].token, __ATOMIC_SEQ_CST);
+		__atomic_store_n(&ln->value, v, __ATOMIC_SEQ_CST);
+		__atomic_add_fetch(&ln->seq, 1, __ATOMIC_SEQ_CST);
+		stat_inc(ST_LANE_WRITE);
+	}
+	for (s = 0; s < NR_SLOTS; s++) {
+		__u64 token, value, got;
+		__u32 s1, s2;
+
+		w = lane_word(b, s, false);
+		if (s == K.slot || !w)
+			continue;
+		ln = &K.sh->lanes[K.bufs[b].owner][s];
+		s1 = __atomic_load_n(&ln->seq, __ATOMIC_SEQ_CST);
+		token = __atomic_load_n(&ln->token, __ATOMIC_SEQ_CST);
+		value = __atomic_load_n(&ln->value, __ATOMIC_SEQ_CST);
+		got = *w;
+		s2 = __atomic_load_n(&ln->seq, __ATOMIC_SEQ_CST);
+		if ((s1 & 1) || s1 != s2 || token != K.bufs[b].token)
+			continue;
+		CHECK(got == value,
+		      "lane of slot %u in the buffer of token 0x%llx (slot %d's): 0x%llx here, 0x%llx written there: not the same pages",
+		      s, (unsigned long long)token, K.bufs[b].owner,
+		      (unsigned long long)got, (unsigned long long)value);
+		stat_inc(ST_LANE_CHECK);
+	}
+}
+
+static void op_lane(void)
+{
+	int b = PICK(K.bufs, MAX_BUFS, has_lanes);
+
+	if (b >= 0)
+		lane_visit(b);
 }
 
 /* ------------------------------------------------------------------ */
@@ -991,6 +1213,9 @@ static void op_export(void)
 	CHECK(token, "token 0");
 	h->exported = true;
 	h->token = token;
+	b->token = token;
+	b->owner = K.slot;
+	log_token(token);
 	CHECK_RC(EEXIST, _export(K.dev[h->dev], h->id, 0, &token),
 		 "EXPORT again");
 	if (!any_pid) {
@@ -1034,7 +1259,7 @@ static void op_export(void)
 }
 
 /* Model a successful import of @pp (a token, or its dma-buf with @by_fd). */
-static void import_model(const struct pub *pp, bool by_fd, int dev,
+static void import_model(const struct pub *pp, int slot, bool by_fd, int dev,
 			 const struct aclmem_import *imp)
 {
 	__u64 token;
@@ -1050,10 +1275,14 @@ static void import_model(const struct pub *pp, bool by_fd, int dev,
 	K.bufs[b].frozen = true;
 	memcpy(K.bufs[b].seed, by_fd ? pp->db_seeds : pp->seeds,
 	       sizeof(K.bufs[b].seed));
+	if (!by_fd) {
+		K.bufs[b].token = pp->token;
+		K.bufs[b].owner = slot;
+	}
 	i = handle_new(dev, b, imp->out_handle, imp->out_offset, true);
 	CHECK_RC(EPERM, _export(K.dev[dev], imp->out_handle, 0, &token),
 		 "EXPORT of an imported handle");
-	if (below(2)) {
+	if (!by_fd || below(2)) {
 		char *p = mmap(NULL, imp->out_size, PROT_READ | PROT_WRITE,
 			       MAP_SHARED, K.dev[dev], (off_t)imp->out_offset);
 		int m;
@@ -1061,6 +1290,8 @@ static void import_model(const struct pub *pp, bool by_fd, int dev,
 		CHECK(p != MAP_FAILED, "mmap of an import: %s", strerror(errno));
 		m = map_new(p, imp->out_size, K.handles[i].buf, 0, false);
 		check_map(&K.maps[m]);
+		if (K.bufs[b].token)
+			lane_visit(b);
 	}
 }
 
@@ -1092,7 +1323,7 @@ static void op_import(void)
 		return;
 	}
 	CHECK_RC(0, rc, "IMPORT");
-	import_model(&pp, false, dev, &imp);
+	import_model(&pp, s, false, dev, &imp);
 	stat_inc(ST_IMPORT);
 }
 
@@ -1208,7 +1439,7 @@ static void op_getfd(void)
 
 		CHECK_RC(0, _import(K.dev[dev], (__u64)fd, true, &imp),
 			 "IMPORT_FD of a dma-buf from pidfd_getfd");
-		import_model(&pp, true, dev, &imp);
+		import_model(&pp, s, true, dev, &imp);
 	}
 	close(fd);
 	stat_inc(ST_GETFD);
@@ -1222,6 +1453,17 @@ static void op_check(void)
 		check_map(&K.maps[i]);
 }
 
+/* Zero the words aclmem_fill_sampled(@seed) wrote outside its full pages. */
+static void clear_sampled(void *buf, size_t len, __u64 seed, __u64 base)
+{
+	volatile __u64 *w = buf;
+	size_t off;
+
+	for (off = 0; off < len; off += SZ_4K)
+		if (!aclmem_full_page(base + off))
+			w[off / 8 + aclmem_slot(seed, base + off)] = 0;
+}
+
 static void op_write(void)
 {
 	int i = PICK(K.maps, MAX_MAPS, is_writable);
@@ -1229,6 +1471,7 @@ static void op_write(void)
 	struct buf *b;
 	unsigned int page;
 	__u64 seed;
+	char *p;
 
 	if (i < 0)
 		return;
@@ -1236,10 +1479,15 @@ static void op_write(void)
 	b = &K.bufs[m->buf];
 	page = m->boff / b->ps + below(m->len / b->ps);
 	seed = rnd() | 1;
-	aclmem_fill_sampled(m->addr + page * b->ps - m->boff, b->ps, seed, page * b->ps);
+	p = m->addr + page * b->ps - m->boff;
+	/* the old pattern's sampled words go, so that the rest stays zero */
+	if (b->seed[page])
+		clear_sampled(p, b->ps, b->seed[page], page * b->ps);
+	aclmem_fill_sampled(p, b->ps, seed, page * b->ps);
 	b->seed[page] = seed;
 	stat_inc(ST_WRITE);
 }
+
 
 /* INFO and QUERY agree with the model; no page reference changed. */
 static void op_query(void)
@@ -1397,6 +1645,74 @@ static void op_invalid(void)
 	stat_inc(ST_INVALID);
 }
 
+/*
+ * A run of cheap calls, each checked against the model: INFO, QUERY (no
+ * page walk), ALLOC, FREE and IMPORT that must fail; now and then an
+ * ALLOC + FREE of a 2 MiB page (rarer: a freed page waits to be cleared).
+ */
+static void op_calls(void)
+{
+	unsigned int n = 256 + below(512), j;
+	struct aclmem_alloc a;
+	struct aclmem_import imp;
+	struct aclmem_query q;
+	struct handle *h;
+	int dev, i;
+	__u32 id;
+	__u64 off;
+
+	for (j = 0; j < n; j++) {
+		dev = below(2);
+		switch (below(32)) {
+		case 0:
+			CHECK_RC(0, _aclmem_alloc(K.dev[dev], SZ_2M, SZ_2M,
+						  ACLMEM_NODE_ANY, &id, &off),
+				 "ALLOC 2M");
+			CHECK_RC(0, _aclmem_free(K.dev[dev], id), "FREE");
+			CHECK_RC(ENOENT, _aclmem_free(K.dev[dev], id),
+				 "FREE again");
+			break;
+		case 1 ... 8:
+			off = aclmem_nr_handles(K.dev[dev]);
+			CHECK(off == dev_handles(dev),
+			      "INFO: %llu handles, want %u",
+			      (unsigned long long)off, dev_handles(dev));
+			break;
+		case 9 ... 16:
+			i = PICK(K.handles, MAX_HANDLES, any);
+			if (i < 0)
+				break;
+			h = &K.handles[i];
+			CHECK_RC(0, _aclmem_query(K.dev[h->dev], h->id, 0, &q),
+				 "QUERY");
+			CHECK(q.out_size == K.bufs[h->buf].size &&
+			      q.out_offset == h->off, "QUERY: size %llu",
+			      (unsigned long long)q.out_size);
+			break;
+		case 17 ... 22:
+			a = (struct aclmem_alloc){ .size = SZ_2M,
+				.page_size = SZ_2M, .node = ACLMEM_NODE_ANY,
+				.flags = 1U << below(32) };
+			CHECK_RC(EINVAL, _aclmem_alloc_cmd(K.dev[dev], &a),
+				 "ALLOC flags");
+			break;
+		case 23 ... 27:
+			CHECK_RC(ENOENT, _aclmem_free(K.dev[dev],
+						      0x7fff0000U + below(1000)),
+				 "FREE of no handle");
+			break;
+		default:
+			CHECK_RC(ENOENT, _import(K.dev[dev], rnd() | 1, false,
+						 &imp),
+				 "IMPORT of no token");
+			break;
+		}
+		/* a kill loses at most the last few */
+		if (j % 32 == 31)
+			calls_flush();
+	}
+}
+
 struct op_entry {
 	void (*fn)(void);
 	unsigned int weight;
@@ -1415,8 +1731,8 @@ static const struct op_entry ops[] = {
 	{ op_mremap, 5, "mremap" },
 	{ op_fork, 2, "fork" },
 	{ op_close, 1, "close" },
-	{ op_export, 3, "export" },
-	{ op_import, 4, "import" },
+	{ op_export, 4, "export" },
+	{ op_import, 8, "import" },
 	{ op_export_fd, 3, "export_fd" },
 	{ op_close_dmabuf, 2, "close dma-buf" },
 	{ op_getfd, 3, "pidfd_getfd" },
@@ -1424,6 +1740,8 @@ static const struct op_entry ops[] = {
 	{ op_write, 6, "write" },
 	{ op_query, 2, "query" },
 	{ op_invalid, 6, "invalid" },
+	{ op_lane, 12, "lane" },
+	{ op_calls, 24, "calls" },
 };
 
 /* Check, unmap and free everything; the files must hold no handle. */
@@ -1438,9 +1756,16 @@ static void child_finish(void)
 	p->dmabuf = -1;
 	pub_end(p);
 	for (i = 0; i < MAX_MAPS; i++) {
+		struct buf *b = &K.bufs[K.maps[i].buf];
+
 		if (!K.maps[i].used)
 			continue;
 		check_map(&K.maps[i]);
+		/* every byte; a 1 GiB buffer once, and only by its owner */
+		if (b->ps == SZ_2M || (b->own && !b->checked)) {
+			check_full(&K.maps[i]);
+			b->checked = true;
+		}
 		CHECK_RC(0, sys_rc(munmap(K.maps[i].addr, K.maps[i].len)),
 			 "munmap");
 		map_drop(i);
@@ -1475,7 +1800,7 @@ static void child_finish(void)
 static int stress_child(char **argv)
 {
 	unsigned int total = 0, i, r;
-	__u64 seed = strtoull(argv[2], NULL, 0);
+	__u64 seed = strtoull(argv[2], NULL, 0), t;
 	int shmfd = atoi(argv[5]);
 	const char *env = getenv("ACLMEM_STRESS_MREMAP_1G");
 	struct pub *p;
@@ -1514,16 +1839,21 @@ static int stress_child(char **argv)
 	}
 	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
 		total += ops[i].weight;
-	while (!__atomic_load_n(&K.sh->stop, __ATOMIC_RELAXED) &&
-	       now_ns() < K.sh->deadline_ns) {
+	while (!__atomic_load_n(&K.sh->stop, __ATOMIC_RELAXED)) {
 		r = below(total);
 		for (i = 0; r >= ops[i].weight; i++)
 			r -= ops[i].weight;
 		K.op = ops[i].name;
+		t = now_ns();
 		ops[i].fn();
+		__atomic_add_fetch(&K.sh->op_ns[i], now_ns() - t,
+				   __ATOMIC_RELAXED);
+		__atomic_add_fetch(&K.sh->op_nr[i], 1, __ATOMIC_RELAXED);
 		stat_inc(ST_OPS);
+		calls_flush();
 	}
 	child_finish();
+	calls_flush();
 	return 0;
 }
 
@@ -1582,14 +1912,62 @@ static unsigned int env_uint(const char *name, unsigned int def)
 	return v && *v ? (unsigned int)strtoul(v, NULL, 0) : def;
 }
 
-TEST_F_TIMEOUT(stress, random_ops, MAX_SECONDS + 90)
+/* A slot's child is gone: what it published and its lanes go too. */
+static void slot_reset(struct shared *sh, unsigned int s)
+{
+	struct pub *p = &sh->pub[s];
+	unsigned int o;
+
+	/* it may have died half way through a publication */
+	if (p->seq & 1)
+		p->seq++;
+	pub_begin(p);
+	p->tgid = 0;
+	p->token = 0;
+	p->dmabuf = -1;
+	pub_end(p);
+	/* the token first, so that no reader pairs the new seq with it */
+	for (o = 0; o < NR_SLOTS; o++) {
+		struct lane *ln = &sh->lanes[o][s];
+
+		if (!(ln->seq & 1))
+			__atomic_add_fetch(&ln->seq, 1, __ATOMIC_SEQ_CST);
+		__atomic_store_n(&ln->token, 0, __ATOMIC_SEQ_CST);
+		__atomic_add_fetch(&ln->seq, 1, __ATOMIC_SEQ_CST);
+	}
+}
+
+/* Poll INFO until both pools are idle and at their target, or give up. */
+static int pools_settle(int fd, struct aclmem_info *info)
+{
+	unsigned int tries, i;
+
+	for (tries = 0; tries < SETTLE_SECONDS * 10; tries++) {
+		bool idle = true;
+
+		if (_aclmem_info(fd, 0, info))
+			return -1;
+		for (i = 0; i < ACLMEM_NR_POOLS; i++) {
+			const struct aclmem_pool_stats *st = &info->out_pools[i];
+
+			if (st->dirty || st->free != st->target || st->in_use)
+				idle = false;
+		}
+		if (idle)
+			return 0;
+		aclmem_msleep(100);
+	}
+	return -1;
+}
+
+TEST_F_TIMEOUT(stress, random_ops, MAX_SECONDS + SETTLE_SECONDS + 60)
 {
 	const char *env_seed = getenv("ACLMEM_STRESS_SEED");
-	unsigned int seconds = env_uint("ACLMEM_STRESS_SECONDS",
-					DEFAULT_SECONDS);
+	unsigned int target = env_uint("ACLMEM_STRESS_CALLS", DEFAULT_CALLS);
 	pid_t kids[NR_SLOTS] = { 0 };
 	unsigned int next_id = 0, kills = 0, failures = 0, s, i;
-	__u64 seed, rng, next_kill, deadline;
+	__u64 seed, rng, next_kill, start, deadline, done;
+	struct aclmem_info info;
 	struct shared *sh;
 	char first[256];
 	int shmfd, kmsg, status;
@@ -1599,11 +1977,8 @@ TEST_F_TIMEOUT(stress, random_ops, MAX_SECONDS + 90)
 	       (now_ns() ^ ((__u64)getpid() << 32));
 	printf("# seed: %llu (replay: ACLMEM_STRESS_SEED=%llu)\n",
 	       (unsigned long long)seed, (unsigned long long)seed);
-	if (seconds < 2)
-		seconds = 2;
-	if (seconds > MAX_SECONDS)
-		seconds = MAX_SECONDS;
-	printf("# %u processes for %u s\n", NR_SLOTS, seconds);
+	printf("# %u processes at a time until they made %u system calls (ACLMEM_STRESS_CALLS), at most %u s\n",
+	       NR_SLOTS, target, MAX_SECONDS);
 	fflush(stdout);
 	rng = aclmem_mix(seed);
 
@@ -1618,38 +1993,34 @@ TEST_F_TIMEOUT(stress, random_ops, MAX_SECONDS + 90)
 	ASSERT_NE(MAP_FAILED, sh);
 	for (s = 0; s < NR_SLOTS; s++)
 		sh->pub[s].dmabuf = -1;
-	deadline = now_ns() + seconds * 1000000000ULL;
-	sh->deadline_ns = deadline;
+	start = now_ns();
+	deadline = start + MAX_SECONDS * 1000000000ULL;
 
 	for (s = 0; s < NR_SLOTS; s++) {
 		kids[s] = spawn(seed, next_id++, s, shmfd);
 		ASSERT_LT(0, kids[s]);
 	}
 	rng += 1;
-	next_kill = now_ns() + (1 + aclmem_mix(rng) % (seconds * 250)) *
-		    1000000ULL;
+	next_kill = now_ns() + (500 + aclmem_mix(rng) % 2500) * 1000000ULL;
 
-	while (now_ns() < deadline && !failures) {
+	while (!failures) {
+		done = __atomic_load_n(&sh->stats[ST_CALLS], __ATOMIC_RELAXED);
+		if (done >= target || now_ns() >= deadline)
+			break;
 		aclmem_msleep(20);
-		/*
-		 * Children that ended on their own: failed, unless they saw
-		 * the deadline pass during our sleep and finished cleanly.
-		 */
+		/* a child ends only when told to, or when it failed */
 		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 			untrack(pid);
 			for (s = 0; s < NR_SLOTS; s++) {
 				if (kids[s] != pid)
 					continue;
 				kids[s] = 0;
-				if (aclmem_exit_code(status) == 0 &&
-				    now_ns() >= deadline)
-					continue;
 				failures++;
 				TH_LOG("child in slot %u ended early: %d", s,
 				       aclmem_exit_code(status));
 			}
 		}
-		if (now_ns() < next_kill || now_ns() + 2000000000ULL > deadline)
+		if (now_ns() < next_kill)
 			continue;
 		/* SIGKILL one in the middle of whatever it does, replace it */
 		rng += 1;
@@ -1665,19 +2036,12 @@ TEST_F_TIMEOUT(stress, random_ops, MAX_SECONDS + 90)
 			       aclmem_exit_code(status));
 		}
 		kills++;
-		/* it may have died half way through a publication */
-		if (sh->pub[s].seq & 1)
-			sh->pub[s].seq++;
-		pub_begin(&sh->pub[s]);
-		sh->pub[s].tgid = 0;
-		sh->pub[s].token = 0;
-		sh->pub[s].dmabuf = -1;
-		pub_end(&sh->pub[s]);
+		slot_reset(sh, s);
 		kids[s] = spawn(seed, next_id++, s, shmfd);
 		ASSERT_LT(0, kids[s]);
 		rng += 1;
-		next_kill = now_ns() + (500 + aclmem_mix(rng) %
-					(seconds * 250)) * 1000000ULL;
+		next_kill = now_ns() + (500 + aclmem_mix(rng) % 2500) *
+			    1000000ULL;
 	}
 
 	/* the end: every child checks, frees and exits */
@@ -1697,28 +2061,62 @@ TEST_F_TIMEOUT(stress, random_ops, MAX_SECONDS + 90)
 	EXPECT_EQ(ECHILD, errno);
 	EXPECT_EQ(0U, failures);
 
-	printf("# %u children, %u killed:", next_id, kills);
+	done = sh->stats[ST_CALLS];
+	printf("# %llu system calls in %llu s by %u processes (%u killed, at least %u at a time):",
+	       (unsigned long long)done,
+	       (unsigned long long)((now_ns() - start) / 1000000000ULL),
+	       next_id, kills, NR_SLOTS);
 	for (i = 0; i < NR_STATS; i++)
 		printf(" %s %llu", stat_names[i],
 		       (unsigned long long)sh->stats[i]);
+	printf("\n# time per operation (count, ms in all):");
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		printf(" %s %llu %llu;", ops[i].name,
+		       (unsigned long long)sh->op_nr[i],
+		       (unsigned long long)(sh->op_ns[i] / 1000000));
 	printf("\n");
 	fflush(stdout);
-	EXPECT_LT(0U, sh->stats[ST_OPS]);
-	if (seconds >= 10) {
-		EXPECT_LT(0U, kills);
+	EXPECT_LE(target, done) {
+		TH_LOG("only %llu of %u system calls in %u s",
+		       (unsigned long long)done, target, MAX_SECONDS);
 	}
+	EXPECT_LT(0U, kills);
+	/* buffers were written by both sides while shared, and checked */
+	EXPECT_LT(0U, sh->stats[ST_LANE_CHECK]);
 
-	/* every page back, a new file has no handle */
-	for (i = 0; i < ACLMEM_NR_POOLS; i++) {
-		struct aclmem_pool_stats st;
+	/* no token outlives the run: every one is unknown now */
+	for (i = 0; i < sh->nr_tokens && i < MAX_TOKENS; i++) {
+		struct aclmem_import imp = { .token = sh->tokens[i] };
 
-		ASSERT_EQ(0, _aclmem_pool(self->fd, i ? SZ_1G : SZ_2M, &st));
-		EXPECT_EQ(self->base.out_pools[i].in_use, st.in_use) {
-			TH_LOG("%s pool: in_use %llu, baseline %llu",
-			       i ? "1G" : "2M", (unsigned long long)st.in_use,
-			       (unsigned long long)
-			       self->base.out_pools[i].in_use);
+		EXPECT_EQ(-ENOENT, _aclmem_ioctl(self->fd, ACLMEM_IOC_IMPORT,
+						 &imp)) {
+			TH_LOG("token 0x%llx still imports",
+			       (unsigned long long)sh->tokens[i]);
 		}
+	}
+	printf("# %u tokens published, %u checked gone\n", sh->nr_tokens,
+	       sh->nr_tokens < MAX_TOKENS ? sh->nr_tokens : MAX_TOKENS);
+
+	/*
+	 * Once the zeroing worker is idle: no page in use, every pool at its
+	 * target (the rest back to the kernel), nothing left to clear, and a
+	 * new file has no handle.
+	 */
+	EXPECT_EQ(0, pools_settle(self->fd, &info));
+	for (i = 0; i < ACLMEM_NR_POOLS; i++) {
+		const struct aclmem_pool_stats *st = &info.out_pools[i];
+
+		EXPECT_EQ(0U, st->in_use) {
+			TH_LOG("%s pool: %llu pages in use", aclmem_ps_name(
+			       st->page_size), (unsigned long long)st->in_use);
+		}
+		EXPECT_EQ(st->target, st->free) {
+			TH_LOG("%s pool: %llu free, target %llu",
+			       aclmem_ps_name(st->page_size),
+			       (unsigned long long)st->free,
+			       (unsigned long long)st->target);
+		}
+		EXPECT_EQ(0U, st->dirty);
 	}
 	{
 		int fd = aclmem_open();
