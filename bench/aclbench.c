@@ -7,10 +7,11 @@
  *
  * Usage: aclbench [--scale=X] [all | SUBCOMMAND...]
  *   memset     memset bandwidth of a 1 GiB buffer, one thread and all CPUs
- *   alloc2m    allocate + free 2 MiB: aclmem, memfd hugetlb, memfd shmem,
- *              anonymous THP, dma-buf system heap
+ *   alloc2m    allocate + free 2 MiB from a warm pool: aclmem, memfd
+ *              hugetlb, memfd shmem, anonymous THP, dma-buf system heap,
+ *              anonymous MAP_HUGETLB
  *   alloc1g    allocate 1 GiB: aclmem from the pool, aclmem growing on
- *              demand, memfd hugetlb 1 GiB
+ *              demand, memfd hugetlb 1 GiB, hugetlb grown at run time
  *   touch1g    map + write every 4 KiB of 1 GiB: aclmem (faulted, and
  *              populated), memfd hugetlb 1 GiB, memfd shmem; fault counts
  *   torch      64 handles of 2 MiB mapped into one reservation and
@@ -19,10 +20,17 @@
  *              aclmem dma-buf fd, memfd (hugetlb and shmem) over a socket
  *   sustained  allocate + free 2 MiB in a loop for seconds: GB/s handed out
  *   meta       kernel memory per aclmem handle (/proc/slabinfo deltas)
+ *   churn      allocate + write all 2 MiB + free back to back, zeroing
+ *              paid inside; both CPUs, CPU 1 offline, CPU 1 busy; against
+ *              hugetlb memfd, MAP_HUGETLB, a caching allocator and one
+ *              with a zeroing thread
+ *   burst      64 allocations more than the pool keeps, back to back; an
+ *              allocation right after a free with the rest of the pool held
  *
  * Every result is one line on stdout,
  *   RESULT name=NAME impl=IMPL key=value ...
  * with latencies in ns (p50_ns, p99_ns, mean_ns, min_ns, max_ns, n),
+ * paired ratios against a peer as pr_PEER=P50:P10:P90:PAIRS (timing.c),
  * bandwidths in gbps (10^9 bytes per second), fault counts in faults, and
  * status=ok, status=na (with reason=) or status=fail (with reason=, its
  * words joined by "~").
@@ -31,7 +39,7 @@
  * memfds and contenders they share (aclbench.h).
  * Comment lines start with "#". --scale multiplies the iteration counts
  * and durations (0.1 for a quick look). Needs root, /dev/aclmem, hugetlb
- * pages (1 GiB: 1, 2 MiB: 64) and, for "torch", libascendcl.so.
+ * pages (1 GiB: 1, 2 MiB: 256) and, for "torch", libascendcl.so.
  */
 #define _GNU_SOURCE
 #include <signal.h>
@@ -57,6 +65,8 @@ static const struct {
 	{ "share", bench_share },
 	{ "sustained", bench_sustained },
 	{ "meta", bench_meta },
+	{ "churn", bench_churn },
+	{ "burst", bench_burst },
 };
 
 #define NBENCH (sizeof(benches) / sizeof(benches[0]))

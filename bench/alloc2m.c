@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * alloc2m: allocate + free 2 MiB: aclmem, memfd hugetlb, memfd shmem,
- * anonymous THP, dma-buf system heap.
+ * alloc2m: allocate + free 2 MiB: aclmem from a warm pool (the page was
+ * zeroed beforehand, the zeroing of the freed one is left to the pool
+ * worker, outside the time, and nothing writes the page), memfd hugetlb,
+ * memfd shmem, anonymous THP, the dma-buf system heap, anonymous
+ * MAP_HUGETLB (first write faults it in).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -16,7 +19,7 @@
 
 #include "aclbench.h"
 
-enum { A2M_ACLMEM, A2M_MEMFD, A2M_THP, A2M_DMAHEAP };
+enum { A2M_ACLMEM, A2M_MEMFD, A2M_THP, A2M_DMAHEAP, A2M_ANON };
 
 static char *thp_va;
 static int dma_heap = -1;
@@ -68,6 +71,17 @@ static int alloc2m_op(struct contender *c, const char **why)
 		munmap(p, SZ_2M);
 		sample_add(&c->s, now_ns() - t0);
 		return 0;
+	case A2M_ANON:
+		t0 = now_ns();
+		p = hugetlb_map_2m();
+		if (!p) {
+			*why = "mmap_MAP_HUGETLB";
+			return errno;
+		}
+		*(volatile char *)p = 1;	/* the fault allocates it */
+		munmap(p, SZ_2M);
+		sample_add(&c->s, now_ns() - t0);
+		return 0;
 	case A2M_DMAHEAP: {
 		struct dma_heap_allocation_data d = {
 			.len = SZ_2M, .fd_flags = O_RDWR | O_CLOEXEC,
@@ -95,7 +109,9 @@ void bench_alloc2m(void)
 		{ .impl = "memfd_shmem", .kind = A2M_MEMFD },
 		{ .impl = "thp", .kind = A2M_THP },
 		{ .impl = "dmabuf_heap", .kind = A2M_DMAHEAP },
+		{ .impl = "anon_hugetlb", .kind = A2M_ANON },
 	};
+	char extra[512] = "";
 	int nc = sizeof(cs) / sizeof(cs[0]), i, err;
 	unsigned long rounds = iters(16, 4), r, b, target = 0;
 	long thp0 = vmstat("thp_fault_alloc"), fb0 = vmstat("thp_fault_fallback");
@@ -144,6 +160,10 @@ void bench_alloc2m(void)
 			}
 		}
 	}
+	for (i = 1; i < nc; i++)
+		if (!cs[0].off && !cs[i].off)
+			paired(extra, sizeof(extra), cs[i].impl, &cs[0].s,
+			       cs[0].batch, &cs[i].s, cs[i].batch, false);
 	for (i = 0; i < nc; i++) {
 		if (cs[i].off)
 			continue;
@@ -151,10 +171,10 @@ void bench_alloc2m(void)
 		case A2M_ACLMEM:
 			result_lat("alloc_free_2m", cs[i].impl, &cs[i].s,
 				   "alloc_p50_ns=%llu free_p50_ns=%llu "
-				   "pool_target=%lu batch=%lu",
+				   "pool_target=%lu batch=%lu%s",
 				   (unsigned long long)pct(&cs[i].s2, 50),
 				   (unsigned long long)pct(&cs[i].s3, 50),
-				   target, cs[i].batch);
+				   target, cs[i].batch, extra);
 			break;
 		case A2M_THP:
 			result_lat("alloc_free_2m", cs[i].impl, &cs[i].s,

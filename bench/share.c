@@ -227,7 +227,8 @@ void bench_share(void)
 		  .flags = MFD_HUGETLB | MFD_HUGE_2MB },
 		{ .impl = "memfd_shmem", .kind = OP_MEMFD },
 	};
-	int nc = sizeof(cs) / sizeof(cs[0]), i, sv[2], mfd[4], err;
+	int nc = sizeof(cs) / sizeof(cs[0]), i, k, sv[2], mfd[4], err;
+	char extra[2][256] = { "", "" };
 	unsigned long rounds = iters(10, 2), r, b;
 	struct smsg hello;
 	uint64_t ns, parts[4];
@@ -294,16 +295,27 @@ void bench_share(void)
 			}
 		}
 	}
+	/* Paired round by round, the medians of the batches. */
+	for (i = 0; i < 2; i++) {
+		if (cs[i].off)
+			continue;
+		for (k = 2; k < nc; k++)
+			if (!cs[k].off)
+				paired(extra[i], sizeof(extra[i]), cs[k].impl,
+				       &cs[i].s, cs[i].batch, &cs[k].s,
+				       cs[k].batch, false);
+	}
 	for (i = 0; i < nc; i++)
 		if (!cs[i].off)
 			result_lat("share", cs[i].impl, &cs[i].s,
 				   "size=%llu export_p50_ns=%llu pass_p50_ns=%llu "
-				   "import_p50_ns=%llu map_p50_ns=%llu",
+				   "import_p50_ns=%llu map_p50_ns=%llu%s",
 				   (unsigned long long)SZ_2M,
 				   (unsigned long long)pct(&cs[i].s2, 50),
 				   (unsigned long long)pct(&cs[i].s3, 50),
 				   (unsigned long long)pct(&cs[i].s4, 50),
-				   (unsigned long long)pct(&cs[i].s5, 50));
+				   (unsigned long long)pct(&cs[i].s5, 50),
+				   i < 2 ? extra[i] : "");
 	memset(&hello, 0, sizeof(hello));
 	hello.op = OP_QUIT;
 	send_msg(sv[0], &hello, -1);

@@ -93,6 +93,7 @@ void bench_sustained(void)
 	unsigned long rounds = iters(3, 2), r;
 	double warm = seconds(0.5), secs = seconds(2);
 	struct aclmem_info a, b;
+	char extra[256] = "";
 	size_t len = GiB;
 	const char *why = "?";
 	char *buf;
@@ -120,16 +121,21 @@ void bench_sustained(void)
 	}
 	if (acl_fd >= 0)
 		acl_info(acl_fd, &b);
+	for (i = 0; i < nc; i += 2)
+		if (!cs[1].off && !cs[i].off)
+			paired(extra, sizeof(extra), cs[i].impl, &cs[1].s, 1,
+			       &cs[i].s, 1, true);
 	/* gbps: the median stretch; ops and ns: all stretches together. */
 	for (i = 0; i < nc; i++) {
 		if (cs[i].off)
 			continue;
 		result_raw("sustained_2m", "impl=%s status=ok gbps=%.3f "
-			   "min_gbps=%.3f max_gbps=%.3f n=%zu ops=%ld ns=%ld%s",
+			   "min_gbps=%.3f max_gbps=%.3f n=%zu ops=%ld ns=%ld%s%s",
 			   cs[i].impl, pct(&cs[i].s, 50) / 1e12,
 			   pct(&cs[i].s, 0) / 1e12, pct(&cs[i].s, 100) / 1e12,
 			   cs[i].s.n, cs[i].count, cs[i].count2,
-			   cs[i].kind == SUS_MEMSET ? " threads=1" : "");
+			   cs[i].kind == SUS_MEMSET ? " threads=1" : "",
+			   i == 1 ? extra : "");
 	}
 	if (!cs[1].off)
 		note("sustained: the 2 MiB pool grew by %llu and shrank by %llu "

@@ -85,6 +85,51 @@ void sample_reset(struct samples *s)
 	s->n = 0;
 }
 
+static uint64_t slice_median(const struct samples *s, size_t from, size_t n)
+{
+	struct samples c = { 0 };
+	uint64_t m;
+	size_t i;
+
+	for (i = from; i < from + n; i++)
+		sample_add(&c, s->v[i]);
+	m = pct(&c, 50);
+	free(c.v);
+	return m;
+}
+
+/*
+ * Paired ratios, round by round: the median of the peer's @per_b samples
+ * of a round over the median of aclmem's @per_a (the other way round with
+ * @rate), from samples still in the order they were taken (before pct()
+ * sorts them). Appends " pr_PEER=P50:P10:P90:PAIRS" to @buf, the
+ * median ratio, its 10th and 90th percentiles and the number of rounds
+ * both ran.
+ */
+void paired(char *buf, size_t len, const char *peer, const struct samples *a,
+	    size_t per_a, const struct samples *b, size_t per_b, bool rate)
+{
+	struct samples pr = { 0 };
+	size_t r, used = strlen(buf);
+	uint64_t x, y;
+
+	if (!per_a || !per_b)
+		return;
+	for (r = 0; (r + 1) * per_a <= a->n && (r + 1) * per_b <= b->n; r++) {
+		x = slice_median(a, r * per_a, per_a);
+		y = slice_median(b, r * per_b, per_b);
+		if (rate ? !y : !x)
+			continue;
+		sample_add(&pr, (uint64_t)((rate ? (double)x / y :
+					    (double)y / x) * 1e6));
+	}
+	if (pr.n && used < len)
+		snprintf(buf + used, len - used, " pr_%s=%.4f:%.4f:%.4f:%zu",
+			 peer, pct(&pr, 50) / 1e6, pct(&pr, 10) / 1e6,
+			 pct(&pr, 90) / 1e6, pr.n);
+	free(pr.v);
+}
+
 /* RESULT line with the latency statistics of @s and @fmt appended. */
 void result_lat(const char *name, const char *impl, struct samples *s,
 		const char *fmt, ...)

@@ -107,6 +107,7 @@ void bench_torch(void)
 		  .flags = MFD_HUGETLB | MFD_HUGE_2MB },
 		{ .impl = "memfd_shmem", .kind = TORCH_MEMFD },
 	};
+	char extra[2][256] = { "", "" };
 	int nc = sizeof(cs) / sizeof(cs[0]), i, err;
 	unsigned long rounds = iters(30, 3), r, n;
 	char *va[3] = { NULL, NULL, NULL };
@@ -150,21 +151,30 @@ void bench_torch(void)
 					       why, err);
 		}
 	}
+	for (i = 1; i < nc; i++) {
+		if (cs[0].off || cs[i].off)
+			continue;
+		paired(extra[0], sizeof(extra[0]), cs[i].impl, &cs[0].s, 1,
+		       &cs[i].s, 1, false);
+		paired(extra[1], sizeof(extra[1]), cs[i].impl, &cs[0].s2, 1,
+		       &cs[i].s2, 1, false);
+	}
 	for (i = 0; i < nc; i++) {
 		if (cs[i].off)
 			continue;
 		n = cs[i].s.n;
 		result_lat("torch64_map", cs[i].impl, &cs[i].s,
-			   "handles=%d touch_faults=%ld", TORCH_HANDLES,
-			   cs[i].count / (long)n);
+			   "handles=%d touch_faults=%ld%s", TORCH_HANDLES,
+			   cs[i].count / (long)n, i ? "" : extra[0]);
 		result_lat("torch64_unmap", cs[i].impl, &cs[i].s2,
 			   "handles=%d unmap_one_p50_ns=%llu "
 			   "unmap_one_mean_ns=%llu free_one_p50_ns=%llu "
-			   "free_one_mean_ns=%llu", TORCH_HANDLES,
+			   "free_one_mean_ns=%llu%s", TORCH_HANDLES,
 			   (unsigned long long)pct(&cs[i].s3, 50),
 			   (unsigned long long)mean(&cs[i].s3),
 			   (unsigned long long)pct(&cs[i].s4, 50),
-			   (unsigned long long)mean(&cs[i].s4));
+			   (unsigned long long)mean(&cs[i].s4),
+			   i ? "" : extra[1]);
 	}
 	if (va[0])
 		aclrtReleaseMemAddress(va[0]);

@@ -88,8 +88,8 @@ void bench_touch1g(void)
 	};
 	struct touch_target tt[4];
 	uint64_t fall[4] = { 0 }, t0;
-	double paired[2][3];
-	int nc = sizeof(cs) / sizeof(cs[0]), i, err;
+	char extra[2][256];
+	int nc = sizeof(cs) / sizeof(cs[0]), i, k, err;
 	unsigned long rounds = iters(15, 3), r, n;
 	const char *why = "?";
 
@@ -136,40 +136,28 @@ void bench_touch1g(void)
 		}
 	}
 	/*
-	 * Round by round, hugetlb's time over aclmem's (before pct() sorts
-	 * the samples): the two run back to back, so this ratio is free of
-	 * the host's slow swings; its spread shows the noise of the boot.
+	 * Round by round, hugetlb's time over aclmem's: the two run back to
+	 * back, so this ratio is free of the host's slow swings.
 	 */
 	for (i = 0; i < 2; i++) {
-		struct samples pr = { 0 };
-
-		paired[i][0] = 0;
-		if (cs[i].off || cs[2].off || cs[i].s.n != cs[2].s.n)
+		extra[i][0] = 0;
+		if (cs[i].off)
 			continue;
-		for (r = 0; r < cs[i].s.n; r++)
-			sample_add(&pr, cs[2].s.v[r] * 1000 / cs[i].s.v[r]);
-		paired[i][0] = pct(&pr, 50) / 1e3;
-		paired[i][1] = pct(&pr, 0) / 1e3;
-		paired[i][2] = pct(&pr, 100) / 1e3;
-		free(pr.v);
+		for (k = 2; k < nc; k++)
+			if (!cs[k].off)
+				paired(extra[i], sizeof(extra[i]), cs[k].impl,
+				       &cs[i].s, 1, &cs[k].s, 1, false);
 	}
 	for (i = 0; i < nc; i++) {
-		char extra[128] = "";
-
 		if (cs[i].off)
 			continue;
 		n = cs[i].s.n;
-		if (i < 2 && paired[i][0] > 0)
-			snprintf(extra, sizeof(extra),
-				 " paired_hugetlb_ratio=%.3f "
-				 "paired_min=%.3f paired_max=%.3f",
-				 paired[i][0], paired[i][1], paired[i][2]);
 		result_lat("map_touch_1g", cs[i].impl, &cs[i].s,
 			   "faults=%ld touch_faults=%ld unmap_p50_ns=%llu "
 			   "fallocate_ns=%llu%s", cs[i].count / (long)n,
 			   cs[i].count2 / (long)n,
 			   (unsigned long long)pct(&cs[i].s2, 50),
-			   (unsigned long long)fall[i], extra);
+			   (unsigned long long)fall[i], i < 2 ? extra[i] : "");
 	}
 	if (tt[0].handle)
 		acl_free(acl_fd, tt[0].handle);
