@@ -22,11 +22,11 @@ PATH=/bin:/sbin:/usr/bin:/usr/sbin
 export PATH
 
 OUT=/dev/ttyS1
-PARAMS="pool_2m=128 pool_1g=1"
+PARAMS="pool_2m=128 pool_1g=1 movable_1g=1"
 SCALE=1
 ARGS=all
 TIMEOUT=900
-HP2M=64
+HP2M=256
 HP1G=1
 
 say() {
@@ -67,6 +67,10 @@ main() {
 	say "INFO thp=$(sed 's/.*\[\(.*\)\].*/\1/' \
 		/sys/kernel/mm/transparent_hugepage/enabled)"
 	say "INFO cmdline=$(echo "$cmdline" | tr ' ' ',')"
+	# What this boot really does (CONFIG_INIT_ON_ALLOC_DEFAULT_ON and
+	# init_on_alloc= together): the kernel's own report.
+	say "INFO meminit=$(dmesg | sed -n 's/.*mem auto-init: \(stack:.*\)/\1/p' |
+		head -n 1)"
 	hugepages 1048576 "$HP1G"
 	hugepages 2048 "$HP2M"
 
