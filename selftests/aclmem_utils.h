@@ -226,6 +226,7 @@ int _aclmem_munmap(void *p, size_t len);
 /* The pool of @page_size has @in_use pages in use and adds up. */
 #define aclmem_expect_in_use(fd, page_size, _in_use) do {		\
 	struct aclmem_pool_stats __st;					\
+	struct aclmem_info __i;						\
 	ASSERT_EQ(0, _aclmem_pool(fd, page_size, &__st));		\
 	EXPECT_EQ((__u64)(_in_use), __st.in_use) {			\
 		TH_LOG("%s pool: total %llu free %llu in_use %llu",	\
@@ -234,7 +235,10 @@ int _aclmem_munmap(void *p, size_t len);
 		       (unsigned long long)__st.free,			\
 		       (unsigned long long)__st.in_use);		\
 	}								\
-	EXPECT_EQ(__st.total, __st.free + __st.in_use);			\
+	ASSERT_EQ(0, _aclmem_info(fd, 0, &__i));			\
+	/* what the module took from the kernel and has not given back */ \
+	EXPECT_EQ(__st.total, __st.grown - __st.shrunk -		\
+		  __i.out_poisoned[aclmem_pool_index(page_size)]);	\
 } while (0)
 
 /* QUERY with ACLMEM_QUERY_CHECK_REFS reports no changed refcount. */
