@@ -3,8 +3,11 @@
  * Description: every kind of bad input gets the errno the uapi promises and
  * changes nothing: sizes, page sizes, nodes, flags, reserved and out_
  * fields of each ioctl (EINVAL), sizes beyond one handle (EOVERFLOW),
- * unknown handles (ENOENT), bad struct pointers (EFAULT, without leaking a
- * handle), unknown ioctl numbers and struct sizes (ENOTTY), and mmap past
+ * unknown handles (ENOENT), bad struct pointers of every ioctl (EFAULT),
+ * SET_PIDS's bad list pointer (EFAULT, the list unchanged), and structs
+ * the kernel can read but not write back (ALLOC, QUERY, INFO, EXPORT,
+ * IMPORT, EXPORT_FD, IMPORT_FD: EFAULT, leaving no handle, token or fd
+ * behind), unknown ioctl numbers and struct sizes (ENOTTY), and mmap past
  * the end of a handle or of no handle (ENXIO), at a misaligned offset,
  * length or MAP_FIXED address, or MAP_PRIVATE (EINVAL). Afterwards the
  * pool counters are at their baseline and the file holds no handle.
@@ -375,9 +378,12 @@ TEST_F(bad_input, info_bad_fields)
 /* A bad struct pointer: unmapped, PROT_NONE, or running off a mapping. */
 TEST_F(bad_input, bad_pointer)
 {
+	/* every ioctl of the uapi header */
 	static const unsigned long cmds[] = {
 		ACLMEM_IOC_INFO, ACLMEM_IOC_ALLOC, ACLMEM_IOC_FREE,
-		ACLMEM_IOC_QUERY,
+		ACLMEM_IOC_QUERY, ACLMEM_IOC_EXPORT, ACLMEM_IOC_SET_PIDS,
+		ACLMEM_IOC_IMPORT, ACLMEM_IOC_EXPORT_FD, ACLMEM_IOC_IMPORT_FD,
+		ACLMEM_IOC_POPULATE, ACLMEM_IOC_UNEXPORT,
 	};
 	char *area;
 	unsigned int i;
@@ -451,6 +457,134 @@ TEST_F(bad_input, read_only_struct)
 	EXPECT_EQ(1U, aclmem_nr_handles(self->fd));
 	aclmem_expect_in_use(self->fd, SZ_2M,
 			     self->base.out_pools[ACLMEM_POOL_2M].in_use + 1);
+	aclmem_free(self->fd, h);
+	expect_nothing_changed(self);
+}
+
+/* The number the next open() gets: an fd left reserved or open moves it. */
+static int next_fd(void)
+{
+	int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0)
+		close(fd);
+	return fd;
+}
+
+/* A page of @len bytes copied from @cmd, then made read-only; or NULL. */
+static void *read_only_copy(const void *cmd, size_t len)
+{
+	void *p = mmap(NULL, SZ_4K, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	aclmem_track_map(p, SZ_4K);
+	memcpy(p, cmd, len);
+	if (mprotect(p, SZ_4K, PROT_READ))
+		return NULL;
+	return p;
+}
+
+/*
+ * The sharing ioctls with a struct the kernel can read but not write
+ * back: EFAULT, and what the call would have made is not left behind (a
+ * token nobody knows, a handle nobody knows the number of, an fd).
+ */
+TEST_F(bad_input, read_only_struct_sharing)
+{
+	struct aclmem_export ex = { 0 };
+	struct aclmem_export_fd xf = { 0 };
+	struct aclmem_import im = { 0 };
+	int fds0, dmabuf;
+	__u32 h = 0;
+	void *ro;
+
+	aclmem_alloc(self->fd, SZ_2M, SZ_2M, ACLMEM_NODE_ANY, &h, NULL);
+	fds0 = next_fd();
+	ASSERT_LT(0, fds0);
+
+	/* EXPORT: no token kept, the handle exports again */
+	ex.handle = h;
+	ex.flags = ACLMEM_EXPORT_ANY_PID;
+	ro = read_only_copy(&ex, sizeof(ex));
+	ASSERT_NE(NULL, ro);
+	EXPECT_EQ(-EFAULT, _aclmem_ioctl(self->fd, ACLMEM_IOC_EXPORT, ro));
+	ASSERT_EQ(0, ioctl(self->fd, ACLMEM_IOC_EXPORT, &ex));
+
+	/* IMPORT: no new handle */
+	im.token = ex.out_token;
+	ro = read_only_copy(&im, sizeof(im));
+	ASSERT_NE(NULL, ro);
+	EXPECT_EQ(-EFAULT, _aclmem_ioctl(self->fd, ACLMEM_IOC_IMPORT, ro));
+	EXPECT_EQ(1U, aclmem_nr_handles(self->fd));
+
+	/* EXPORT_FD: no fd */
+	xf.handle = h;
+	xf.flags = ACLMEM_EXPORT_FD_CLOEXEC;
+	ro = read_only_copy(&xf, sizeof(xf));
+	ASSERT_NE(NULL, ro);
+	EXPECT_EQ(-EFAULT, _aclmem_ioctl(self->fd, ACLMEM_IOC_EXPORT_FD, ro));
+	EXPECT_EQ(fds0, next_fd());
+
+	/* IMPORT_FD: no new handle */
+	ASSERT_EQ(0, ioctl(self->fd, ACLMEM_IOC_EXPORT_FD, &xf));
+	dmabuf = xf.out_fd;
+	memset(&im, 0, sizeof(im));
+	im.token = (__u64)dmabuf;
+	ro = read_only_copy(&im, sizeof(im));
+	ASSERT_NE(NULL, ro);
+	EXPECT_EQ(-EFAULT, _aclmem_ioctl(self->fd, ACLMEM_IOC_IMPORT_FD, ro));
+	EXPECT_EQ(1U, aclmem_nr_handles(self->fd));
+	ASSERT_EQ(0, close(dmabuf));
+	EXPECT_EQ(fds0, next_fd());
+
+	aclmem_expect_in_use(self->fd, SZ_2M,
+			     self->base.out_pools[ACLMEM_POOL_2M].in_use + 1);
+	aclmem_free(self->fd, h);
+	expect_nothing_changed(self);
+}
+
+/* IMPORT of @token by this file: 0 (the new handle freed) or -errno. */
+static int import_token(int fd, __u64 token)
+{
+	struct aclmem_import im = { .token = token };
+
+	if (ioctl(fd, ACLMEM_IOC_IMPORT, &im))
+		return -errno;
+	return _aclmem_free(fd, im.out_handle);
+}
+
+/* SET_PIDS with its list unmapped: EFAULT, and the list takes nothing. */
+TEST_F(bad_input, set_pids_bad_list)
+{
+	struct aclmem_export ex = { 0 };
+	struct aclmem_set_pids sp = { 0 };
+	__u32 pid = (__u32)getpid(), *pids;
+	__u32 h = 0;
+
+	aclmem_alloc(self->fd, SZ_2M, SZ_2M, ACLMEM_NODE_ANY, &h, NULL);
+	ex.handle = h;
+	ASSERT_EQ(0, ioctl(self->fd, ACLMEM_IOC_EXPORT, &ex));
+	pids = mmap(NULL, 2 * SZ_4K, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, pids);
+	aclmem_track_map(pids, 2 * SZ_4K);
+	ASSERT_EQ(0, mprotect((char *)pids + SZ_4K, SZ_4K, PROT_NONE));
+
+	sp.token = ex.out_token;
+	sp.nr_pids = 1;
+	sp.pids = 8;
+	EXPECT_EQ(-EFAULT, _aclmem_ioctl(self->fd, ACLMEM_IOC_SET_PIDS, &sp));
+	sp.pids = (__u64)(uintptr_t)((char *)pids + SZ_4K);
+	EXPECT_EQ(-EFAULT, _aclmem_ioctl(self->fd, ACLMEM_IOC_SET_PIDS, &sp));
+	/* this process first, then past the end of the readable page */
+	pids[SZ_4K / sizeof(*pids) - 1] = pid;
+	sp.pids = (__u64)(uintptr_t)&pids[SZ_4K / sizeof(*pids) - 1];
+	sp.nr_pids = 2;
+	EXPECT_EQ(-EFAULT, _aclmem_ioctl(self->fd, ACLMEM_IOC_SET_PIDS, &sp));
+	/* none of it was taken: this process is still not admitted */
+	ACLMEM_EXPECT_ERRNO(EACCES, import_token(self->fd, ex.out_token));
 	aclmem_free(self->fd, h);
 	expect_nothing_changed(self);
 }

@@ -11,7 +11,8 @@
  * process's open and close; POOL_SET is refused with EPERM without
  * CAP_SYS_ADMIN and moves the pool with it (target 12: free grows to 12,
  * back to 8: the pool shrinks); the "events" group hears ALLOC_FAILED,
- * POOL_GROWN and POOL_SHRUNK; POOL_SET answers before a big fill is done
+ * POOL_GROWN, POOL_SHRUNK and POOL_LOW (once per fall of free below
+ * target / 4); POOL_SET answers before a big fill is done
  * (the pool is still short of the target after the reply) and the fill
  * ends in POOL_FILLED; a second POOL_SET supersedes a running fill (only
  * the new target's end event comes); the module unloads in the middle of
@@ -37,6 +38,7 @@
 #include "aclmem_kmsg.h"
 #include "aclmem_module.h"
 #include "aclmem_utils.h"
+#include "meminfo.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK	270
@@ -549,7 +551,7 @@ static int handle_get(struct nl *nl, __u32 pid, struct nlrows *rows)
 struct pool_sum {
 	int nodes;
 	__u64 total, free, zeroed, dirty, in_use, target, grown, shrunk,
-	      failed;
+	      failed, poisoned;
 };
 
 static void pool_sum(const struct nlrows *rows, __u64 page_size,
@@ -573,6 +575,7 @@ static void pool_sum(const struct nlrows *rows, __u64 page_size,
 		s->grown += r->v[ACLMEM_GENL_A_POOL_GROWN];
 		s->shrunk += r->v[ACLMEM_GENL_A_POOL_SHRUNK];
 		s->failed += r->v[ACLMEM_GENL_A_POOL_FAILED];
+		s->poisoned += r->v[ACLMEM_GENL_A_POOL_POISONED];
 	}
 }
 
@@ -747,12 +750,11 @@ TEST_F(genl, pool_dump_matches_info)
 			}
 			EXPECT_EQ(a == ACLMEM_GENL_A_POOL_NODE ? 4 : 8, r->len[a]);
 		}
+		/* each node's pool owns what it took less what left it */
 		EXPECT_EQ(r->v[ACLMEM_GENL_A_POOL_TOTAL],
-			  r->v[ACLMEM_GENL_A_POOL_FREE] +
-			  r->v[ACLMEM_GENL_A_POOL_IN_USE]);
-		EXPECT_EQ(r->v[ACLMEM_GENL_A_POOL_FREE],
-			  r->v[ACLMEM_GENL_A_POOL_ZEROED] +
-			  r->v[ACLMEM_GENL_A_POOL_DIRTY]);
+			  r->v[ACLMEM_GENL_A_POOL_GROWN] -
+			  r->v[ACLMEM_GENL_A_POOL_SHRUNK] -
+			  r->v[ACLMEM_GENL_A_POOL_POISONED]);
 	}
 	for (p = 0; p < ACLMEM_NR_POOLS; p++) {
 		const struct aclmem_pool_stats *st = &info.out_pools[p];
@@ -803,7 +805,9 @@ TEST_F_TIMEOUT(genl, pool_counters_follow_alloc, 120)
 	ASSERT_EQ(0, pool_get(self->nl, rows));
 	pool_sum(rows, SZ_2M, &s1);
 	EXPECT_EQ(s0.in_use + 3, s1.in_use);
-	EXPECT_EQ(s1.total, s1.free + s1.in_use);
+	/* pages the pool owns: what it took from the kernel, less the rest */
+	EXPECT_EQ(s1.total, s1.grown - s1.shrunk - s1.poisoned);
+	EXPECT_LE(s0.total, s1.total);
 	EXPECT_EQ(aclmem_in_use(self->fd, SZ_2M), s1.in_use);
 	EXPECT_EQ(aclmem_free_pages(self->fd, SZ_2M), s1.free);
 	if (have_1g) {
@@ -821,7 +825,8 @@ TEST_F_TIMEOUT(genl, pool_counters_follow_alloc, 120)
 	ASSERT_EQ(0, pool_get(self->nl, rows));
 	pool_sum(rows, SZ_2M, &s2);
 	EXPECT_EQ(s0.in_use, s2.in_use);
-	EXPECT_EQ(s2.total, s2.free + s2.in_use);
+	EXPECT_EQ(s2.total, s2.grown - s2.shrunk - s2.poisoned);
+	EXPECT_EQ(aclmem_free_pages(self->fd, SZ_2M), s2.free);
 	pool_sum(rows, SZ_1G, &s2);
 	EXPECT_EQ(self->base.out_pools[ACLMEM_POOL_1G].in_use, s2.in_use);
 }
@@ -1341,10 +1346,17 @@ TEST_F_TIMEOUT(genl, pool_set_moves_the_pool, 120)
 	EXPECT_EQ(s0.total, s2.total);
 }
 
+/* The next event of the "events" group with @event, within @secs s. */
+static int wait_event_secs(struct nl *ev, __u32 event, int secs,
+			   struct nlrow *out)
+{
+	return next_event(ev, secs, out, is_event, &event);
+}
+
 /* The next event of the "events" group with @event, within 10 s. */
 static int wait_event(struct nl *ev, __u32 event, struct nlrow *out)
 {
-	return next_event(ev, 10, out, is_event, &event);
+	return wait_event_secs(ev, event, 10, out);
 }
 
 static int join_events(struct nl *ev)
@@ -1416,6 +1428,70 @@ TEST_F_TIMEOUT(genl, event_grown_shrunk, 120)
 	EXPECT_EQ(self->target_2m, e.v[ACLMEM_GENL_A_POOL_TARGET]);
 	nl_close(ev);
 	free(ev);
+}
+
+/* The 2 MiB target POOL_LOW is tried at: its low mark (target / 4) is 2. */
+#define LOW_TARGET	8ULL
+
+/*
+ * POOL_LOW is sent when an allocation takes the free pages of a pool from
+ * at or above its low mark (target / 4) to below it: not for an
+ * allocation that leaves them at the mark, and not again for one that
+ * finds them below it already. The event names the pool and its counters
+ * after the fall.
+ */
+TEST_F_TIMEOUT(genl, event_pool_low, 120)
+{
+	const __u64 low = LOW_TARGET / 4;
+	struct nlrows *rows = self->rows;
+	const struct nlrow *r;
+	__u32 h[3] = { 0 };
+	struct nl *ev;
+	struct nlrow e;
+	__u64 free0;
+
+	if (geteuid() != 0)
+		SKIP(return, "needs CAP_SYS_ADMIN");
+	/* the pool of node 0 at LOW_TARGET free pages */
+	ASSERT_EQ(0, pool_set_wait(self->nl, SZ_2M, LOW_TARGET, 0));
+	ASSERT_EQ(0, pool_get(self->nl, rows));
+	r = pool_row(rows, SZ_2M, 0);
+	ASSERT_NE(NULL, r);
+	free0 = r->v[ACLMEM_GENL_A_POOL_FREE];
+	ASSERT_EQ(LOW_TARGET, free0);
+	ev = calloc(1, sizeof(*ev));
+	ASSERT_NE(NULL, ev);
+	ASSERT_EQ(0, join_events(ev));
+
+	/* down to the mark: no event */
+	aclmem_alloc(self->fd, (free0 - low) * SZ_2M, SZ_2M, 0, &h[0], NULL);
+	EXPECT_EQ(-ETIMEDOUT, wait_event_secs(ev, ACLMEM_GENL_EVENT_POOL_LOW,
+					      2, &e)) {
+		TH_LOG("POOL_LOW with %llu free, the mark being %llu",
+		       (unsigned long long)e.v[ACLMEM_GENL_A_POOL_FREE],
+		       (unsigned long long)low);
+	}
+	/* one below it: the event, for this pool */
+	aclmem_alloc(self->fd, SZ_2M, SZ_2M, 0, &h[1], NULL);
+	ASSERT_EQ(0, wait_event(ev, ACLMEM_GENL_EVENT_POOL_LOW, &e)) {
+		TH_LOG("no POOL_LOW when free fell to %llu",
+		       (unsigned long long)(low - 1));
+	}
+	EXPECT_EQ(SZ_2M, e.v[ACLMEM_GENL_A_POOL_PAGE_SIZE]);
+	EXPECT_EQ(0U, e.v[ACLMEM_GENL_A_POOL_NODE]);
+	EXPECT_EQ(LOW_TARGET, e.v[ACLMEM_GENL_A_POOL_TARGET]);
+	EXPECT_EQ(low - 1, e.v[ACLMEM_GENL_A_POOL_FREE]);
+	/* already below: no second one */
+	aclmem_alloc(self->fd, SZ_2M, SZ_2M, 0, &h[2], NULL);
+	EXPECT_EQ(-ETIMEDOUT, wait_event_secs(ev, ACLMEM_GENL_EVENT_POOL_LOW,
+					      2, &e));
+
+	aclmem_free(self->fd, h[2]);
+	aclmem_free(self->fd, h[1]);
+	aclmem_free(self->fd, h[0]);
+	nl_close(ev);
+	free(ev);
+	ASSERT_EQ(0, pool_set_wait(self->nl, SZ_2M, self->target_2m, 0));
 }
 
 /* 2 MiB pages a big fill adds: 512 MiB, some seconds of work under TCG. */
@@ -1742,22 +1818,6 @@ TEST_F(genl, ext_ack_points_at_attribute)
 	EXPECT_EQ((int)NLMSG_LENGTH(GENL_HDRLEN), self->nl->ext_offs);
 }
 
-static unsigned long long meminfo_kb(const char *key)
-{
-	unsigned long long v = 0;
-	char line[128];
-	size_t n = strlen(key);
-	FILE *f = fopen("/proc/meminfo", "r");
-
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, n) && line[n] == ':')
-			v = strtoull(line + n + 1, NULL, 10);
-	fclose(f);
-	return v;
-}
-
 /*
  * rmmod in the middle of a fill: the fill stops, the module goes, nothing
  * is left behind (the memory is back, no complaint in the kernel log), and
@@ -1777,7 +1837,7 @@ FIXTURE_TEARDOWN(genl_unload)
 
 TEST_F_TIMEOUT(genl_unload, during_fill, 180)
 {
-	unsigned long long before, after;
+	long long before, after;
 	struct nlrows *rows = calloc(1, sizeof(*rows));
 	struct nl *nl = calloc(1, sizeof(*nl));
 	const struct nlrow *r;
@@ -1792,7 +1852,7 @@ TEST_F_TIMEOUT(genl_unload, during_fill, 180)
 		SKIP(return, "no %s to load again", ACLMEM_KO);
 	current_params(params, sizeof(params));
 	kmsg = aclmem_kmsg_open();
-	before = meminfo_kb("MemFree");
+	before = mem_free_kb();
 	ASSERT_EQ(0, nl_open(nl));
 	r = pool_2m_node0(nl, rows);
 	ASSERT_NE(NULL, r);
@@ -1808,10 +1868,10 @@ TEST_F_TIMEOUT(genl_unload, during_fill, 180)
 	ASSERT_EQ(0, load(params)) {
 		TH_LOG("the module did not load again (%s)", params);
 	}
-	after = meminfo_kb("MemFree");
+	after = mem_free_kb();
 	/* 2 MiB pages of the fill left behind would show here */
 	EXPECT_GT(after + 64 * 1024, before) {
-		TH_LOG("MemFree %llu kB before, %llu kB after", before, after);
+		TH_LOG("MemFree %lld kB before, %lld kB after", before, after);
 	}
 	ASSERT_EQ(0, nl_open(nl));
 	r = pool_2m_node0(nl, rows);

@@ -4,7 +4,11 @@
  * an open /dev/aclmem file, with only a mapping left (file closed, handle
  * freed), or with only a dma-buf fd left, delete_module(2) answers
  * EWOULDBLOCK, the device stays, and the memory keeps its data. Once the
- * last user is gone the pool counters are back at the baseline. And the
+ * last user is gone the pool counters are back at the baseline. A dma-buf
+ * mapping alone (every fd closed, the handle freed) keeps the module too,
+ * and its data; after munmap the module unloads. Unloading gives every
+ * page back: MemFree after the unload is what it was before the load,
+ * also after the pool grew and shrank. And the
  * module unloads and loads again in a loop (from /aclmem.ko, with the
  * parameters it had), with a process holding live handles refusing the
  * unload until it is killed; after each load the device works.
@@ -13,6 +17,7 @@
 
 #include "aclmem_module.h"
 #include "aclmem_utils.h"
+#include "meminfo.h"
 
 FIXTURE(unload) {
 	int fd;
@@ -189,6 +194,132 @@ TEST_F_TIMEOUT(reload, with_live_handles, RELOAD_TIMEOUT)
 		ASSERT_EQ(0, load(params));
 		use_device(_metadata);
 	}
+}
+
+/* The pools' in_use, summed, as a new file sees them; -1 on error. */
+static long long pools_in_use(void)
+{
+	struct aclmem_info info;
+	int fd = aclmem_open();
+	long long n = -1;
+
+	if (fd < 0)
+		return -1;
+	if (!_aclmem_info(fd, 0, &info) && !info.out_handles)
+		n = info.out_pools[ACLMEM_POOL_2M].in_use +
+		    info.out_pools[ACLMEM_POOL_1G].in_use;
+	close(fd);
+	return n;
+}
+
+/*
+ * Only a mapping of a dma-buf left: its fd closed, the handle freed, the
+ * /dev/aclmem file closed. The module stays (EWOULDBLOCK) and the mapping
+ * keeps its data; once it is unmapped the pages are back in the pool and
+ * the module unloads.
+ */
+TEST_F_TIMEOUT(reload, only_a_dmabuf_mapping, RELOAD_TIMEOUT)
+{
+	struct aclmem_export_fd cmd = { 0 };
+	long long base;
+	char params[256];
+	__u32 h = 0;
+	__u64 off = 0;
+	void *p;
+	int fd;
+
+	if (access(ACLMEM_KO, R_OK))
+		SKIP(return, "no %s to load again", ACLMEM_KO);
+	current_params(params, sizeof(params));
+	base = pools_in_use();
+	ASSERT_LE(0, base);
+	fd = aclmem_open();
+	ASSERT_LE(0, fd);
+	aclmem_alloc(fd, 2 * SZ_2M, SZ_2M, ACLMEM_NODE_ANY, &h, &off);
+	cmd.handle = h;
+	cmd.flags = ACLMEM_EXPORT_FD_CLOEXEC;
+	ASSERT_EQ(0, ioctl(fd, ACLMEM_IOC_EXPORT_FD, &cmd));
+	p = mmap(NULL, 2 * SZ_2M, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 cmd.out_fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	aclmem_fill(p, 2 * SZ_2M, 41);
+	ASSERT_EQ(0, close(cmd.out_fd));
+	aclmem_free(fd, h);
+	ASSERT_EQ(0, close(fd));
+
+	ASSERT_EQ(-EWOULDBLOCK, try_unload());
+	ASSERT_EQ(0, access(ACLMEM_DEV_PATH, F_OK));
+	aclmem_assert_pattern(p, 2 * SZ_2M, 41);
+	EXPECT_EQ(base + 2, pools_in_use());
+	ASSERT_EQ(0, munmap(p, 2 * SZ_2M));
+	EXPECT_EQ(base, pools_in_use());
+
+	ASSERT_EQ(0, unload());
+	ASSERT_NE(0, access(ACLMEM_DEV_PATH, F_OK));
+	ASSERT_EQ(0, load(params));
+	use_device(_metadata);
+}
+
+/* 2 MiB pages the pool grows by past its free ones: 128 MiB. */
+#define GROW_2M		64
+
+/* KiB free memory may differ by across a load and unload (slab, caches). */
+#define MEMFREE_SLACK_KB	(8 * 1024)
+
+/*
+ * The memory a load takes (its pools) and a run grows comes back at the
+ * unload: free memory (MemFree and the per-cpu free lists) after it is
+ * what it was before the load, give or take MEMFREE_SLACK_KB, while the
+ * loaded module holds its pools' pages.
+ */
+TEST_F_TIMEOUT(reload, memory_back_after_unload, RELOAD_TIMEOUT)
+{
+	long long before, loaded, after, pool_kb;
+	struct aclmem_info info;
+	char params[256];
+	__u32 h = 0;
+	__u64 off = 0, n;
+	void *p = NULL;
+	int fd;
+
+	if (access(ACLMEM_KO, R_OK))
+		SKIP(return, "no %s to load again", ACLMEM_KO);
+	current_params(params, sizeof(params));
+	ASSERT_EQ(0, unload());
+	before = mem_free_all_kb();
+	ASSERT_LT(0, before);
+	ASSERT_EQ(0, load(params));
+	loaded = mem_free_all_kb();
+
+	fd = aclmem_open();
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, _aclmem_info(fd, 0, &info));
+	pool_kb = (info.out_pools[ACLMEM_POOL_2M].total * SZ_2M +
+		   info.out_pools[ACLMEM_POOL_1G].total * SZ_1G) >> 10;
+	TH_LOG("free %lld kB unloaded, %lld kB loaded; pools %lld kB",
+	       before, loaded, pool_kb);
+	/* the measure sees the pools */
+	EXPECT_LE(pool_kb - MEMFREE_SLACK_KB, before - loaded);
+
+	/* grow the 2 MiB pool past its free pages, write, give back */
+	n = info.out_pools[ACLMEM_POOL_2M].free + GROW_2M;
+	aclmem_alloc(fd, n * SZ_2M, SZ_2M, ACLMEM_NODE_ANY, &h, &off);
+	aclmem_mmap(fd, n * SZ_2M, off, &p);
+	aclmem_fill(p, n * SZ_2M, 5);
+	aclmem_munmap(p, n * SZ_2M);
+	aclmem_free(fd, h);
+	ASSERT_EQ(0, _aclmem_info(fd, 0, &info));
+	EXPECT_LE((__u64)GROW_2M, info.out_pools[ACLMEM_POOL_2M].shrunk);
+	ASSERT_EQ(0, close(fd));
+
+	ASSERT_EQ(0, unload());
+	after = mem_free_all_kb();
+	TH_LOG("free %lld kB after the unload", after);
+	EXPECT_GT(MEMFREE_SLACK_KB, before - after) {
+		TH_LOG("%lld kB not back", before - after);
+	}
+	ASSERT_EQ(0, load(params));
+	use_device(_metadata);
 }
 
 TEST_HARNESS_MAIN

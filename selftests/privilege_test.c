@@ -19,7 +19,9 @@
  * (mm->pinned_vm) counts what it allocated. The charge is its user's
  * (user_struct locked_vm): while a dma-buf fd of one of its handles
  * outlives the process, another process of the same user under the same
- * limit gets one handle fewer, and all 4 again once that fd is closed. A
+ * limit gets one handle fewer, and all 4 again once that fd is closed;
+ * two processes of the user at once share the 4 (and the user_limit_mb of
+ * their uid likewise), the second getting what the first leaves. A
  * process with CAP_IPC_LOCK and no other capability (not CAP_SYS_ADMIN)
  * is not held to RLIMIT_MEMLOCK, but user_limit_mb caps it; root is capped
  * by neither. A new allocation never shows what
@@ -922,6 +924,79 @@ TEST_F(priv, memlock_cap_ipc_lock)
 	for (i = 0; i < NR + 2; i++)
 		aclmem_free(self->fd, h[i]);
 	ASSERT_EQ(0, set_memlock(RLIM_INFINITY));
+}
+
+/* 2 MiB handles the first of two concurrent processes of one user holds */
+#define HELD		3
+
+/*
+ * Child of the shared-charge tests: NOBODY3 under RLIMIT_MEMLOCK of NR
+ * pages, or with CAP_IPC_LOCK (@ipc_lock: then only user_limit_mb binds).
+ * Allocates @first handles (all that fit up to that), says 'h' on @wfd,
+ * and waits for 'g' on @rfd; then allocates until refused: @then more.
+ */
+static int kid_share_charge(bool ipc_lock, int first, int then, int rfd,
+			    int wfd)
+{
+	__u32 h[2 * NR + 2];
+	int fd, n;
+
+	KID_CHECK(set_memlock(ipc_lock ? SZ_2M : NR * SZ_2M) == 0);
+	fd = aclmem_open();
+	KID_CHECK(fd >= 0);
+	KID_CHECK(drop_to_memlock(ipc_lock) == 0);
+	n = alloc_until_full(fd, h, first);
+	KID_CHECK(n == first);
+	if (wfd >= 0) {
+		KID_CHECK(aclmem_pipe_send(wfd, 'h') == 0);
+		KID_CHECK(kid_wait(rfd, 'g') == 0);
+	}
+	KID_CHECK(alloc_until_full(fd, h + n, NR + 2) == then);
+	return 0;
+}
+
+/*
+ * Two processes of one user at once share the user's charge: the first
+ * holds HELD handles, the second, while it does, gets only what is left
+ * of the limit (NR - HELD); once it has exited, the first gets that too.
+ */
+static void expect_shared_charge(struct __test_metadata *_metadata,
+				 FIXTURE_DATA(priv) *self, bool ipc_lock)
+{
+	const __u64 base = self->base.out_pools[ACLMEM_POOL_2M].in_use;
+	pid_t holder;
+	char c = 0;
+
+	holder = aclmem_fork();
+	ASSERT_LE(0, holder);
+	if (holder == 0)
+		_exit(kid_share_charge(ipc_lock, HELD, NR - HELD,
+				       self->p2c[0], self->c2p[1]));
+	keep_parent_ends(self);
+	ASSERT_EQ(0, aclmem_pipe_recv(self->c2p[0], &c)) {
+		expect_kid_ok(holder);
+	}
+	ASSERT_EQ('h', c);
+	aclmem_expect_in_use(self->fd, SZ_2M, base + HELD);
+	/* the holder still holds HELD: the rest of the limit only */
+	run_kid(kid_share_charge(ipc_lock, NR - HELD, 0, -1, -1));
+	aclmem_expect_in_use(self->fd, SZ_2M, base + HELD);
+	ASSERT_EQ(0, aclmem_pipe_send(self->p2c[1], 'g'));
+	expect_kid_ok(holder);
+	aclmem_expect_in_use(self->fd, SZ_2M, base);
+}
+
+/* RLIMIT_MEMLOCK binds the user's locked_vm, not each process's own. */
+TEST_F(priv, memlock_shared_by_user)
+{
+	expect_shared_charge(_metadata, self, false);
+}
+
+/* user_limit_mb binds the uid across its processes (CAP_IPC_LOCK ones). */
+TEST_F(priv, user_limit_shared_by_user)
+{
+	set_limit(self, "8");	/* NR pages */
+	expect_shared_charge(_metadata, self, true);
 }
 
 TEST_HARNESS_MAIN

@@ -26,7 +26,8 @@
  * exporter. The list takes pids as the exporter's pid namespace numbers
  * them (a process in a namespace of its own is whitelisted by the pid the
  * exporter sees, not by the one it sees; exporter and importer in one
- * child namespace by that namespace's pids), or with
+ * child namespace by that namespace's pids; an exporter in a namespace
+ * of its own cannot name an importer outside it), or with
  * ACLMEM_EXPORT_INIT_PID_NS the initial namespace's (INFO's out_tgid). A
  * process that gets the exporter's pid after it died is not the exporter
  * (SET_PIDS EACCES) and is not admitted by the exporter's entry. Random, zero and revoked tokens are ENOENT; tokens are random,
@@ -1293,6 +1294,98 @@ TEST_F(share_token, pid_namespace_local)
 	ASSERT_LE(0, pid);
 	if (!pid)
 		_exit(ns_exporter());
+	EXPECT_EQ(0, aclmem_exit_code(aclmem_reap(pid)));
+	aclmem_expect_in_use(self->fd, SZ_2M, base);
+}
+
+/*
+ * The exporter, pid 1 of a pid namespace of its own, for an importer
+ * outside it: two handles exported, one with the namespace's numbers, one
+ * with ACLMEM_EXPORT_INIT_PID_NS; each list set to the importer's tgid as
+ * read from @in (the initial namespace's: this namespace has no number for
+ * it); the two tokens written to @out. Holds them until @in says quit.
+ * Returns 0, or the step that failed.
+ */
+static int ns_outside_exporter(int in, int out)
+{
+	__u64 tokens[2] = { 0, 0 }, cmd[2];
+	__u32 importer;
+	int dev;
+
+	dev = open(ACLMEM_DEV_PATH, O_RDWR | O_CLOEXEC);
+	if (dev < 0 || getpid() != 1)
+		return 1;
+	if (ns_export(dev, 0, &tokens[0]) ||
+	    ns_export(dev, ACLMEM_EXPORT_INIT_PID_NS, &tokens[1]))
+		return 2;
+	if (read(in, cmd, sizeof(cmd[0])) != sizeof(cmd[0]))
+		return 3;
+	importer = (__u32)cmd[0];
+	if (_share_set_pids(dev, tokens[0], &importer, 1) ||
+	    _share_set_pids(dev, tokens[1], &importer, 1))
+		return 4;
+	if (write(out, tokens, sizeof(tokens)) != sizeof(tokens))
+		return 5;
+	if (read(in, cmd, sizeof(cmd[0])) != sizeof(cmd[0]) ||
+	    cmd[0] != NS_QUIT)
+		return 6;
+	return 0;
+}
+
+/*
+ * An exporter in a pid namespace of its own, the importer (this process)
+ * outside it. The exporter's namespace gives the importer no number, so
+ * a list in that namespace's numbers cannot admit it, whatever it holds:
+ * EACCES for the importer's bare tgid there. With
+ * ACLMEM_EXPORT_INIT_PID_NS the bare tgid names it: it imports and reads
+ * the exporter's data. (The other way round, an importer inside and the
+ * exporter outside: pid_namespace.)
+ */
+TEST_F(share_token, pid_namespace_exporter)
+{
+	const __u64 base = BASE_IN_USE(self, SZ_2M);
+	__u64 tokens[2] = { 0, 0 }, cmd[2] = { 0, 0 };
+	struct aclmem_import imp;
+	struct aclmem_info info;
+	int to[2], from[2];
+	void *p;
+	pid_t pid;
+
+	aclmem_info(self->fd, &info);
+	ASSERT_EQ(0, pipe(to));
+	ASSERT_EQ(0, pipe(from));
+	pid = aclmem_clone(CLONE_NEWPID);
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		close(to[1]);
+		close(from[0]);
+		_exit(ns_outside_exporter(to[0], from[1]));
+	}
+	close(to[0]);
+	close(from[1]);
+	cmd[0] = info.out_tgid;
+	ASSERT_EQ((ssize_t)sizeof(cmd[0]), write(to[1], cmd, sizeof(cmd[0])));
+	ASSERT_EQ((ssize_t)sizeof(tokens), read(from[0], tokens,
+						 sizeof(tokens)));
+	aclmem_expect_in_use(self->fd, SZ_2M, base + 2);
+
+	/* the namespace's numbers: the bare tgid is nobody there */
+	share_import_err(EACCES, self->fd, tokens[0]);
+	/* the initial namespace's: it is this process */
+	ASSERT_EQ(0, _share_import(self->fd, tokens[1], &imp));
+	p = mmap(NULL, SZ_2M, PROT_READ, MAP_SHARED, self->fd,
+		 (off_t)imp.out_offset);
+	ASSERT_NE(MAP_FAILED, p);
+	aclmem_assert_pattern(p, SZ_2M, NS_SEED);
+	ASSERT_EQ(0, munmap(p, SZ_2M));
+	/* one set of pages for the two handles */
+	aclmem_expect_in_use(self->fd, SZ_2M, base + 2);
+	aclmem_free(self->fd, imp.out_handle);
+
+	cmd[0] = NS_QUIT;
+	ASSERT_EQ((ssize_t)sizeof(cmd[0]), write(to[1], cmd, sizeof(cmd[0])));
+	close(to[1]);
+	close(from[0]);
 	EXPECT_EQ(0, aclmem_exit_code(aclmem_reap(pid)));
 	aclmem_expect_in_use(self->fd, SZ_2M, base);
 }
