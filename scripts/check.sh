@@ -453,7 +453,8 @@ EXTRA_RESULTS=$LOGS/extra/results
 fetch_extra() {
 	echo "  + scripts/extra-kernels.sh"
 	EXTRA_KVERS=$("$TOP/scripts/extra-kernels.sh") || return 1
-	echo "  kernels: $EXTRA_KVERS"
+	echo "  kernels: ${EXTRA_KVERS:-none (no 6.1 or 6.12 kernel installed)}"
+	[ -n "$EXTRA_KVERS" ]
 }
 
 # "make ARCH=arm64": everything it built is an arm64 ELF file.
