@@ -11,6 +11,8 @@
 #   make libtests        build/libtests/*_test (against libascendcl.so)
 #   make examples        build/examples/* (against libascendcl.so)
 #   make tools           build/tools/aclmemctl (libnl-genl-3), its test helper
+#   make ... ARCH=arm64  the same cross-built for arm64, into build/arm64/
+#                        (modules: kmod/build/KVER/ for an arm64 KVER)
 #   make check           everything below, for every kernel in KVERS, and
 #                        the debug-kernel leg (ACLMEM_DEBUG=0: without it)
 #   make check-debug     the debug-kernel leg only (scripts/debug-kernel.sh)
@@ -68,6 +70,26 @@ export V
 
 LINUX_FILES_STAMP := $(BUILD)/.linux-files.stamp
 
+# ARCH=arm64: cross-build (CROSS_COMPILE, default aarch64-linux-gnu-) into
+# build/arm64/: the library, the tests and the examples, and the CLI against
+# libnl-3-dev:arm64; the module for an arm64 kernel of
+# scripts/extra-kernels.sh (KVER, default its first), against the headers
+# it unpacked. The harness headers stay those of build/.
+ifeq ($(ARCH),arm64)
+CROSS_COMPILE ?= aarch64-linux-gnu-
+ifneq ($(origin KVER),command line)
+KVER := $(firstword $(shell $(TOP)/scripts/extra-kernels.sh --list arm64 2>/dev/null))
+endif
+ARCH_BUILD := $(BUILD)/arm64
+SUBMAKE_ARGS := CC=$(CROSS_COMPILE)gcc HARNESS_DIR=$(BUILD)/kselftest \
+	LINUX_FILES_STAMP=$(LINUX_FILES_STAMP)
+KMOD_ARGS := ARCH=arm64 CROSS_COMPILE=$(CROSS_COMPILE) \
+	KDIR=$(shell $(TOP)/scripts/extra-kernels.sh --dir $(KVER))
+export PKG_CONFIG_LIBDIR := /usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig
+else
+ARCH_BUILD := $(BUILD)
+endif
+
 .PHONY: all modules lib libtests selftests check qemu-test host-checks deps clean \
 	linux-files require-kver examples demo bench bench-build tools
 
@@ -82,22 +104,22 @@ require-kver:
 
 modules: require-kver
 	$(quiet) "  MODULE  kmod/build/$(KVER)/aclmem.ko"
-	$(Q)$(MAKE) -C $(TOP)/kmod KVER=$(KVER)
+	$(Q)$(MAKE) -C $(TOP)/kmod KVER=$(KVER) $(KMOD_ARGS)
 
 selftests:
-	$(Q)$(MAKE) -C $(TOP)/selftests BUILD=$(BUILD)
+	$(Q)$(MAKE) -C $(TOP)/selftests BUILD=$(ARCH_BUILD) $(SUBMAKE_ARGS)
 
 lib:
-	$(Q)$(MAKE) -C $(TOP)/lib BUILD=$(BUILD)
+	$(Q)$(MAKE) -C $(TOP)/lib BUILD=$(ARCH_BUILD) $(SUBMAKE_ARGS)
 
 libtests: lib
-	$(Q)$(MAKE) -C $(TOP)/lib/tests BUILD=$(BUILD)
+	$(Q)$(MAKE) -C $(TOP)/lib/tests BUILD=$(ARCH_BUILD) $(SUBMAKE_ARGS)
 
 examples: lib
-	$(Q)$(MAKE) -C $(TOP)/examples BUILD=$(BUILD)
+	$(Q)$(MAKE) -C $(TOP)/examples BUILD=$(ARCH_BUILD) $(SUBMAKE_ARGS)
 
 tools:
-	$(Q)$(MAKE) -C $(TOP)/tools BUILD=$(BUILD)
+	$(Q)$(MAKE) -C $(TOP)/tools BUILD=$(ARCH_BUILD) $(SUBMAKE_ARGS)
 
 bench-build: lib
 	$(Q)$(MAKE) -C $(TOP)/bench BUILD=$(BUILD)
@@ -114,6 +136,11 @@ demo:
 		$(TOP)/scripts/demo.sh
 
 linux-files: $(LINUX_FILES_STAMP)
+
+# the cross-built tests take the harness from build/, not build/arm64/
+ifeq ($(ARCH),arm64)
+selftests libtests: linux-files
+endif
 
 $(LINUX_FILES_STAMP):
 	$(Q)$(TOP)/scripts/extract-linux-files.sh $(BUILD)

@@ -23,19 +23,29 @@
 #         suite runs under it, with a kmemleak scan after rmmod;
 #   Debian's -rt flavours (headers only): the module's build refuses them
 #         with its own message (no THP), and nothing else fails;
+#   the extra legs (ACLMEM_EXTRA=0 leaves them out; run in the background
+#         while the QEMU legs run, as "check.sh --extra-only", counted at
+#         the end): for the release of each kernel leg, Debian's arm64
+#         kernel (headers from scripts/extra-kernels.sh): the module
+#         cross-builds and sparse reports nothing; its -rt-arm64 flavour is
+#         refused as above; its -cloud-amd64 flavour builds; and the
+#         library, tests, CLI and examples cross-build for arm64
+#         ("make ARCH=arm64", build/arm64/);
 #   also: make install/uninstall and a pkg-config client of the installed
 #         tree (scripts/install-check.sh); DKMS for each kernel, as root
 #         (scripts/dkms-check.sh); the demo (scripts/demo.sh).
 # Ends with one line "N passed, N failed" (also in build/logs/summary.txt);
 # exits non-zero if anything failed.
 #
-# Usage: scripts/check.sh [--host-only | --debug-only]
+# Usage: scripts/check.sh [--host-only | --debug-only | --extra-only]
 #   --debug-only: builds the test programs, then the debug leg alone.
+#   --extra-only: the extra legs alone (summary in build/logs/extra/).
 # Environment: KVERS (default scripts/kernels.sh), MAKE, V=1, ACLMEM_DEBUG=0
-# (leave the debug leg out), DEBUG_TEST_TIMEOUT and DEBUG_QEMU_TIMEOUT (the debug leg's
-# TEST_TIMEOUT and QEMU_TIMEOUT, default 900 and 2700), DEBUG_STRESS_CALLS
-# (the system calls of its stress_test, default 200000; the Debian kernels'
-# legs make a million), ACLMEM_CACHE (see
+# (leave the debug leg out), ACLMEM_EXTRA=0 (the extra legs),
+# DEBUG_TEST_TIMEOUT and DEBUG_QEMU_TIMEOUT (the debug leg's TEST_TIMEOUT
+# and QEMU_TIMEOUT, default 900 and 2700), DEBUG_STRESS_CALLS (the system
+# calls of its stress_test, default 200000; the Debian kernels' legs make a
+# million), ACLMEM_CACHE (see
 # scripts/debug-kernel.sh), and what scripts/qemu-test.sh takes.
 set -euo pipefail
 
@@ -161,13 +171,27 @@ checkpatch() {
 		-f "${files[@]}")
 }
 
+# KMOD_ARGS: what kmod/Makefile needs besides KVER=$1. A kernel that is not
+# installed is one of scripts/extra-kernels.sh (its unpacked headers); an
+# arm64 one is cross-compiled.
+kmod_args() {
+	KMOD_ARGS=()
+	case $1 in
+	*-arm64) KMOD_ARGS+=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-) ;;
+	esac
+	[ -d "/lib/modules/$1/build" ] ||
+		KMOD_ARGS+=("KDIR=$("$TOP/scripts/extra-kernels.sh" --dir "$1")")
+}
+
 # Sparse over the module sources ("make -C kmod sparse" builds with C=2):
 # any warning or error naming a kmod/ file fails.
 sparse() {
 	local kver=$1 log=$LOGS/$1/sparse.log hits
 	mkdir -p "$LOGS/$kver"
-	echo "  + $MAKE -C kmod KVER=$kver sparse"
-	if ! $MAKE -C "$TOP/kmod" KVER="$kver" sparse > "$log" 2>&1; then
+	kmod_args "$kver"
+	echo "  + $MAKE -C kmod KVER=$kver ${KMOD_ARGS[*]} sparse"
+	if ! $MAKE -C "$TOP/kmod" KVER="$kver" "${KMOD_ARGS[@]}" sparse \
+		> "$log" 2>&1; then
 		cat "$log"
 		echo "sparse build failed (log: ${log#"$TOP"/})"
 		return 1
@@ -189,6 +213,19 @@ build_module() {
 # no other error (headers only; the newest -rt of each required series).
 RT_REFUSAL='#error "aclmem needs CONFIG_TRANSPARENT_HUGEPAGE'
 
+# A kernel of scripts/extra-kernels.sh (its log: build/logs/KVER/build.log).
+build_extra_module() {
+	local kver=$1 log=$LOGS/$1/build.log
+	mkdir -p "$LOGS/$kver"
+	kmod_args "$kver"
+	echo "  + $MAKE -C kmod KVER=$kver ${KMOD_ARGS[*]} > ${log#"$TOP"/} 2>&1"
+	if ! $MAKE -C "$TOP/kmod" KVER="$kver" "${KMOD_ARGS[@]}" > "$log" 2>&1
+	then
+		grep -E 'error|warning|Error' "$log" | head -n 20
+		return 1
+	fi
+}
+
 rt_kernel() {
 	ls -d /lib/modules/"$1".*-rt-amd64/build 2> /dev/null | sort -V |
 		tail -n 1 | cut -d/ -f4
@@ -197,8 +234,9 @@ rt_kernel() {
 rt_refused() {
 	local kver=$1 log=$LOGS/$1/build.log others
 	mkdir -p "$LOGS/$kver"
-	echo "  + $MAKE -C kmod KVER=$kver > ${log#"$TOP"/} 2>&1"
-	if $MAKE -C "$TOP/kmod" KVER="$kver" > "$log" 2>&1; then
+	kmod_args "$kver"
+	echo "  + $MAKE -C kmod KVER=$kver ${KMOD_ARGS[*]} > ${log#"$TOP"/} 2>&1"
+	if $MAKE -C "$TOP/kmod" KVER="$kver" "${KMOD_ARGS[@]}" > "$log" 2>&1; then
 		echo "  it built: kmod/compat.h should have refused it"
 		return 1
 	fi
@@ -350,8 +388,15 @@ debug_kernel_start() {
 	setsid nice -n 19 "$TOP/scripts/debug-kernel.sh" \
 		> "$DEBUG_KERNEL_LOG" 2>&1 < /dev/null &
 	DEBUG_KERNEL_PID=$!
-	# shellcheck disable=SC2064
-	trap "kill -- -$DEBUG_KERNEL_PID 2> /dev/null || true" EXIT
+	trap stop_background EXIT
+}
+
+# An early exit stops the background jobs still running.
+stop_background() {
+	local pid
+	for pid in $DEBUG_KERNEL_PID $EXTRA_PID; do
+		kill -- "-$pid" 2> /dev/null || true
+	done
 }
 
 debug_kernel() {
@@ -363,7 +408,6 @@ debug_kernel() {
 	echo "  waiting for the background build (pid $DEBUG_KERNEL_PID)"
 	wait "$DEBUG_KERNEL_PID" || rc=$?
 	DEBUG_KERNEL_PID=
-	trap - EXIT
 	cat "$DEBUG_KERNEL_LOG"
 	return "$rc"
 }
@@ -398,6 +442,109 @@ debug_checks() {
 		QEMU_TIMEOUT=${DEBUG_QEMU_TIMEOUT:-2700} \
 		STRESS_CALLS=${DEBUG_STRESS_CALLS:-200000} \
 		qemu_suite "$DEBUG_KVER"
+}
+
+# The extra legs (see the top). "make check" starts them first, like the
+# debug kernel's build, as "check.sh --extra-only" (log:
+# build/logs/extra.log), and at the end counts the lines of the summary it
+# leaves in build/logs/extra/results.
+ACLMEM_EXTRA=${ACLMEM_EXTRA:-1}
+EXTRA_PID=
+EXTRA_LOG=$LOGS/extra.log
+EXTRA_RESULTS=$LOGS/extra/results
+
+# Sets EXTRA_KVERS: the kernels of scripts/extra-kernels.sh, fetched.
+fetch_extra() {
+	echo "  + scripts/extra-kernels.sh"
+	EXTRA_KVERS=$("$TOP/scripts/extra-kernels.sh") || return 1
+	echo "  kernels: ${EXTRA_KVERS:-none (no 6.1 or 6.12 kernel installed)}"
+	[ -n "$EXTRA_KVERS" ]
+}
+
+# "make ARCH=arm64": everything it built is an arm64 ELF file.
+arm64_userspace() {
+	local f n=0 bad=0
+	run $MAKE -C "$TOP" ARCH=arm64 lib selftests libtests tools examples ||
+		return 1
+	for f in "$BUILD"/arm64/{lib/*.so,selftests/*,libtests/*,examples/*} \
+		"$BUILD"/arm64/tools/{aclmemctl,tests/aclmem_hold}; do
+		[ -f "$f" ] || continue
+		n=$((n + 1))
+		if ! readelf -h "$f" | grep -q 'Machine:.*AArch64'; then
+			echo "  not an arm64 file: ${f#"$TOP"/}"
+			bad=1
+		fi
+	done
+	echo "  $n arm64 programs and libraries in build/arm64/"
+	[ "$bad" = 0 ] && [ "$n" -gt 0 ]
+}
+
+extra_checks() {
+	local kver
+	EXTRA_KVERS=
+	step "fetch the extra kernels' headers" fetch_extra || true
+	for kver in $EXTRA_KVERS; do
+		case $kver in
+		*-rt-arm64)
+			step "module build $kver refused (no THP)" \
+				rt_refused "$kver" || true
+			;;
+		*-arm64)
+			if step "module build $kver" build_extra_module "$kver"
+			then
+				step "sparse $kver" sparse "$kver" || true
+			else
+				fail "sparse $kver: not run, no module"
+			fi
+			;;
+		*)
+			step "module build $kver" build_extra_module "$kver" ||
+				true
+			;;
+		esac
+	done
+	step "arm64 userspace build" arm64_userspace || true
+}
+
+extra_only() {
+	echo "aclmem check: the extra legs"
+	extra_checks
+	mkdir -p "${EXTRA_RESULTS%/*}"
+	printf '%s\n' "${SUMMARY[@]}" > "$EXTRA_RESULTS"
+	report "$LOGS/extra/summary.txt"
+	[ "$FAILED" -eq 0 ]
+}
+
+extra_start() {
+	mkdir -p "$LOGS"
+	rm -f "$EXTRA_RESULTS"
+	echo "  + nice -n 19 scripts/check.sh --extra-only &" \
+		"(log: ${EXTRA_LOG#"$TOP"/})"
+	setsid nice -n 19 "$TOP/scripts/check.sh" --extra-only \
+		> "$EXTRA_LOG" 2>&1 < /dev/null &
+	EXTRA_PID=$!
+	trap stop_background EXIT
+}
+
+extra_collect() {
+	local line start=$SECONDS
+	echo
+	echo "== the extra legs (log: ${EXTRA_LOG#"$TOP"/})"
+	wait "$EXTRA_PID" || true
+	EXTRA_PID=
+	echo "  waited $((SECONDS - start))s for them"
+	if [ ! -s "$EXTRA_RESULTS" ]; then
+		fail "the extra legs: no results (log: ${EXTRA_LOG#"$TOP"/})"
+		return
+	fi
+	while IFS= read -r line; do
+		echo "  $line"
+		case $line in
+		"ok   "*) PASSED=$((PASSED + 1)) ;;
+		"FAIL "*) FAILED=$((FAILED + 1)) ;;
+		esac
+		SUMMARY+=("$line")
+	done < "$EXTRA_RESULTS"
 }
 
 # The programs the guest runs. One that does not build is left out of the
@@ -437,7 +584,7 @@ report() {
 	echo "total time $((SECONDS / 60))m$((SECONDS % 60))s;" \
 		"$SKIPPED skipped (TAP SKIP, in neither count)"
 	mkdir -p "$LOGS"
-	echo "$PASSED passed, $FAILED failed" | tee "$LOGS/summary.txt"
+	echo "$PASSED passed, $FAILED failed" | tee "${1:-$LOGS/summary.txt}"
 }
 
 # The kernel series every "make check" must test; one without an installed
@@ -467,6 +614,10 @@ kernel_legs() {
 main() {
 	local kvers kver
 	mkdir -p "$LOGS"
+	if [ "${1:-}" = --extra-only ]; then
+		extra_only
+		return
+	fi
 	rm -f "$LOGS/summary.txt"
 	if [ "${1:-}" = --debug-only ]; then
 		debug_only
@@ -477,6 +628,7 @@ main() {
 		kvers=$LEGS
 		echo "aclmem check: kernels $kvers"
 		[ "$ACLMEM_DEBUG" = 0 ] || debug_kernel_start
+		[ "$ACLMEM_EXTRA" = 0 ] || [ -n "${KVERS:-}" ] || extra_start
 	fi
 	host_checks
 	if [ "${1:-}" != --host-only ]; then
@@ -503,6 +655,13 @@ main() {
 		done
 		step "make demo" env DEMO_SKIP_DEPS=1 KVER="${kvers%% *}" \
 			"$TOP/scripts/demo.sh" || true
+		if [ "$ACLMEM_EXTRA" = 0 ]; then
+			SUMMARY+=("left out: the extra legs (ACLMEM_EXTRA=0)")
+		elif [ -n "${KVERS:-}" ]; then
+			SUMMARY+=("left out: the extra legs (KVERS=$KVERS)")
+		else
+			extra_collect
+		fi
 	fi
 	report
 	[ "$FAILED" -eq 0 ]

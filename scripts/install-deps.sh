@@ -6,6 +6,12 @@
 # The 6.12 kernel is the newest linux-image-6.12.*+deb12-amd64 whose
 # linux-headers package exists too; its version is looked up, not fixed.
 # Headers of the 6.1 and newest 6.12 -rt flavours too (build checks).
+# For the arm64 builds: the arm64 architecture, the cross compiler, libnl
+# of arm64 (Multi-Arch: same, beside the amd64 one) and qemu-system-arm;
+# the headers of the arm64 and -cloud-amd64 kernels, and on demand the
+# arm64 image and busybox-static:arm64 (which would replace the amd64 one),
+# are unpacked into a cache instead (scripts/extra-kernels.sh, run here
+# once so that "make check" finds them).
 set -euo pipefail
 
 PACKAGES=(
@@ -14,6 +20,8 @@ PACKAGES=(
 	qemu-system-x86 busybox-static cpio kmod xz-utils zstd
 	libnl-3-dev libnl-genl-3-dev dkms sparse
 	gnuplot-nox
+	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+	libnl-3-dev:arm64 libnl-genl-3-dev:arm64 qemu-system-arm
 	bc bison flex libelf-dev libssl-dev python3
 )
 
@@ -36,6 +44,10 @@ main() {
 		exec sudo "$0" "$@"
 	fi
 	export DEBIAN_FRONTEND=noninteractive
+	if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+		echo "+ dpkg --add-architecture arm64"
+		dpkg --add-architecture arm64
+	fi
 	echo "+ apt-get update"
 	apt-get update
 	local kver
@@ -55,6 +67,8 @@ main() {
 	PACKAGES+=(linux-headers-rt-amd64 "linux-headers-$kver")
 	echo "+ apt-get install -y --no-install-recommends ${PACKAGES[*]}"
 	apt-get install -y --no-install-recommends "${PACKAGES[@]}"
+	echo "+ scripts/extra-kernels.sh"
+	"$(dirname "$0")/extra-kernels.sh"
 }
 
 main "$@"
