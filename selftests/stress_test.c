@@ -1647,8 +1647,9 @@ static void op_invalid(void)
 
 /*
  * A run of cheap calls, each checked against the model: INFO, QUERY (no
- * page walk), ALLOC, FREE and IMPORT that must fail; now and then an
- * ALLOC + FREE of a 2 MiB page (rarer: a freed page waits to be cleared).
+ * page walk), ALLOC, FREE and IMPORT that must fail. (No ALLOC + FREE
+ * here: under TCG a freed 2 MiB page takes ~10 ms to clear, which
+ * op_alloc() and op_free() pay often enough.)
  */
 static void op_calls(void)
 {
@@ -1658,21 +1659,12 @@ static void op_calls(void)
 	struct aclmem_query q;
 	struct handle *h;
 	int dev, i;
-	__u32 id;
 	__u64 off;
 
 	for (j = 0; j < n; j++) {
 		dev = below(2);
 		switch (below(32)) {
-		case 0:
-			CHECK_RC(0, _aclmem_alloc(K.dev[dev], SZ_2M, SZ_2M,
-						  ACLMEM_NODE_ANY, &id, &off),
-				 "ALLOC 2M");
-			CHECK_RC(0, _aclmem_free(K.dev[dev], id), "FREE");
-			CHECK_RC(ENOENT, _aclmem_free(K.dev[dev], id),
-				 "FREE again");
-			break;
-		case 1 ... 8:
+		case 0 ... 8:
 			off = aclmem_nr_handles(K.dev[dev]);
 			CHECK(off == dev_handles(dev),
 			      "INFO: %llu handles, want %u",
