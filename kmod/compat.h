@@ -8,6 +8,8 @@
 #ifndef _ACLMEM_COMPAT_H
 #define _ACLMEM_COMPAT_H
 
+#include <linux/dma-buf.h>
+#include <linux/dma-resv.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/pfn_t.h>
@@ -106,6 +108,19 @@ aclmem_default_unmapped_area(struct file *file, unsigned long addr,
 static inline pfn_t aclmem_pfn_t(unsigned long pfn)
 {
 	return __pfn_to_pfn_t(pfn, ACLMEM_PFN_FLAGS);
+}
+
+/*
+ * 6.2 moved the dma-buf core's vmap and vunmap under the reservation lock;
+ * before, they ran under the dma-buf's own mutex.
+ */
+static inline void aclmem_dmabuf_assert_vmap_locked(struct dma_buf *dmabuf)
+{
+#if !ACLMEM_SINCE(6, 2)
+	lockdep_assert_held(&dmabuf->lock);
+#else
+	dma_resv_assert_held(dmabuf->resv);
+#endif
 }
 
 #endif /* _ACLMEM_COMPAT_H */

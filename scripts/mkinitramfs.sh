@@ -24,14 +24,16 @@
 #   INIT          the /init script (default scripts/init.sh)
 #   BUSYBOX       busybox-static binary (default /bin/busybox)
 #   GUEST_MODULES the kernel's modules to load besides aclmem's dependencies
-#                 (default "brd hwpoison_inject"; empty for a kernel with
-#                 both built in)
+#                 (default "brd hwpoison_inject vgem vivid": vgem and
+#                 vivid import aclmem's dma-bufs, vivid writing through
+#                 their vmap; empty for a kernel with them built in or
+#                 left out)
 set -e
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 PATH=$PATH:/usr/sbin:/sbin
 BUSYBOX=${BUSYBOX:-/bin/busybox}
-GUEST_MODULES=${GUEST_MODULES-brd hwpoison_inject}
+GUEST_MODULES=${GUEST_MODULES-brd hwpoison_inject vgem vivid}
 
 usage() {
 	echo "usage: $0 KVER OUT" >&2

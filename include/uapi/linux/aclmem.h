@@ -359,6 +359,26 @@ struct aclmem_unexport {
 #define ACLMEM_UNEXPORT_VALID_FLAGS	0U
 
 /**
+ * DOC: A handle as a dma-buf
+ *
+ * EXPORT_FD's dma-buf holds the handle's pages, not the handle: FREE and
+ * close(2) of /dev/aclmem leave them to it, and they go back to the pool
+ * once the last fd, mapping and importer of the dma-buf are gone. While
+ * any of these is left the module cannot be unloaded (EWOULDBLOCK).
+ *
+ * Another driver that imports it (DRM PRIME, V4L2, ...) gets, from
+ * dma_buf_map_attachment(), one scatterlist entry per 2 MiB or 1 GiB page,
+ * mapped for its device. A CPU importer gets, from dma_buf_vmap(), one
+ * kernel mapping of the whole buffer in 4 KiB entries (the same memory
+ * userspace maps). DMA_BUF_IOCTL_SYNC, and the kernel's
+ * dma_buf_begin_cpu_access() and dma_buf_end_cpu_access(), sync every
+ * importer's mapped table for the CPU and back for the device: for the
+ * access asked for where the table was mapped both ways, else for the
+ * direction it was mapped for. Where devices and CPU are coherent (x86)
+ * that costs nothing.
+ */
+
+/**
  * struct aclmem_export_fd - ioctl(ACLMEM_IOC_EXPORT_FD)
  * @handle: a handle of this file
  * @flags: ACLMEM_EXPORT_FD_CLOEXEC
