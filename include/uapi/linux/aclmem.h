@@ -101,7 +101,8 @@ enum aclmem_pool_index {
  * @shrunk: pages given back to the kernel since load
  * @failed: allocations that could not be served since load (no pages to be
  *          had, 1 GiB growth refused to an unprivileged caller, or a fatal
- *          signal)
+ *          signal), counted on the node tried first; not those refused by
+ *          RLIMIT_MEMLOCK or user_limit_mb, nor POOL_SET fills
  * @zeroed: free pages already zeroed (an allocation takes these first)
  * @dirty: free pages waiting to be zeroed in the background
  */
