@@ -540,11 +540,12 @@ static void aclmem_nodes_init(struct aclmem_nodes *nodes, u32 node)
  */
 static int aclmem_node_at(const struct aclmem_nodes *nodes, int i)
 {
-	int nid, local = nodes->local, t;
 	nodemask_t tier;
+	int nid, local, t;
 
 	if (nodes->node != ACLMEM_NODE_ANY)
 		return i ? NUMA_NO_NODE : nodes->node;
+	local = nodes->local;
 	for (t = 0; t < 2; t++) {
 		if (!t)
 			tier = nodes->preferred;
