@@ -65,7 +65,8 @@
  * revokes their tokens), and go back to the pool with the last mapping.
  * In /proc/PID/maps a mapping's file is "/aclmem", the buffer's own (as a
  * dma-buf's is "/dmabuf:"), not /dev/aclmem. A child made by fork(2)
- * shares the parent's mappings (it sees and makes the same writes).
+ * shares the parent's mappings (it sees and makes the same writes); a
+ * fork leaves the entries of other processes mapping the same pages alone.
  *
  * The pages are not page-cache or anonymous memory: get_user_pages on a
  * mapping fails, so O_DIRECT, vmsplice(2) and process_vm_readv(2) on it get
