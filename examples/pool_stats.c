@@ -12,7 +12,10 @@
  *   target   pages the pool keeps when they are freed (pool_2m, pool_1g)
  *   grown    pages taken from the kernel since the module was loaded
  *   shrunk   pages given back to the kernel since then
- *   failed   allocations refused for lack of pages
+ *   failed   allocations the pool could not serve: no pages to be had,
+ *            1 GiB growth refused to an unprivileged caller
+ *            (grow_1g_unpriv), or the caller killed while it waited;
+ *            not those refused by RLIMIT_MEMLOCK or user_limit_mb
  *
  * Usage: pool_stats [DEVICE]   (default /dev/aclmem)
  */

@@ -42,7 +42,7 @@ struct user_struct;
  * @dirty: free pages waiting for @zero_work
  * @zero_work: zeroes the pages on @dirty and moves them to @zeroed
  * @fill_work: grows the pool to @target after a change of the target
- * @fill_stop: tells @fill_work to stop after the page it is taking
+ * @fill_stop: tells @fill_work to stop, in the middle of a 1 GiB scan too
  * @order: page order (ACLMEM_ORDER_2M or ACLMEM_ORDER_1G)
  * @nid: the node every page of the pool is on
  * @nr_zeroed: pages on @zeroed
@@ -204,6 +204,8 @@ int aclmem_ctx_remove(struct aclmem_ctx *ctx, u32 id);
 int aclmem_ctx_share(struct aclmem_ctx *ctx, u32 id, u32 flags, u64 cookie,
 		     u64 *token);
 void aclmem_ctx_unshare(struct aclmem_ctx *ctx, u32 id, u64 token);
+int aclmem_ctx_unexport(struct aclmem_ctx *ctx, u64 token);
+u32 aclmem_ctx_nr_handles(struct aclmem_ctx *ctx);
 void aclmem_ctxs_walk(pid_t pid, const kuid_t *uid, unsigned long *seq,
 		      unsigned long *id,
 		      bool (*fn)(const struct aclmem_handle_info *hi,
@@ -257,8 +259,9 @@ long aclmem_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 struct aclmem_share *aclmem_share_create(struct aclmem_buf *buf, u32 flags,
 					 u64 cookie);
 void aclmem_share_revoke(struct aclmem_share *share);
-int aclmem_share_unexport(struct aclmem_ctx *ctx, u64 token);
 u64 aclmem_share_token(const struct aclmem_share *share);
+bool aclmem_share_owned(const struct aclmem_share *share);
+bool aclmem_share_exists(u64 token);
 int aclmem_share_set_pids(u64 token, const u32 __user *pids, u32 nr);
 struct aclmem_buf *aclmem_share_import(u64 token, u64 *cookie);
 

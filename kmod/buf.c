@@ -23,11 +23,12 @@ struct aclmem_buf *aclmem_buf_create(u64 size, unsigned int order, u32 node)
 	struct aclmem_buf *buf;
 	int ret;
 
-	buf = aclmem_should_fail() ? NULL : kzalloc(sizeof(*buf), GFP_KERNEL);
+	buf = aclmem_should_fail() ? NULL :
+	      kzalloc(sizeof(*buf), GFP_KERNEL_ACCOUNT);
 	if (!buf)
 		return ERR_PTR(-ENOMEM);
 	buf->pfns = aclmem_should_fail() ? NULL :
-		    kvmalloc_array(nr, sizeof(*buf->pfns), GFP_KERNEL);
+		    kvmalloc_array(nr, sizeof(*buf->pfns), GFP_KERNEL_ACCOUNT);
 	if (!buf->pfns) {
 		ret = -ENOMEM;
 		goto err_buf;

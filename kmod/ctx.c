@@ -21,7 +21,8 @@ struct aclmem_ctx *aclmem_ctx_create(void)
 {
 	struct aclmem_ctx *ctx;
 
-	ctx = aclmem_should_fail() ? NULL : kzalloc(sizeof(*ctx), GFP_KERNEL);
+	ctx = aclmem_should_fail() ? NULL :
+	      kzalloc(sizeof(*ctx), GFP_KERNEL_ACCOUNT);
 	if (!ctx)
 		return ERR_PTR(-ENOMEM);
 	refcount_set(&ctx->ref, 1);
@@ -113,7 +114,7 @@ struct aclmem_handle *aclmem_ctx_reserve(struct aclmem_ctx *ctx,
 	int ret;
 
 	handle = aclmem_should_fail() ? NULL :
-		 kzalloc(sizeof(*handle), GFP_KERNEL);
+		 kzalloc(sizeof(*handle), GFP_KERNEL_ACCOUNT);
 	if (!handle)
 		return ERR_PTR(-ENOMEM);
 	handle->buf = buf;
@@ -123,7 +124,7 @@ struct aclmem_handle *aclmem_ctx_reserve(struct aclmem_ctx *ctx,
 	ret = aclmem_should_fail() ? -ENOMEM :
 	      xa_alloc_cyclic(&ctx->handles, id, NULL,
 			      XA_LIMIT(1, ACLMEM_MAX_HANDLE_ID), &ctx->next_id,
-			      GFP_KERNEL);
+			      GFP_KERNEL_ACCOUNT);
 	if (ret < 0) {
 		atomic_dec(&buf->handles);
 		kfree(handle);
@@ -232,6 +233,58 @@ void aclmem_ctx_unshare(struct aclmem_ctx *ctx, u32 id, u64 token)
 		handle->share = NULL;
 	}
 	mutex_unlock(&ctx->lock);
+}
+
+/**
+ * aclmem_ctx_unexport - revoke a token before its handle goes
+ * @ctx: the open file the call came on
+ * @token: a token exported from one of @ctx's handles
+ *
+ * The handle loses its token (and may be exported again); importers keep
+ * their handles. The token is looked for among @ctx's handles, a walk
+ * that costs as many steps as the file holds handles: revoking is rare.
+ *
+ * Return: 0, -ENOENT (no such token) or -EACCES (the token is not this
+ * file's, or another process exported it).
+ */
+int aclmem_ctx_unexport(struct aclmem_ctx *ctx, u64 token)
+{
+	struct aclmem_handle *handle, *found = NULL;
+	unsigned long id;
+	int ret = 0;
+
+	mutex_lock(&ctx->lock);
+	xa_for_each(&ctx->handles, id, handle) {
+		if (handle->share && aclmem_share_token(handle->share) == token) {
+			found = handle;
+			break;
+		}
+	}
+	if (found && aclmem_share_owned(found->share)) {
+		/* under ctx->lock: no second UNEXPORT finds it half gone */
+		aclmem_share_revoke(found->share);
+		found->share = NULL;
+	} else if (found) {
+		ret = -EACCES;
+	} else {
+		ret = aclmem_share_exists(token) ? -EACCES : -ENOENT;
+	}
+	mutex_unlock(&ctx->lock);
+	return ret;
+}
+
+/* How many handles the file has now (INFO). */
+u32 aclmem_ctx_nr_handles(struct aclmem_ctx *ctx)
+{
+	struct aclmem_handle *handle;
+	unsigned long id;
+	u32 n = 0;
+
+	mutex_lock(&ctx->lock);
+	xa_for_each(&ctx->handles, id, handle)
+		n++;
+	mutex_unlock(&ctx->lock);
+	return n;
 }
 
 /* Under ctx->lock. */

@@ -67,8 +67,6 @@ static int aclmem_ctx_publish(struct aclmem_ucmd *ucmd, struct aclmem_buf *buf,
 static int aclmem_ioctl_info(struct aclmem_ucmd *ucmd)
 {
 	struct aclmem_info *cmd = ucmd->cmd;
-	struct aclmem_handle *handle;
-	unsigned long id;
 
 	if (cmd->flags & ~ACLMEM_INFO_VALID_FLAGS)
 		return -EINVAL;
@@ -81,8 +79,7 @@ static int aclmem_ioctl_info(struct aclmem_ucmd *ucmd)
 	cmd->out_abi_version = ACLMEM_ABI_VERSION;
 	cmd->out_page_sizes = ACLMEM_PAGE_SIZE_2M | ACLMEM_PAGE_SIZE_1G;
 	cmd->out_tgid = task_tgid_nr_ns(current, &init_pid_ns);
-	xa_for_each(&ucmd->ctx->handles, id, handle)
-		cmd->out_handles++;
+	cmd->out_handles = aclmem_ctx_nr_handles(ucmd->ctx);
 	aclmem_pools_stats(ACLMEM_ORDER_2M, &cmd->out_pools[ACLMEM_POOL_2M]);
 	aclmem_pools_stats(ACLMEM_ORDER_1G, &cmd->out_pools[ACLMEM_POOL_1G]);
 	cmd->out_poisoned[ACLMEM_POOL_2M] =
@@ -203,7 +200,7 @@ static int aclmem_ioctl_unexport(struct aclmem_ucmd *ucmd)
 	if (cmd->flags & ~ACLMEM_UNEXPORT_VALID_FLAGS || cmd->reserved0 ||
 	    cmd->reserved[0] || cmd->reserved[1])
 		return -EINVAL;
-	return aclmem_share_unexport(ucmd->ctx, cmd->token);
+	return aclmem_ctx_unexport(ucmd->ctx, cmd->token);
 }
 
 /* IMPORT and IMPORT_FD: a new handle for @buf, answered in @cmd. */

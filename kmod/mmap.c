@@ -98,11 +98,44 @@ static vm_fault_t aclmem_fault(struct vm_fault *vmf)
 }
 
 /*
+ * Drop the 1 GiB entries that @mm's own mappings of @vma's file have over
+ * @vma's file range, whichever VMA of @mm holds them now.
+ */
+static void aclmem_zap_own_puds(struct mm_struct *mm,
+				struct vm_area_struct *vma)
+{
+	unsigned long first = vma->vm_pgoff, last = first + vma_pages(vma);
+	unsigned long from, to;
+	struct vm_area_struct *v;
+
+	for (v = find_vma(mm, 0); v; v = find_vma(mm, v->vm_end)) {
+		if (v == vma || v->vm_ops != vma->vm_ops ||
+		    v->vm_file != vma->vm_file)
+			continue;
+		from = max(first, v->vm_pgoff);
+		to = min(last, v->vm_pgoff + vma_pages(v));
+		if (from < to)
+			zap_vma_ptes(v, v->vm_start +
+				     ((from - v->vm_pgoff) << PAGE_SHIFT),
+				     (to - from) << PAGE_SHIFT);
+	}
+}
+
+/*
  * A VMA is copied: by fork, a split, or mremap, which calls this before it
  * moves the page tables. Neither 6.1 nor 6.12 moves a huge PUD there:
  * get_old_pud() takes it for a bad entry and clears it without a TLB
- * flush. So drop the 1 GiB entries of the file range first (properly, with
- * the flush); the next access faults them back.
+ * flush. So drop the 1 GiB entries of the range first (properly, with the
+ * flush); the next access faults them back.
+ *
+ * Only the calling process's own entries: a split or mremap runs in the
+ * mm of the VMA, with its mmap lock held for writing. Fork (dup_mmap())
+ * calls this for the child's new VMA, in a mm that is not the caller's:
+ * there nothing is dropped, and copy_page_range() copies the parent's PUD
+ * entries into the child (copy_huge_pud(), on 6.1 and 6.12 alike). The
+ * mapping of the file is shared by every process that maps the buffer, so
+ * unmap_mapping_range() there would drop theirs too, and a process forking
+ * in a loop would keep the others refaulting.
  */
 static void aclmem_vm_open(struct vm_area_struct *vma)
 {
@@ -110,10 +143,9 @@ static void aclmem_vm_open(struct vm_area_struct *vma)
 
 	aclmem_buf_get(buf);
 	atomic_inc(&buf->mappings);
-	if (buf->order == ACLMEM_ORDER_1G && vma->vm_file)
-		unmap_mapping_range(vma->vm_file->f_mapping,
-				    (loff_t)vma->vm_pgoff << PAGE_SHIFT,
-				    vma->vm_end - vma->vm_start, 1);
+	if (buf->order == ACLMEM_ORDER_1G && vma->vm_file &&
+	    vma->vm_mm == current->mm)
+		aclmem_zap_own_puds(vma->vm_mm, vma);
 }
 
 static void aclmem_vm_close(struct vm_area_struct *vma)

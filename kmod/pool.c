@@ -157,8 +157,18 @@ static void aclmem_contig_free(unsigned long pfn, unsigned long nr)
 	}
 }
 
+/*
+ * A long step stops on a fatal signal, and in the fill worker (which gets
+ * none) when @stop, its pool's ->fill_stop, is set; NULL for a task.
+ */
+static bool aclmem_should_stop(const bool *stop)
+{
+	return fatal_signal_pending(current) || (stop && READ_ONCE(*stop));
+}
+
 /* Take [@pfn, @pfn + @nr) from the buddy allocator, a chunk at a time. */
-static bool aclmem_contig_take(unsigned long pfn, unsigned long nr)
+static bool aclmem_contig_take(unsigned long pfn, unsigned long nr,
+			       const bool *stop)
 {
 	unsigned long i, len;
 
@@ -166,7 +176,7 @@ static bool aclmem_contig_take(unsigned long pfn, unsigned long nr)
 		len = min(nr - i, ACLMEM_CONTIG_CHUNK);
 		cond_resched();
 		/* A busy range (-EBUSY) is common: the caller tries the next. */
-		if (fatal_signal_pending(current) ||
+		if (aclmem_should_stop(stop) ||
 		    alloc_contig_range(pfn + i, pfn + i + len, MIGRATE_MOVABLE,
 				       GFP_KERNEL | __GFP_NOWARN)) {
 			aclmem_contig_free(pfn, i);
@@ -177,7 +187,8 @@ static bool aclmem_contig_take(unsigned long pfn, unsigned long nr)
 }
 
 /* Take an aligned range of 2^@order pages on @nid (aclmem_zone_allowed()). */
-static unsigned long aclmem_contig_alloc(int nid, unsigned int order)
+static unsigned long aclmem_contig_alloc(int nid, unsigned int order,
+					 const bool *stop)
 {
 	unsigned long nr = 1UL << order;
 	pg_data_t *pgdat = NODE_DATA(nid);
@@ -192,14 +203,14 @@ static unsigned long aclmem_contig_alloc(int nid, unsigned int order)
 		start = ALIGN(zone->zone_start_pfn, nr);
 		for (end = ALIGN_DOWN(zone_end_pfn(zone), nr);
 		     end >= start + nr; end -= nr) {
-			if (fatal_signal_pending(current))
+			if (aclmem_should_stop(stop))
 				return 0;
 			cond_resched();
 			if (!aclmem_node_has_room(pgdat, nr))
 				return 0;
 			if (!aclmem_range_usable(zone, end - nr, nr))
 				continue;
-			if (aclmem_contig_take(end - nr, nr))
+			if (aclmem_contig_take(end - nr, nr, stop))
 				return end - nr;
 		}
 	}
@@ -225,14 +236,15 @@ static bool aclmem_page_new_is_zero(unsigned int order)
 	return want_init_on_alloc(GFP_KERNEL) && !want_init_on_free();
 }
 
-static unsigned long aclmem_page_alloc(int nid, unsigned int order)
+static unsigned long aclmem_page_alloc(int nid, unsigned int order,
+				       const bool *stop)
 {
 	struct page *page;
 
 	if (aclmem_should_fail())
 		return 0;
 	if (order == ACLMEM_ORDER_1G)
-		return aclmem_contig_alloc(nid, order);
+		return aclmem_contig_alloc(nid, order, stop);
 
 	page = alloc_pages_node(nid, GFP_KERNEL | __GFP_COMP | __GFP_THISNODE |
 				__GFP_ZERO | __GFP_NOWARN | __GFP_RETRY_MAYFAIL,
@@ -264,16 +276,27 @@ bool aclmem_page_poisoned(unsigned long pfn, unsigned int order)
 	return false;
 }
 
-static void aclmem_page_release(unsigned long pfn, unsigned int order)
+/* Give a page the pool has looked at for poison back to the kernel. */
+static void aclmem_page_free(unsigned long pfn, unsigned int order)
 {
-	/* Kept: __free_pages() would put the poisoned part back for use. */
-	if (order != ACLMEM_ORDER_1G && aclmem_page_poisoned(pfn, order))
-		return;
 	/* free_contig_range() does not reschedule: a chunk at a time */
 	if (order == ACLMEM_ORDER_1G)
 		aclmem_contig_free(pfn, 1UL << order);
 	else
 		__free_pages(pfn_to_page(pfn), order);
+}
+
+/*
+ * Give a page that sat on a free list back to the kernel. A 2 MiB page
+ * poisoned meanwhile is kept: __free_pages() would put the poisoned part
+ * back for use. The page allocator keeps the poisoned base pages of a
+ * 1 GiB range off its free lists itself.
+ */
+static void aclmem_page_release(unsigned long pfn, unsigned int order)
+{
+	if (order != ACLMEM_ORDER_1G && aclmem_page_poisoned(pfn, order))
+		return;
+	aclmem_page_free(pfn, order);
 }
 
 /*
@@ -302,20 +325,27 @@ static unsigned long aclmem_pool_free(const struct aclmem_pool *pool)
 }
 
 /*
- * Take @pfn, owned by @pool and on none of its lists, out of the pool for
- * good: it has a poisoned part. Returns true if it was poisoned.
+ * Take @pfn, owned by @pool and on none of its lists (counted in
+ * ->nr_zeroing if @zeroing), out of the pool for good if it has a
+ * poisoned part: looked at once here, the one check of this transition.
+ * A 2 MiB page is kept for good; a 1 GiB range goes back to the kernel,
+ * which keeps the poisoned base pages. Returns true if it was poisoned.
  */
-static bool aclmem_pool_quarantine(struct aclmem_pool *pool, unsigned long pfn)
+static bool aclmem_pool_quarantine(struct aclmem_pool *pool, unsigned long pfn,
+				   bool zeroing)
 {
 	if (!aclmem_page_poisoned(pfn, pool->order))
 		return false;
 	mutex_lock(&pool->lock);
+	if (zeroing)
+		pool->nr_zeroing--;
 	pool->nr_total--;
 	pool->poisoned++;
 	mutex_unlock(&pool->lock);
 	pr_warn("pfn %#lx: %lu KiB page with a poisoned part quarantined\n",
 		pfn, (PAGE_SIZE << pool->order) >> 10);
-	aclmem_page_release(pfn, pool->order);
+	if (pool->order == ACLMEM_ORDER_1G)
+		aclmem_page_free(pfn, pool->order);
 	return true;
 }
 
@@ -326,7 +356,7 @@ static unsigned long aclmem_pool_sift(struct aclmem_pool *pool,
 	unsigned long i, kept = 0;
 
 	for (i = 0; i < nr; i++)
-		if (!aclmem_pool_quarantine(pool, pfns[i]))
+		if (!aclmem_pool_quarantine(pool, pfns[i], false))
 			pfns[kept++] = pfns[i];
 	return kept;
 }
@@ -416,13 +446,8 @@ static void aclmem_pool_zero_work(struct work_struct *work)
 		mutex_unlock(&pool->lock);
 
 		/* Clearing a poisoned page would touch the bad memory. */
-		if (aclmem_page_poisoned(pfn, pool->order)) {
-			mutex_lock(&pool->lock);
-			pool->nr_zeroing--;
-			mutex_unlock(&pool->lock);
-			aclmem_pool_quarantine(pool, pfn);
+		if (aclmem_pool_quarantine(pool, pfn, true))
 			continue;
-		}
 		aclmem_page_zero(pfn, pool->order);
 
 		mutex_lock(&pool->lock);
@@ -433,10 +458,14 @@ static void aclmem_pool_zero_work(struct work_struct *work)
 	}
 }
 
-/* Take a new page from the kernel for @pool, counted as in use. */
-static unsigned long aclmem_pool_grow(struct aclmem_pool *pool)
+/*
+ * Take a new page from the kernel for @pool, counted as in use; @stop as
+ * for aclmem_should_stop().
+ */
+static unsigned long aclmem_pool_grow(struct aclmem_pool *pool,
+				      const bool *stop)
 {
-	unsigned long pfn = aclmem_page_alloc(pool->nid, pool->order);
+	unsigned long pfn = aclmem_page_alloc(pool->nid, pool->order, stop);
 
 	if (!pfn)
 		return 0;
@@ -480,24 +509,48 @@ static void aclmem_task_nodes(nodemask_t *allowed, nodemask_t *preferred)
 		nodes_and(*preferred, pnodes, *allowed);
 }
 
+/**
+ * struct aclmem_nodes - where one allocation may take pages from
+ * @node: the node asked for, or ACLMEM_NODE_ANY
+ * @local: the node the allocation started on
+ * @allowed: for ACLMEM_NODE_ANY, the task's nodes (aclmem_task_nodes())
+ * @preferred: for ACLMEM_NODE_ANY, those its memory policy prefers
+ */
+struct aclmem_nodes {
+	u32 node;
+	int local;
+	nodemask_t allowed;
+	nodemask_t preferred;
+};
+
+/* The task's nodes, looked up once for a whole allocation. */
+static void aclmem_nodes_init(struct aclmem_nodes *nodes, u32 node)
+{
+	nodes->node = node;
+	if (node != ACLMEM_NODE_ANY)
+		return;
+	nodes->local = numa_node_id();
+	aclmem_task_nodes(&nodes->allowed, &nodes->preferred);
+}
+
 /*
  * The node to try in round @i: the asked-for one; for ACLMEM_NODE_ANY the
  * nodes the task's policy prefers, then the rest its cpuset allows, the
  * local node first in each.
  */
-static int aclmem_node_at(u32 node, int i)
+static int aclmem_node_at(const struct aclmem_nodes *nodes, int i)
 {
-	nodemask_t allowed, preferred, tier;
-	int nid, local = numa_node_id(), t;
+	nodemask_t tier;
+	int nid, local, t;
 
-	if (node != ACLMEM_NODE_ANY)
-		return i ? NUMA_NO_NODE : node;
-	aclmem_task_nodes(&allowed, &preferred);
+	if (nodes->node != ACLMEM_NODE_ANY)
+		return i ? NUMA_NO_NODE : nodes->node;
+	local = nodes->local;
 	for (t = 0; t < 2; t++) {
 		if (!t)
-			tier = preferred;
+			tier = nodes->preferred;
 		else
-			nodes_andnot(tier, allowed, preferred);
+			nodes_andnot(tier, nodes->allowed, nodes->preferred);
 		if (node_isset(local, tier) && !i--)
 			return local;
 		for_each_node_mask(nid, tier)
@@ -507,15 +560,16 @@ static int aclmem_node_at(u32 node, int i)
 	return NUMA_NO_NODE;
 }
 
-/* Take up to @nr free pages from the pools of the nodes @node allows. */
-static unsigned long aclmem_pools_take(unsigned int order, u32 node,
+/* Take up to @nr free pages from the pools of the nodes @nodes allows. */
+static unsigned long aclmem_pools_take(unsigned int order,
+				       const struct aclmem_nodes *nodes,
 				       unsigned long nr, unsigned long *pfns)
 {
 	unsigned long got = 0;
 	int nid, round;
 
 	for (round = 0; got < nr; round++) {
-		nid = aclmem_node_at(node, round);
+		nid = aclmem_node_at(nodes, round);
 		if (nid == NUMA_NO_NODE)
 			break;
 		got += aclmem_pool_take(aclmem_pool(order, nid), nr - got,
@@ -525,18 +579,29 @@ static unsigned long aclmem_pools_take(unsigned int order, u32 node,
 }
 
 /*
- * Whether the caller may grow a 1 GiB pool by one more page: always with
- * CAP_SYS_ADMIN or CAP_IPC_LOCK, else while this minute's grow_1g_unpriv
- * grows (shared by all such callers) last.
+ * Whether the caller is exempt from grow_1g_unpriv: CAP_SYS_ADMIN or
+ * CAP_IPC_LOCK. Asked once per allocation, and without an audit record:
+ * a refusal is no denial, only the bounded path.
  */
-static bool aclmem_grow_1g_allowed(void)
+static bool aclmem_grow_1g_privileged(void)
+{
+	return ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN) ||
+	       ns_capable_noaudit(&init_user_ns, CAP_IPC_LOCK);
+}
+
+/*
+ * Whether the caller may grow a 1 GiB pool by one more page: always if
+ * @privileged (aclmem_grow_1g_privileged()), else while this minute's
+ * grow_1g_unpriv grows (shared by all such callers) last.
+ */
+static bool aclmem_grow_1g_allowed(bool privileged)
 {
 	static DEFINE_SPINLOCK(lock);
 	static unsigned long window;
 	static unsigned int used;
 	bool ok;
 
-	if (capable(CAP_SYS_ADMIN) || capable(CAP_IPC_LOCK))
+	if (privileged)
 		return true;
 	spin_lock(&lock);
 	if (!window || time_after(jiffies, window + 60 * HZ)) {
@@ -554,12 +619,14 @@ static bool aclmem_grow_1g_allowed(void)
 	return ok;
 }
 
-/* Take up to @nr new pages from the kernel on the nodes @node allows. */
-static unsigned long aclmem_pools_grow(unsigned int order, u32 node,
+/* Take up to @nr new pages from the kernel on the nodes @nodes allows. */
+static unsigned long aclmem_pools_grow(unsigned int order,
+				       const struct aclmem_nodes *nodes,
 				       unsigned long nr, unsigned long *pfns)
 {
 	unsigned long got = 0, grown, pfn;
 	struct aclmem_pool *pool;
+	bool privileged = false;
 	int nid, round;
 
 	/*
@@ -568,16 +635,19 @@ static unsigned long aclmem_pools_grow(unsigned int order, u32 node,
 	 */
 	if (nr << order > si_mem_available())
 		return 0;
+	if (order == ACLMEM_ORDER_1G)
+		privileged = aclmem_grow_1g_privileged();
 	for (round = 0; got < nr; round++) {
-		nid = aclmem_node_at(node, round);
+		nid = aclmem_node_at(nodes, round);
 		if (nid == NUMA_NO_NODE)
 			break;
 		pool = aclmem_pool(order, nid);
 		grown = got;
 		while (got < nr && !fatal_signal_pending(current)) {
-			if (order == ACLMEM_ORDER_1G && !aclmem_grow_1g_allowed())
+			if (order == ACLMEM_ORDER_1G &&
+			    !aclmem_grow_1g_allowed(privileged))
 				break;
-			pfn = aclmem_pool_grow(pool);
+			pfn = aclmem_pool_grow(pool, NULL);
 			if (!pfn)
 				break;
 			if (!aclmem_page_new_is_zero(order) &&
@@ -608,14 +678,16 @@ static unsigned long aclmem_pools_grow(unsigned int order, u32 node,
 int aclmem_pages_get(unsigned int order, u32 node, unsigned long nr,
 		     unsigned long *pfns)
 {
+	struct aclmem_nodes nodes;
 	struct aclmem_pool *pool;
 	unsigned long got;
 
-	got = aclmem_pools_take(order, node, nr, pfns);
+	aclmem_nodes_init(&nodes, node);
+	got = aclmem_pools_take(order, &nodes, nr, pfns);
 	if (got < nr)
-		got += aclmem_pools_grow(order, node, nr - got, pfns + got);
+		got += aclmem_pools_grow(order, &nodes, nr - got, pfns + got);
 	if (got < nr) {
-		pool = aclmem_pool(order, aclmem_node_at(node, 0));
+		pool = aclmem_pool(order, aclmem_node_at(&nodes, 0));
 		mutex_lock(&pool->lock);
 		pool->failed++;
 		mutex_unlock(&pool->lock);
@@ -642,7 +714,7 @@ static void aclmem_pages_give(unsigned int order, unsigned long nr,
 	for (i = 0; i < nr; i++) {
 		page = pfn_to_page(pfns[i]);
 		pool = aclmem_pool(order, page_to_nid(page));
-		if (aclmem_pool_quarantine(pool, pfns[i]))
+		if (aclmem_pool_quarantine(pool, pfns[i], false))
 			continue;
 		if (shrunk && shrunk != pool) {
 			aclmem_genl_event(ACLMEM_GENL_EVENT_POOL_SHRUNK, order,
@@ -665,7 +737,8 @@ static void aclmem_pages_give(unsigned int order, unsigned long nr,
 		if (keep && !zero) {
 			queue_work(system_unbound_wq, &pool->zero_work);
 		} else if (!keep) {
-			aclmem_page_release(pfns[i], order);
+			/* looked at for poison above */
+			aclmem_page_free(pfns[i], order);
 			shrunk = pool;
 		}
 	}
@@ -705,12 +778,18 @@ void aclmem_pool_node_stats(unsigned int order, int nid,
 /* Pages of 2^@order quarantined for poison, on @nid or every node (-1). */
 u64 aclmem_pool_poisoned(unsigned int order, int nid)
 {
+	struct aclmem_pool *pool;
 	u64 sum = 0;
 	int n;
 
-	for_each_node(n)
-		if (nid == NUMA_NO_NODE || n == nid)
-			sum += READ_ONCE(aclmem_pool(order, n)->poisoned);
+	for_each_node(n) {
+		if (nid != NUMA_NO_NODE && n != nid)
+			continue;
+		pool = aclmem_pool(order, n);
+		mutex_lock(&pool->lock);
+		sum += pool->poisoned;
+		mutex_unlock(&pool->lock);
+	}
 	return sum;
 }
 
@@ -736,27 +815,42 @@ void aclmem_pools_stats(unsigned int order, struct aclmem_pool_stats *st)
 	}
 }
 
+/* Whether @pool holds fewer free pages than its target; both read locked. */
+static bool aclmem_pool_short(struct aclmem_pool *pool, unsigned long *free,
+			      unsigned long *target)
+{
+	mutex_lock(&pool->lock);
+	*free = aclmem_pool_free(pool);
+	*target = pool->target;
+	mutex_unlock(&pool->lock);
+	return *free < *target;
+}
+
 /*
  * Grow @pool to its target, telling the events group how far it got at
- * most once a second (POOL_GROWN). Returns 0, -ENOMEM when the kernel ran
- * out of pages, or -EINTR when told to stop (->fill_stop, a fatal signal).
+ * most once a second (POOL_GROWN); @grown counts the pages taken. Returns
+ * 0, -ENOMEM when the kernel ran out of pages, or -EINTR when told to stop
+ * (->fill_stop, a fatal signal), also in the middle of a 1 GiB scan.
  */
-static int aclmem_pool_fill(struct aclmem_pool *pool)
+static int aclmem_pool_fill(struct aclmem_pool *pool, unsigned long *grown)
 {
-	unsigned long pfn, told = jiffies;
+	unsigned long pfn, free, target, told = jiffies;
 
-	while (aclmem_pool_free(pool) < READ_ONCE(pool->target)) {
-		if (fatal_signal_pending(current) || READ_ONCE(pool->fill_stop))
+	while (aclmem_pool_short(pool, &free, &target)) {
+		if (aclmem_should_stop(&pool->fill_stop))
 			return -EINTR;
 		if ((1UL << pool->order) > si_mem_available())
 			return -ENOMEM;
-		pfn = aclmem_pool_grow(pool);
+		pfn = aclmem_pool_grow(pool, &pool->fill_stop);
+		if (!pfn && aclmem_should_stop(&pool->fill_stop))
+			return -EINTR;
 		if (!pfn) {
 			pr_info("node %d: %lu of %lu pages of %lu KiB\n",
-				pool->nid, aclmem_pool_free(pool), pool->target,
+				pool->nid, free, target,
 				(PAGE_SIZE << pool->order) >> 10);
 			return -ENOMEM;
 		}
+		(*grown)++;
 		aclmem_pages_give(pool->order, 1, &pfn,
 				  aclmem_page_new_is_zero(pool->order));
 		if (time_after(jiffies, told + HZ)) {
@@ -778,19 +872,19 @@ static void aclmem_pool_fill_work(struct work_struct *work)
 {
 	struct aclmem_pool *pool = container_of(work, struct aclmem_pool,
 						fill_work);
-	u64 before = READ_ONCE(pool->grown);
-	int ret = aclmem_pool_fill(pool);
+	unsigned long grown = 0;
+	int ret = aclmem_pool_fill(pool, &grown);
 
 	if (ret == -EINTR)
 		return;
-	if (READ_ONCE(pool->grown) != before)
+	if (grown)
 		aclmem_genl_event(ACLMEM_GENL_EVENT_POOL_GROWN, pool->order,
 				  pool->nid);
 	aclmem_genl_event(ret ? ACLMEM_GENL_EVENT_POOL_FILL_FAILED :
 			  ACLMEM_GENL_EVENT_POOL_FILLED, pool->order, pool->nid);
 }
 
-/* Stop @pool's fill, if one runs, after the page it is taking. */
+/* Stop @pool's fill, if one runs: it gives up the page it is taking. */
 static void aclmem_pool_fill_stop(struct aclmem_pool *pool)
 {
 	WRITE_ONCE(pool->fill_stop, true);
@@ -880,6 +974,7 @@ int aclmem_pools_init(unsigned long nr_2m, unsigned long nr_1g)
 		[ACLMEM_POOL_1G] = nr_1g,
 	};
 	struct aclmem_pool *pool;
+	unsigned long grown = 0;
 	unsigned int i;
 	int nid;
 
@@ -903,7 +998,7 @@ int aclmem_pools_init(unsigned long nr_2m, unsigned long nr_1g)
 	}
 	for (i = 0; i < ACLMEM_NR_POOLS; i++)
 		for_each_online_node(nid)
-			aclmem_pool_fill(&aclmem_pools[i][nid]);
+			aclmem_pool_fill(&aclmem_pools[i][nid], &grown);
 	return 0;
 err:
 	aclmem_pools_exit();

@@ -84,7 +84,8 @@ static struct pid_namespace *aclmem_share_pid_ns(struct aclmem_share *share)
 	return share->init_ns ? &init_pid_ns : ns_of_pid(share->owner);
 }
 
-static bool aclmem_share_owned(struct aclmem_share *share)
+/* Whether the calling process exported @share. */
+bool aclmem_share_owned(const struct aclmem_share *share)
 {
 	return share->owner == task_tgid(current);
 }
@@ -106,7 +107,8 @@ struct aclmem_share *aclmem_share_create(struct aclmem_buf *buf, u32 flags,
 {
 	struct aclmem_share *share;
 
-	share = aclmem_should_fail() ? NULL : kzalloc(sizeof(*share), GFP_KERNEL);
+	share = aclmem_should_fail() ? NULL :
+		kzalloc(sizeof(*share), GFP_KERNEL_ACCOUNT);
 	if (!share)
 		return ERR_PTR(-ENOMEM);
 	aclmem_buf_get(buf);
@@ -151,45 +153,15 @@ void aclmem_share_revoke(struct aclmem_share *share)
 	aclmem_share_free(share);
 }
 
-/**
- * aclmem_share_unexport - revoke a token before its handle goes
- * @ctx: the open file the call came on
- * @token: a token exported from one of @ctx's handles
- *
- * The handle loses its token (and may be exported again); importers keep
- * their handles. The token is looked for among @ctx's handles, a walk
- * that costs as many steps as the file holds handles: revoking is rare.
- *
- * Return: 0, -ENOENT (no such token) or -EACCES (the token is not this
- * file's, or another process exported it).
- */
-int aclmem_share_unexport(struct aclmem_ctx *ctx, u64 token)
+/* Whether @token names a token now, whoever exported it. */
+bool aclmem_share_exists(u64 token)
 {
-	struct aclmem_share *share = NULL;
-	struct aclmem_handle *handle;
-	unsigned long id;
-	int ret = 0;
+	bool found;
 
-	mutex_lock(&ctx->lock);
-	xa_for_each(&ctx->handles, id, handle) {
-		if (handle->share && handle->share->token == token) {
-			share = handle->share;
-			break;
-		}
-	}
-	if (share && aclmem_share_owned(share)) {
-		/* under ctx->lock: no second UNEXPORT finds it half gone */
-		handle->share = NULL;
-		aclmem_share_revoke(share);
-	} else if (share) {
-		ret = -EACCES;
-	} else {
-		mutex_lock(&aclmem_shares_lock);
-		ret = aclmem_share_find(token) ? -EACCES : -ENOENT;
-		mutex_unlock(&aclmem_shares_lock);
-	}
-	mutex_unlock(&ctx->lock);
-	return ret;
+	mutex_lock(&aclmem_shares_lock);
+	found = aclmem_share_find(token);
+	mutex_unlock(&aclmem_shares_lock);
+	return found;
 }
 
 /* Under aclmem_shares_lock: @share's entry for @nr, or NULL. */
@@ -278,7 +250,7 @@ static int aclmem_share_add_pids(struct aclmem_share *share, const u32 *pids,
 		return -ENOSPC;
 	merged = aclmem_should_fail() ? NULL :
 		 kvmalloc_array(share->nr_pids + fresh, sizeof(*merged),
-				GFP_KERNEL);
+				GFP_KERNEL_ACCOUNT);
 	if (!merged)
 		return -ENOMEM;
 	for (i = 0, j = 0; i < share->nr_pids || j < nr;) {
@@ -326,9 +298,14 @@ int aclmem_share_set_pids(u64 token, const u32 __user *upids, u32 nr)
 		return -EINVAL;
 	if (aclmem_should_fail())
 		return -ENOMEM;
-	pids = vmemdup_user(upids, array_size(nr, sizeof(*pids)));
-	if (IS_ERR(pids))
-		return PTR_ERR(pids);
+	/* The caller picks the size: charged to its memory cgroup. */
+	pids = kvmalloc_array(nr, sizeof(*pids), GFP_KERNEL_ACCOUNT);
+	if (!pids)
+		return -ENOMEM;
+	if (copy_from_user(pids, upids, array_size(nr, sizeof(*pids)))) {
+		kvfree(pids);
+		return -EFAULT;
+	}
 
 	nr = aclmem_pids_normalise(pids, nr);
 

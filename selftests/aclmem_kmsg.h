@@ -3,8 +3,9 @@
  * Description: a test's own look at the kernel log. aclmem_kmsg_open()
  * opens /dev/kmsg positioned after the last record; aclmem_kmsg_scan()
  * reads the records logged since and counts those that show a kernel
- * complaint (the same patterns scripts/qemu-test.sh fails a run on), so
- * that the test that provoked one fails itself, by name.
+ * complaint (the patterns scripts/qemu-test.sh fails a run on, and the
+ * hung-task report), so that the test that provoked one fails itself, by
+ * name.
  */
 #ifndef __SELFTESTS_ACLMEM_KMSG_H
 #define __SELFTESTS_ACLMEM_KMSG_H
@@ -20,7 +21,7 @@ static const char *const aclmem_kmsg_splats[] = {
 	"Call Trace:", "lockdep", "possible circular locking",
 	"unreferenced object", "page dumped because", "Bad page",
 	"Kernel panic", ": bad pgd ", ": bad p4d ", ": bad pud ",
-	": bad pmd ", "detected stall",
+	": bad pmd ", "detected stall", "blocked for more than",
 };
 
 /* -1 when /dev/kmsg cannot be read (then nothing is checked). */

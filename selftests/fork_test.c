@@ -7,6 +7,8 @@
  * a child may keep the pages alive after the parent has freed and unmapped
  * them; when every mapping is gone in_use is back at the baseline. For
  * 2 MiB (PMD entries) and 1 GiB (a PUD entry copied or faulted at fork).
+ * Another process that maps the same pages (an import) and forks leaves
+ * our entries alone: none of our faults is served again.
  */
 #include "aclmem_utils.h"
 
@@ -331,6 +333,114 @@ TEST_F_TIMEOUT(fork, grandchild, ACLMEM_1G_TIMEOUT)
 	aclmem_munmap(p, len);
 	aclmem_free(self->fd, h);
 	aclmem_expect_in_use(self->fd, ps, base);
+}
+
+/*
+ * Child of other_process_keeps_entries, a process of its own (it drops
+ * the mapping it inherited): imports @token in a file of its own, maps it
+ * and touches it, then forks @forks times when told to.
+ */
+static int kid_imports_and_forks(int rfd, int wfd, char *inherited,
+				 size_t len, __u64 token, __u32 want_id,
+				 int forks)
+{
+	struct aclmem_import imp = { .token = token };
+	volatile char *p;
+	int fd, i, status;
+	pid_t pid;
+
+	if (munmap(inherited, len))
+		return 10;
+	fd = aclmem_open();
+	if (fd < 0 || _aclmem_ioctl(fd, ACLMEM_IOC_IMPORT, &imp))
+		return 11;
+	/* the same handle id: the same offsets of the buffer's file */
+	if (imp.out_handle != want_id)
+		return 12;
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		 imp.out_offset);
+	if (p == MAP_FAILED)
+		return 13;
+	(void)p[len - 1];
+	if (aclmem_pipe_send(wfd, 'm') || kid_wait(rfd, 'f'))
+		return 14;
+	for (i = 0; i < forks; i++) {
+		pid = fork();
+		if (pid < 0)
+			return 15;
+		if (!pid)
+			_exit(0);
+		if (waitpid(pid, &status, 0) != pid || aclmem_exit_code(status))
+			return 16;
+	}
+	if (aclmem_pipe_send(wfd, 'd') || kid_wait(rfd, 'x'))
+		return 17;
+	return 0;
+}
+
+/*
+ * Another process mapping the same pages forks in a loop: our entries
+ * stay (no fault of ours is served again, whatever the page size), so its
+ * forks cannot keep us refaulting.
+ */
+TEST_F_TIMEOUT(fork, other_process_keeps_entries, ACLMEM_1G_TIMEOUT)
+{
+	const __u64 ps = variant->page_size;
+	const size_t len = ps * variant->npages;
+	struct aclmem_export exp = { 0 };
+	struct aclmem_query q0, q1;
+	volatile char *v;
+	__u32 h = 0;
+	__u64 off = 0, i;
+	char *p = NULL;
+	int status;
+	pid_t pid;
+	char c = 0;
+
+	aclmem_alloc(self->fd, len, ps, ACLMEM_NODE_ANY, &h, &off);
+	exp.handle = h;
+	exp.flags = ACLMEM_EXPORT_ANY_PID;
+	ASSERT_EQ(0, _aclmem_ioctl(self->fd, ACLMEM_IOC_EXPORT, &exp));
+	aclmem_mmap(self->fd, len, off, &p);
+	aclmem_fill(p, len, 11);
+
+	pid = aclmem_fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		_exit(kid_imports_and_forks(self->p2c[0], self->c2p[1], p, len,
+					    exp.out_token, h, 8));
+	ASSERT_EQ(0, aclmem_pipe_recv(self->c2p[0], &c)) {
+		TH_LOG("child exit code %d",
+		       aclmem_exit_code(aclmem_reap(pid)));
+	}
+	ASSERT_EQ('m', c);
+
+	/* Our entries, writable (our own fork above may have write-protected them). */
+	v = p;
+	for (i = 0; i < len; i += ps)
+		v[i] = v[i];
+	aclmem_query(self->fd, h, 0, &q0);
+
+	ASSERT_EQ(0, aclmem_pipe_send(self->p2c[1], 'f'));
+	ASSERT_EQ(0, aclmem_pipe_recv(self->c2p[0], &c)) {
+		TH_LOG("child exit code %d",
+		       aclmem_exit_code(aclmem_reap(pid)));
+	}
+	ASSERT_EQ('d', c);
+
+	for (i = 0; i < len; i += ps)
+		v[i] = v[i];
+	aclmem_query(self->fd, h, 0, &q1);
+	EXPECT_EQ(q0.out_faults_pud, q1.out_faults_pud);
+	EXPECT_EQ(q0.out_faults_pmd, q1.out_faults_pmd);
+	EXPECT_EQ(q0.out_faults_pte, q1.out_faults_pte);
+	aclmem_assert_pattern(p, len, 11);
+
+	ASSERT_EQ(0, aclmem_pipe_send(self->p2c[1], 'x'));
+	status = aclmem_reap(pid);
+	ASSERT_EQ(0, aclmem_exit_code(status));
+	aclmem_munmap(p, len);
+	aclmem_free(self->fd, h);
 }
 
 TEST_HARNESS_MAIN

@@ -65,7 +65,8 @@
  * revokes their tokens), and go back to the pool with the last mapping.
  * In /proc/PID/maps a mapping's file is "/aclmem", the buffer's own (as a
  * dma-buf's is "/dmabuf:"), not /dev/aclmem. A child made by fork(2)
- * shares the parent's mappings (it sees and makes the same writes).
+ * shares the parent's mappings (it sees and makes the same writes); a
+ * fork leaves the entries of other processes mapping the same pages alone.
  *
  * The pages are not page-cache or anonymous memory: get_user_pages on a
  * mapping fails, so O_DIRECT, vmsplice(2) and process_vm_readv(2) on it get
@@ -101,7 +102,8 @@ enum aclmem_pool_index {
  * @shrunk: pages given back to the kernel since load
  * @failed: allocations that could not be served since load (no pages to be
  *          had, 1 GiB growth refused to an unprivileged caller, or a fatal
- *          signal)
+ *          signal), counted on the node tried first; not those refused by
+ *          RLIMIT_MEMLOCK or user_limit_mb, nor POOL_SET fills
  * @zeroed: free pages already zeroed (an allocation takes these first)
  * @dirty: free pages waiting to be zeroed in the background
  */
