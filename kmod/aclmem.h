@@ -13,6 +13,7 @@
 #include <linux/refcount.h>
 #include <linux/types.h>
 #include <linux/uidgid.h>
+#include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 #include <uapi/linux/aclmem.h>
@@ -41,6 +42,7 @@ struct user_struct;
  *          page's lru
  * @dirty: free pages waiting for @zero_work
  * @zero_work: zeroes the pages on @dirty and moves them to @zeroed
+ * @zeroing_done: woken each time @zero_work is done with a page
  * @fill_work: grows the pool to @target after a change of the target
  * @fill_stop: tells @fill_work to stop, in the middle of a 1 GiB scan too
  * @order: page order (ACLMEM_ORDER_2M or ACLMEM_ORDER_1G)
@@ -60,6 +62,7 @@ struct aclmem_pool {
 	struct list_head zeroed;
 	struct list_head dirty;
 	struct work_struct zero_work;
+	wait_queue_head_t zeroing_done;
 	struct work_struct fill_work;
 	bool fill_stop;
 	unsigned int order;

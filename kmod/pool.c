@@ -383,6 +383,16 @@ static unsigned long aclmem_list_take(struct list_head *list,
  * ones are zeroed here. A page the worker is zeroing is waited for rather
  * than replaced by a new one. Returns how many.
  */
+/*
+ * Whether the worker, clearing @busy pages when we looked, finished one
+ * (or there is a page to take): read unlocked, the wait checks again.
+ */
+static bool aclmem_pool_moved(struct aclmem_pool *pool, unsigned long busy)
+{
+	return READ_ONCE(pool->nr_zeroing) < busy ||
+	       READ_ONCE(pool->nr_zeroed) || READ_ONCE(pool->nr_dirty);
+}
+
 static unsigned long aclmem_pool_take(struct aclmem_pool *pool,
 				      unsigned long nr, unsigned long *pfns)
 {
@@ -424,8 +434,14 @@ static unsigned long aclmem_pool_take(struct aclmem_pool *pool,
 		got += zeroed + dirty;
 		if (got == nr || (!busy && !dropped))
 			return got;
-		if (busy)
-			flush_work(&pool->zero_work);
+		/*
+		 * What is left is the page the worker clears now: wait for
+		 * that one, not (as flush_work() would) for every page others
+		 * free meanwhile too.
+		 */
+		if (busy && wait_event_killable(pool->zeroing_done,
+						aclmem_pool_moved(pool, busy)))
+			return got;
 	}
 }
 
@@ -446,8 +462,10 @@ static void aclmem_pool_zero_work(struct work_struct *work)
 		mutex_unlock(&pool->lock);
 
 		/* Clearing a poisoned page would touch the bad memory. */
-		if (aclmem_pool_quarantine(pool, pfn, true))
+		if (aclmem_pool_quarantine(pool, pfn, true)) {
+			wake_up_all(&pool->zeroing_done);
 			continue;
+		}
 		aclmem_page_zero(pfn, pool->order);
 
 		mutex_lock(&pool->lock);
@@ -455,6 +473,7 @@ static void aclmem_pool_zero_work(struct work_struct *work)
 		list_add_tail(&pfn_to_page(pfn)->lru, &pool->zeroed);
 		pool->nr_zeroed++;
 		mutex_unlock(&pool->lock);
+		wake_up_all(&pool->zeroing_done);
 	}
 }
 
@@ -989,6 +1008,7 @@ int aclmem_pools_init(unsigned long nr_2m, unsigned long nr_1g)
 			INIT_LIST_HEAD(&pool->zeroed);
 			INIT_LIST_HEAD(&pool->dirty);
 			INIT_WORK(&pool->zero_work, aclmem_pool_zero_work);
+			init_waitqueue_head(&pool->zeroing_done);
 			INIT_WORK(&pool->fill_work, aclmem_pool_fill_work);
 			pool->order = orders[i];
 			pool->nid = nid;
