@@ -64,10 +64,37 @@ module_param(movable_1g, bool, 0644);
 MODULE_PARM_DESC(movable_1g,
 		 "Take 1 GiB pages from ZONE_MOVABLE too; such memory cannot go offline while aclmem holds it (default N)");
 
+/* The minute of grow_1g_unpriv: when it began, and the GiB grown in it. */
+static DEFINE_SPINLOCK(aclmem_grow_1g_lock);
+static unsigned long aclmem_grow_1g_window;
+static unsigned int aclmem_grow_1g_used;
+
 static unsigned int grow_1g_unpriv = 1;
-module_param(grow_1g_unpriv, uint, 0644);
+
+/* A new grow_1g_unpriv starts a new minute, with nothing used yet. */
+static int aclmem_grow_1g_unpriv_set(const char *val,
+				     const struct kernel_param *kp)
+{
+	int ret = param_set_uint(val, kp);
+
+	if (ret)
+		return ret;
+	spin_lock(&aclmem_grow_1g_lock);
+	aclmem_grow_1g_window = 0;
+	aclmem_grow_1g_used = 0;
+	spin_unlock(&aclmem_grow_1g_lock);
+	return 0;
+}
+
+static const struct kernel_param_ops aclmem_grow_1g_unpriv_ops = {
+	.set = aclmem_grow_1g_unpriv_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(grow_1g_unpriv, &aclmem_grow_1g_unpriv_ops, &grow_1g_unpriv,
+		0644);
 MODULE_PARM_DESC(grow_1g_unpriv,
-		 "1 GiB pages per minute by which callers without CAP_SYS_ADMIN or CAP_IPC_LOCK may grow the pools, all together (default 1; 0: none)");
+		 "1 GiB pages per minute by which callers without CAP_SYS_ADMIN or CAP_IPC_LOCK may grow the pools, all together (default 1; 0: none); setting it starts a new minute");
 
 static struct aclmem_pool *aclmem_pools[ACLMEM_NR_POOLS];
 
@@ -615,22 +642,20 @@ static bool aclmem_grow_1g_privileged(void)
  */
 static bool aclmem_grow_1g_allowed(bool privileged)
 {
-	static DEFINE_SPINLOCK(lock);
-	static unsigned long window;
-	static unsigned int used;
 	bool ok;
 
 	if (privileged)
 		return true;
-	spin_lock(&lock);
-	if (!window || time_after(jiffies, window + 60 * HZ)) {
-		window = jiffies;
-		used = 0;
+	spin_lock(&aclmem_grow_1g_lock);
+	if (!aclmem_grow_1g_window ||
+	    time_after(jiffies, aclmem_grow_1g_window + 60 * HZ)) {
+		aclmem_grow_1g_window = jiffies;
+		aclmem_grow_1g_used = 0;
 	}
-	ok = used < READ_ONCE(grow_1g_unpriv);
+	ok = aclmem_grow_1g_used < READ_ONCE(grow_1g_unpriv);
 	if (ok)
-		used++;
-	spin_unlock(&lock);
+		aclmem_grow_1g_used++;
+	spin_unlock(&aclmem_grow_1g_lock);
 	if (!ok)
 		pr_info_ratelimited("1 GiB pool growth refused to uid %u: grow_1g_unpriv (%u a minute) used up\n",
 				    from_kuid(&init_user_ns, current_uid()),

@@ -243,7 +243,10 @@ TEST_F_TIMEOUT(place_1g, unpriv_growth_bounded, ACLMEM_1G_TIMEOUT)
 
 	aclmem_pool(self->fd, SZ_1G, &st0);
 	ASSERT_EQ(0, param_set("grow_1g_unpriv", "1"));
-	/* of two asking at once, one grows and the other is refused */
+	/*
+	 * Setting the parameter started a new minute: of two asking at once,
+	 * one grows and the other is refused.
+	 */
 	EXPECT_EQ(1, unpriv_grows_together(self->fd, 2));
 	aclmem_pool(self->fd, SZ_1G, &st1);
 	EXPECT_EQ(st0.grown + 1, st1.grown);
