@@ -1490,24 +1490,21 @@ static void op_write(void)
 
 
 /* INFO and QUERY agree with the model; no page reference changed. */
-static void op_query(void)
+/* INFO of /dev/aclmem file @dev agrees with the model. */
+static void info_check(int dev)
 {
-	int i = PICK(K.handles, MAX_HANDLES, any), dev;
+	__u64 n = aclmem_nr_handles(K.dev[dev]);
+
+	CHECK(n == dev_handles(dev), "INFO: %llu handles, want %u",
+	      (unsigned long long)n, dev_handles(dev));
+}
+
+/* QUERY of handle @h (with @flags) agrees with the model. */
+static void query_check(const struct handle *h, __u32 flags)
+{
 	struct aclmem_query q;
-	struct handle *h;
 
-	for (dev = 0; dev < 2; dev++) {
-		__u64 n = aclmem_nr_handles(K.dev[dev]);
-
-		CHECK(n == dev_handles(dev), "INFO: %llu handles, want %u",
-		      (unsigned long long)n, dev_handles(dev));
-	}
-	if (i < 0)
-		return;
-	h = &K.handles[i];
-	CHECK_RC(0, _aclmem_query(K.dev[h->dev], h->id,
-				  below(4) ? 0 : ACLMEM_QUERY_CHECK_REFS, &q),
-		 "QUERY");
+	CHECK_RC(0, _aclmem_query(K.dev[h->dev], h->id, flags, &q), "QUERY");
 	CHECK(q.out_size == K.bufs[h->buf].size &&
 	      q.out_page_size == K.bufs[h->buf].ps && q.out_offset == h->off,
 	      "QUERY: size %llu page size %llu offset 0x%llx",
@@ -1518,20 +1515,28 @@ static void op_query(void)
 	      (unsigned long long)q.out_bad_refs);
 }
 
-/* Calls that must fail, with the errno the contract names. */
-static void op_invalid(void)
+static void op_query(void)
 {
-	int dev = below(2), i = PICK(K.handles, MAX_HANDLES, any);
+	int i = PICK(K.handles, MAX_HANDLES, any), dev;
+
+	for (dev = 0; dev < 2; dev++)
+		info_check(dev);
+	if (i >= 0)
+		query_check(&K.handles[i],
+			    below(4) ? 0 : ACLMEM_QUERY_CHECK_REFS);
+}
+
+/* ioctls that must fail (@which < NR_INVALID_IOCTLS), on file @dev. */
+#define NR_INVALID_IOCTLS	9
+
+static void invalid_ioctl(int dev, unsigned int which)
+{
 	struct aclmem_alloc a = { .size = SZ_2M, .page_size = SZ_2M,
 				  .node = ACLMEM_NODE_ANY };
 	struct aclmem_import imp;
-	struct area ar;
-	struct handle *h = i >= 0 ? &K.handles[i] : NULL;
-	struct buf *b = h ? &K.bufs[h->buf] : NULL;
 	int fd = K.dev[dev];
-	void *p;
 
-	switch (below(16)) {
+	switch (which) {
 	case 0:
 		a.size = 0;
 		CHECK_RC(EINVAL, _aclmem_alloc_cmd(fd, &a), "ALLOC size 0");
@@ -1570,6 +1575,24 @@ static void op_invalid(void)
 			 "IMPORT_FD of /dev/aclmem");
 		CHECK_RC(EBADF, _import(fd, 1000 + below(1000), true, &imp),
 			 "IMPORT_FD of a closed fd");
+		break;
+	}
+}
+
+/* Calls that must fail, with the errno the contract names. */
+static void op_invalid(void)
+{
+	int dev = below(2), i = PICK(K.handles, MAX_HANDLES, any);
+	struct area ar;
+	struct handle *h = i >= 0 ? &K.handles[i] : NULL;
+	struct buf *b = h ? &K.bufs[h->buf] : NULL;
+	unsigned int which = below(16);
+	int fd = K.dev[dev];
+	void *p;
+
+	switch (which) {
+	case 0 ... NR_INVALID_IOCTLS - 1:
+		invalid_ioctl(dev, which);
 		break;
 	case 9:
 		/* offset of no handle */
@@ -1647,56 +1670,28 @@ static void op_invalid(void)
 
 /*
  * A run of cheap calls, each checked against the model: INFO, QUERY (no
- * page walk), ALLOC, FREE and IMPORT that must fail. (No ALLOC + FREE
- * here: under TCG a freed 2 MiB page takes ~10 ms to clear, which
- * op_alloc() and op_free() pay often enough.)
+ * page walk), ioctls that must fail. (No ALLOC + FREE here: under TCG a
+ * freed 2 MiB page takes ~10 ms to clear, which op_alloc() and op_free()
+ * pay often enough.)
  */
 static void op_calls(void)
 {
 	unsigned int n = 256 + below(512), j;
-	struct aclmem_alloc a;
-	struct aclmem_import imp;
-	struct aclmem_query q;
-	struct handle *h;
 	int dev, i;
-	__u64 off;
 
 	for (j = 0; j < n; j++) {
 		dev = below(2);
 		switch (below(32)) {
 		case 0 ... 8:
-			off = aclmem_nr_handles(K.dev[dev]);
-			CHECK(off == dev_handles(dev),
-			      "INFO: %llu handles, want %u",
-			      (unsigned long long)off, dev_handles(dev));
+			info_check(dev);
 			break;
 		case 9 ... 16:
 			i = PICK(K.handles, MAX_HANDLES, any);
-			if (i < 0)
-				break;
-			h = &K.handles[i];
-			CHECK_RC(0, _aclmem_query(K.dev[h->dev], h->id, 0, &q),
-				 "QUERY");
-			CHECK(q.out_size == K.bufs[h->buf].size &&
-			      q.out_offset == h->off, "QUERY: size %llu",
-			      (unsigned long long)q.out_size);
-			break;
-		case 17 ... 22:
-			a = (struct aclmem_alloc){ .size = SZ_2M,
-				.page_size = SZ_2M, .node = ACLMEM_NODE_ANY,
-				.flags = 1U << below(32) };
-			CHECK_RC(EINVAL, _aclmem_alloc_cmd(K.dev[dev], &a),
-				 "ALLOC flags");
-			break;
-		case 23 ... 27:
-			CHECK_RC(ENOENT, _aclmem_free(K.dev[dev],
-						      0x7fff0000U + below(1000)),
-				 "FREE of no handle");
+			if (i >= 0)
+				query_check(&K.handles[i], 0);
 			break;
 		default:
-			CHECK_RC(ENOENT, _import(K.dev[dev], rnd() | 1, false,
-						 &imp),
-				 "IMPORT of no token");
+			invalid_ioctl(dev, below(NR_INVALID_IOCTLS));
 			break;
 		}
 		/* a kill loses at most the last few */
