@@ -406,11 +406,6 @@ static unsigned long aclmem_list_take(struct list_head *list,
 }
 
 /*
- * Move up to @nr free pages of @pool into @pfns, zeroed ones first; dirty
- * ones are zeroed here. A page the worker is zeroing is waited for rather
- * than replaced by a new one. Returns how many.
- */
-/*
  * Whether the worker, clearing @busy pages when we looked, finished one
  * (or there is a page to take): read unlocked, the wait checks again.
  */
@@ -420,6 +415,11 @@ static bool aclmem_pool_moved(struct aclmem_pool *pool, unsigned long busy)
 	       READ_ONCE(pool->nr_zeroed) || READ_ONCE(pool->nr_dirty);
 }
 
+/*
+ * Move up to @nr free pages of @pool into @pfns, zeroed ones first; dirty
+ * ones are zeroed here. A page the worker is zeroing is waited for rather
+ * than replaced by a new one. Returns how many.
+ */
 static unsigned long aclmem_pool_take(struct aclmem_pool *pool,
 				      unsigned long nr, unsigned long *pfns)
 {
