@@ -18,9 +18,10 @@
 #         two-node guest (QEMU_NODES=2), counted as a leg of its own.
 #   the debug leg (ACLMEM_DEBUG=0 leaves it out): the debug kernel builds
 #         (scripts/debug-kernel.sh: 6.1 with KASAN, lockdep, kmemleak,
-#         DEBUG_VM, fault injection; cached, built in the background while
-#         the other legs run), the module builds against it, and the QEMU
-#         suite runs under it, with a kmemleak scan after rmmod;
+#         DEBUG_VM, fault injection; cached), the module builds against
+#         it, and the QEMU suite runs under it, with a kmemleak scan after
+#         rmmod; all of it in the background, beside the other legs, as
+#         "check.sh --debug-lane", counted at the end;
 #   Debian's -rt flavours (headers only): the module's build refuses them
 #         with its own message (no THP), and nothing else fails;
 #   the extra legs (ACLMEM_EXTRA=0 leaves them out; run in the background
@@ -39,11 +40,13 @@
 #
 # Usage: scripts/check.sh [--host-only | --debug-only | --extra-only]
 #   --debug-only: builds the test programs, then the debug leg alone.
+#   (--debug-lane: the debug leg as "make check" starts it, see below.)
 #   --extra-only: the extra legs alone (summary in build/logs/extra/).
 # Environment: KVERS (default scripts/kernels.sh), MAKE, V=1, ACLMEM_DEBUG=0
 # (leave the debug leg out), ACLMEM_EXTRA=0 (the extra legs),
 # DEBUG_TEST_TIMEOUT and DEBUG_QEMU_TIMEOUT (the debug leg's TEST_TIMEOUT
-# and QEMU_TIMEOUT, default 900 and 2700), DEBUG_STRESS_CALLS (the system
+# and QEMU_TIMEOUT, default 900 and 4200: its guest shares the host with
+# the other legs' guests), DEBUG_STRESS_CALLS (the system
 # calls of its stress_test, default 200000; the Debian kernels' legs make a
 # million), ACLMEM_CACHE (see
 # scripts/debug-kernel.sh), and what scripts/qemu-test.sh takes.
@@ -374,42 +377,46 @@ DEBUG_KVER="debug-6.1"
 # Whether "make check" runs the debug leg (0 or 1).
 ACLMEM_DEBUG=${ACLMEM_DEBUG:-1}
 
-# "make check" starts the debug kernel's build first, in the background at
-# the lowest priority, so that it uses the CPU time the other checks leave
-# (QEMU's TCG mostly keeps one core busy); debug_kernel then waits for it.
-DEBUG_KERNEL_PID=
-DEBUG_KERNEL_LOG=$LOGS/debug-kernel.log
+# "make check" runs the debug leg in a lane of its own, beside the other
+# legs, as "check.sh --debug-lane" (log: build/logs/debug.log): it builds
+# the debug kernel at the lowest priority (so that it takes the CPU time the
+# other checks leave), waits until this run has built the guest's programs,
+# then builds the module and boots the suite, its guest on one core while
+# the other legs' guests take the other. Its results are counted at the end
+# (build/logs/debug/results and counts).
 
-debug_kernel_start() {
-	mkdir -p "$LOGS"
-	echo "  + nice -n 19 scripts/debug-kernel.sh &" \
-		"(log: ${DEBUG_KERNEL_LOG#"$TOP"/})"
-	# Its own process group, so that an early exit can stop all of it.
-	setsid nice -n 19 "$TOP/scripts/debug-kernel.sh" \
-		> "$DEBUG_KERNEL_LOG" 2>&1 < /dev/null &
-	DEBUG_KERNEL_PID=$!
-	trap stop_background EXIT
+# Written once the guest's programs are built: the directories the lane
+# must take them from if a build failed (see build_guest_programs).
+PROGRAMS_READY=$LOGS/debug/programs
+
+programs_ready() {
+	local var
+	[ -n "${LANE_PID[debug]:-}" ] || return 0
+	for var in SELFTEST_DIR LIBTEST_DIR TOOLS_DIR; do
+		[ -z "${!var:-}" ] || echo "$var=${!var}"
+	done > "$PROGRAMS_READY.tmp"
+	mv "$PROGRAMS_READY.tmp" "$PROGRAMS_READY"
 }
 
-# An early exit stops the background jobs still running.
-stop_background() {
-	local pid
-	for pid in $DEBUG_KERNEL_PID $EXTRA_PID; do
-		kill -- "-$pid" 2> /dev/null || true
+# In the lane: wait for programs_ready of the "make check" that started it.
+wait_programs() {
+	local line
+	echo "  waiting for the guest's programs"
+	while [ ! -f "$PROGRAMS_READY" ]; do
+		kill -0 "$CHECK_PID" 2> /dev/null || return 1
+		sleep 2
 	done
+	while IFS= read -r line; do
+		export "${line?}"
+	done < "$PROGRAMS_READY"
 }
 
 debug_kernel() {
-	local rc=0
-	if [ -z "$DEBUG_KERNEL_PID" ]; then
+	if [ -n "${CHECK_PID:-}" ]; then
+		run nice -n 19 "$TOP/scripts/debug-kernel.sh"
+	else
 		run "$TOP/scripts/debug-kernel.sh"
-		return
 	fi
-	echo "  waiting for the background build (pid $DEBUG_KERNEL_PID)"
-	wait "$DEBUG_KERNEL_PID" || rc=$?
-	DEBUG_KERNEL_PID=
-	cat "$DEBUG_KERNEL_LOG"
-	return "$rc"
 }
 
 # kmod/Makefile rebuilds only when the module's sources change: drop the
@@ -426,6 +433,11 @@ debug_checks() {
 		fail "qemu suite $DEBUG_KVER: not run, no kernel"
 		return
 	fi
+	if [ -n "${CHECK_PID:-}" ] && ! wait_programs; then
+		fail "module build $DEBUG_KVER: not run, no programs"
+		fail "qemu suite $DEBUG_KVER: not run, no programs"
+		return
+	fi
 	if ! step "module build $DEBUG_KVER" build_debug_module; then
 		fail "qemu suite $DEBUG_KVER: not run, no module"
 		return
@@ -439,7 +451,7 @@ debug_checks() {
 		QEMU_APPEND="${QEMU_APPEND:+$QEMU_APPEND }no5lvl" \
 		GUEST_MODULES='' \
 		TEST_TIMEOUT=${DEBUG_TEST_TIMEOUT:-900} \
-		QEMU_TIMEOUT=${DEBUG_QEMU_TIMEOUT:-2700} \
+		QEMU_TIMEOUT=${DEBUG_QEMU_TIMEOUT:-4200} \
 		STRESS_CALLS=${DEBUG_STRESS_CALLS:-200000} \
 		qemu_suite "$DEBUG_KVER"
 }
@@ -449,9 +461,6 @@ debug_checks() {
 # build/logs/extra.log), and at the end counts the lines of the summary it
 # leaves in build/logs/extra/results.
 ACLMEM_EXTRA=${ACLMEM_EXTRA:-1}
-EXTRA_PID=
-EXTRA_LOG=$LOGS/extra.log
-EXTRA_RESULTS=$LOGS/extra/results
 
 # Sets EXTRA_KVERS: the kernels of scripts/extra-kernels.sh, fetched.
 fetch_extra() {
@@ -509,42 +518,9 @@ extra_checks() {
 extra_only() {
 	echo "aclmem check: the extra legs"
 	extra_checks
-	mkdir -p "${EXTRA_RESULTS%/*}"
-	printf '%s\n' "${SUMMARY[@]}" > "$EXTRA_RESULTS"
+	lane_end extra
 	report "$LOGS/extra/summary.txt"
 	[ "$FAILED" -eq 0 ]
-}
-
-extra_start() {
-	mkdir -p "$LOGS"
-	rm -f "$EXTRA_RESULTS"
-	echo "  + nice -n 19 scripts/check.sh --extra-only &" \
-		"(log: ${EXTRA_LOG#"$TOP"/})"
-	setsid nice -n 19 "$TOP/scripts/check.sh" --extra-only \
-		> "$EXTRA_LOG" 2>&1 < /dev/null &
-	EXTRA_PID=$!
-	trap stop_background EXIT
-}
-
-extra_collect() {
-	local line start=$SECONDS
-	echo
-	echo "== the extra legs (log: ${EXTRA_LOG#"$TOP"/})"
-	wait "$EXTRA_PID" || true
-	EXTRA_PID=
-	echo "  waited $((SECONDS - start))s for them"
-	if [ ! -s "$EXTRA_RESULTS" ]; then
-		fail "the extra legs: no results (log: ${EXTRA_LOG#"$TOP"/})"
-		return
-	fi
-	while IFS= read -r line; do
-		echo "  $line"
-		case $line in
-		"ok   "*) PASSED=$((PASSED + 1)) ;;
-		"FAIL "*) FAILED=$((FAILED + 1)) ;;
-		esac
-		SUMMARY+=("$line")
-	done < "$EXTRA_RESULTS"
 }
 
 # The programs the guest runs. One that does not build is left out of the
@@ -565,6 +541,14 @@ build_guest_programs() {
 	fi
 }
 
+# "check.sh --debug-lane", started by "make check": the debug leg alone,
+# its summary and counts left in build/logs/debug/.
+debug_lane() {
+	echo "aclmem check: the debug leg, beside the other legs"
+	debug_checks
+	lane_end debug
+}
+
 # "make check-debug": the programs the guest runs, then the debug leg.
 debug_only() {
 	echo "aclmem check: debug kernel only"
@@ -572,6 +556,61 @@ debug_only() {
 	debug_checks
 	report
 	[ "$FAILED" -eq 0 ]
+}
+
+# A lane: "check.sh OPTION" in the background, in a process group of its
+# own (so that an early exit can stop all of it), log build/logs/NAME.log;
+# it leaves its summary lines and counts in build/logs/NAME/, which
+# lane_collect adds to this run's.
+declare -A LANE_PID=()
+
+# lane_start NAME OPTION [PREFIX...]: PREFIX (such as "nice -n 19") runs it.
+lane_start() {
+	local name=$1 option=$2
+	shift 2
+	mkdir -p "$LOGS/$name"
+	rm -f "$LOGS/$name/results" "$LOGS/$name/counts"
+	echo "  + ${*:+$* }scripts/check.sh $option & (log: build/logs/$name.log)"
+	CHECK_PID=$$ setsid "$@" "$TOP/scripts/check.sh" "$option" \
+		> "$LOGS/$name.log" 2>&1 < /dev/null &
+	LANE_PID[$name]=$!
+	trap stop_lanes EXIT
+}
+
+# An early exit stops the lanes still running.
+stop_lanes() {
+	local pid
+	for pid in "${LANE_PID[@]}"; do
+		kill -- "-$pid" 2> /dev/null || true
+	done
+}
+
+# In the lane, at its end.
+lane_end() {
+	printf '%s\n' "${SUMMARY[@]}" > "$LOGS/$1/results"
+	echo "$PASSED $FAILED $SKIPPED" > "$LOGS/$1/counts"
+}
+
+# lane_collect NAME TITLE
+lane_collect() {
+	local name=$1 title=$2 line p f s start=$SECONDS
+	echo
+	echo "== $title (log: build/logs/$name.log)"
+	wait "${LANE_PID[$name]}" || true
+	unset "LANE_PID[$name]"
+	echo "  waited $((SECONDS - start))s"
+	if [ ! -s "$LOGS/$name/counts" ]; then
+		fail "$title: no results (log: build/logs/$name.log)"
+		return
+	fi
+	read -r p f s < "$LOGS/$name/counts"
+	PASSED=$((PASSED + p))
+	FAILED=$((FAILED + f))
+	SKIPPED=$((SKIPPED + s))
+	while IFS= read -r line; do
+		echo "  $line"
+		SUMMARY+=("$line")
+	done < "$LOGS/$name/results"
 }
 
 report() {
@@ -618,6 +657,10 @@ main() {
 		extra_only
 		return
 	fi
+	if [ "${1:-}" = --debug-lane ]; then
+		debug_lane
+		return
+	fi
 	rm -f "$LOGS/summary.txt"
 	if [ "${1:-}" = --debug-only ]; then
 		debug_only
@@ -627,12 +670,17 @@ main() {
 		kernel_legs
 		kvers=$LEGS
 		echo "aclmem check: kernels $kvers"
-		[ "$ACLMEM_DEBUG" = 0 ] || debug_kernel_start
-		[ "$ACLMEM_EXTRA" = 0 ] || [ -n "${KVERS:-}" ] || extra_start
+		if [ "$ACLMEM_DEBUG" != 0 ]; then
+			rm -f "$PROGRAMS_READY"
+			lane_start debug --debug-lane
+		fi
+		[ "$ACLMEM_EXTRA" = 0 ] || [ -n "${KVERS:-}" ] ||
+			lane_start extra --extra-only nice -n 19
 	fi
 	host_checks
 	if [ "${1:-}" != --host-only ]; then
 		build_guest_programs
+		programs_ready
 		step "library clients: pkg-config, dlopen, exports" \
 			lib_consumers || true
 		step "make install, a pkg-config client of it, make uninstall" \
@@ -640,11 +688,6 @@ main() {
 		for kver in $kvers; do
 			kernel_checks "$kver"
 		done
-		if [ "$ACLMEM_DEBUG" = 0 ]; then
-			SUMMARY+=("left out: the debug leg (ACLMEM_DEBUG=0)")
-		else
-			debug_checks
-		fi
 		if [ -n "${KVERS:-}" ]; then
 			SUMMARY+=("left out: the -rt build checks (KVERS=$KVERS)")
 		else
@@ -660,7 +703,12 @@ main() {
 		elif [ -n "${KVERS:-}" ]; then
 			SUMMARY+=("left out: the extra legs (KVERS=$KVERS)")
 		else
-			extra_collect
+			lane_collect extra "the extra legs"
+		fi
+		if [ "$ACLMEM_DEBUG" = 0 ]; then
+			SUMMARY+=("left out: the debug leg (ACLMEM_DEBUG=0)")
+		else
+			lane_collect debug "the debug leg"
 		fi
 	fi
 	report

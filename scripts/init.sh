@@ -9,8 +9,8 @@
 #   - loads the modules listed in /modules.order (brd and any dependencies),
 #     then /aclmem.ko with the parameters of aclmemtest.params=;
 #   - runs every binary in /tests, sorted, each under a timeout, framed by
-#     "# aclmem-run: NAME" and "# aclmem-exit: NAME RC" on ttyS1 and marked
-#     in the kernel log;
+#     "# aclmem-run: NAME" and "# aclmem-exit: NAME RC SECONDS" on ttyS1
+#     and marked in the kernel log;
 #   - unloads aclmem, syncs, prints "# aclmem-done" and powers off;
 #   - on a kernel with kmemleak (the debug kernel): clears what it suspects
 #     from boot before loading anything; after rmmod scans twice and prints
@@ -137,14 +137,21 @@ selected() {
 	return 1
 }
 
+# Whole seconds since boot.
+uptime_s() {
+	read -r up _ < /proc/uptime
+	echo "${up%.*}"
+}
+
 run_test() {
 	name=$1
 	log "running $name (timeout ${TIMEOUT}s)"
 	kmsg "start $name"
 	tap "# aclmem-run: $name"
+	start=$(uptime_s)
 	(cd /tmp && timeout "$TIMEOUT" "/tests/$name") > "$TAP" 2>&1
 	rc=$?
-	tap "# aclmem-exit: $name $rc"
+	tap "# aclmem-exit: $name $rc $(($(uptime_s) - start))"
 	kmsg "end $name rc=$rc"
 	log "$name exited with $rc"
 	kill_leftovers

@@ -243,7 +243,7 @@ parse_tap() {
 		plan = -1; nres = 0; np = 0; nf = 0; ns = 0; bail = 0
 		skipall = 0; failed = ""
 	}
-	function finish(rc, why) {
+	function finish(rc, why, secs) {
 		if (plan < 0 && !skipall)
 			why = why "; no TAP plan"
 		if (plan >= 0 && nres < plan) {
@@ -268,6 +268,8 @@ parse_tap() {
 				why = why "; skipped whole, not expected"
 			}
 		}
+		if (secs != "")
+			why = "; " secs "s" why
 		printf "%-4s %s: %d passed, %d failed, %d skipped%s\n",
 			nf ? "FAIL" : "ok", cur, np, nf, ns,
 			why == "" ? "" : " (" substr(why, 3) ")"
@@ -289,7 +291,7 @@ parse_tap() {
 	}
 	/^# aclmem-exit: / {
 		if (cur == $3)
-			finish($4, "")
+			finish($4, "", $5)
 		next
 	}
 	/^# aclmem-done/ { done = 1; next }
