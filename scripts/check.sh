@@ -28,8 +28,9 @@
 #         while the QEMU legs run, as "check.sh --extra-only", counted at
 #         the end): for the release of each kernel leg, Debian's arm64
 #         kernel (headers from scripts/extra-kernels.sh): the module
-#         cross-builds and sparse reports nothing; its -rt-arm64 flavour is
-#         refused as above; its -cloud-amd64 flavour builds; and the
+#         cross-builds, sparse reports nothing and DKMS cross-builds it
+#         (as root); its -rt-arm64 flavour is refused as above; its
+#         -cloud-amd64 and -cloud-arm64 flavours build; and the
 #         library, tests, CLI and examples cross-build for arm64
 #         ("make ARCH=arm64", build/arm64/);
 #   also: make install/uninstall and a pkg-config client of the installed
@@ -335,8 +336,9 @@ dkms_check() {
 		SUMMARY+=("skip dkms $1: needs root")
 		return
 	fi
-	step "dkms add, build, install, remove $1" \
-		"$TOP/scripts/dkms-check.sh" "$1" || true
+	local what="add, build, install, remove"
+	[ -d "/lib/modules/$1/build" ] || what="add, cross-build, remove"
+	step "dkms $what $1" "$TOP/scripts/dkms-check.sh" "$1" || true
 }
 
 host_checks() {
@@ -498,6 +500,10 @@ extra_checks() {
 			step "module build $kver refused (no THP)" \
 				rt_refused "$kver" || true
 			;;
+		*-cloud-arm64)
+			step "module build $kver" build_extra_module "$kver" ||
+				true
+			;;
 		*-arm64)
 			if step "module build $kver" build_extra_module "$kver"
 			then
@@ -505,6 +511,7 @@ extra_checks() {
 			else
 				fail "sparse $kver: not run, no module"
 			fi
+			dkms_check "$kver"
 			;;
 		*)
 			step "module build $kver" build_extra_module "$kver" ||

@@ -10,7 +10,10 @@
 #                            modinfo -k KVER finds it through depmod
 #   dkms remove --all        both gone; the sources are deleted
 # The kernels need headers only (/lib/modules/KVER/build); none of them has
-# to be running. Signing is whatever the host's DKMS does (it says which
+# to be running. An arm64 kernel that is not installed (headers from
+# scripts/extra-kernels.sh) is cross-built instead: "dkms build -a aarch64
+# --kernelsourcedir DIR", the .ko in DKMS's tree an AArch64 module with
+# KVER's vermagic; it is not installed (there is no /lib/modules/KVER). Signing is whatever the host's DKMS does (it says which
 # key; a key DKMS made only for this check is deleted again).
 #
 # Refuses to run if aclmem VERSION is already in DKMS: it would replace it.
@@ -75,9 +78,51 @@ one() {
 	done
 }
 
+# dkms build for an arm64 kernel of scripts/extra-kernels.sh.
+check_cross_kernel() {
+	local kver=$1 log=$LOGS/$1.log kdir built vermagic
+	kdir=$("$TOP/scripts/extra-kernels.sh" --dir "$kver")
+	if [ ! -d "$kdir" ]; then
+		"$TOP/scripts/extra-kernels.sh" arm64 > /dev/null
+	fi
+	echo "  dkms build -k $kver -a aarch64 --kernelsourcedir ${kdir/#"$HOME"/\~}"
+	echo "  (log: ${log#"$TOP"/})"
+	if ! dkms build "$MODULE" -k "$kver" -a aarch64 \
+		--kernelsourcedir "$kdir" > "$log" 2>&1; then
+		tail -n 30 "$log"
+		[ ! -f "/var/lib/dkms/$MODULE/build/make.log" ] ||
+			tail -n 30 "/var/lib/dkms/$MODULE/build/make.log"
+		echo "  dkms failed for $kver"
+		return 1
+	fi
+	built=$(one "/var/lib/dkms/$MODULE/$kver/aarch64/module/aclmem.ko"*)
+	[ -n "$built" ] || { echo "  no .ko in /var/lib/dkms/$MODULE/$kver"; return 1; }
+	echo "  built:     $built"
+	case $built in
+	*.ko)
+		readelf -h "$built" | grep -q 'Machine:.*AArch64' ||
+			{ echo "  not an AArch64 module"; return 1; }
+		;;
+	esac
+	vermagic=$(modinfo -F vermagic "$built")
+	echo "  vermagic:  $vermagic"
+	[ "${vermagic%% *}" = "$kver" ] ||
+		{ echo "  vermagic is not for $kver"; return 1; }
+	echo "  $(dkms status "$MODULE" -k "$kver" 2>/dev/null)"
+}
+
 check_kernel() {
 	local kver=$1 log=$LOGS/$1.log arch built installed vermagic version
 	local found signer
+	case $kver in
+	*-arm64)
+		if [ "$(uname -m)" != aarch64 ] &&
+		   [ ! -d "/lib/modules/$kver/build" ]; then
+			check_cross_kernel "$kver"
+			return
+		fi
+		;;
+	esac
 	arch=$(uname -m)
 	echo "  dkms build/install -k $kver (log: ${log#"$TOP"/})"
 	if ! dkms build "$MODULE" -k "$kver" > "$log" 2>&1 ||

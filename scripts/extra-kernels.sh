@@ -2,11 +2,12 @@
 # SPDX-License-Identifier: MIT
 #
 # The Debian kernels aclmem builds for that are not installed on the host:
-# the arm64 flavours (cross-compiled) and -cloud-amd64. Their packages are
-# fetched with "apt-get download" and unpacked with "dpkg -x", one root per
-# kernel, into $ACLMEM_CACHE/kernels/KVER/ (default ~/.cache/aclmem; outside
-# the repository, so "make clean" keeps it): the headers of every flavour,
-# and on demand (--image) the image of the plain arm64 one, for QEMU.
+# the arm64 flavours (cross-compiled: arm64, rt-arm64, cloud-arm64) and
+# -cloud-amd64. Their packages are fetched with "apt-get download" and
+# unpacked with "dpkg -x", one root per kernel, into
+# $ACLMEM_CACHE/kernels/KVER/ (default ~/.cache/aclmem; outside the
+# repository, so "make clean" keeps it): the headers of every flavour, and
+# on demand (--image) the image of the plain arm64 one, for QEMU.
 #
 # The versions follow the installed amd64 kernels (scripts/kernels.sh): for
 # 6.1.0-N-amd64 the kernels are 6.1.0-N-FLAVOUR, their headers pinned to the
@@ -18,7 +19,7 @@
 #
 # Usage: scripts/extra-kernels.sh [FLAVOUR...]
 #            fetch what is missing; print the kernels, one line
-#            (default flavours: arm64 rt-arm64 cloud-amd64)
+#            (default flavours: arm64 rt-arm64 cloud-amd64 cloud-arm64)
 #        scripts/extra-kernels.sh --list [FLAVOUR...]   the same, no fetch
 #        scripts/extra-kernels.sh --dir KVER     the headers (KDIR for kmod/)
 #        scripts/extra-kernels.sh --image KVER   vmlinuz of an arm64 kernel,
@@ -30,7 +31,7 @@ set -euo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 CACHE=${ACLMEM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/aclmem}/kernels
-FLAVOURS=(arm64 rt-arm64 cloud-amd64)
+FLAVOURS=(arm64 rt-arm64 cloud-amd64 cloud-arm64)
 
 run() {
 	echo "  + $*" >&2

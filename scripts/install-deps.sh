@@ -8,9 +8,9 @@
 # Headers of the 6.1 and newest 6.12 -rt flavours too (build checks).
 # For the arm64 builds: the arm64 architecture, the cross compiler, libnl
 # of arm64 (Multi-Arch: same, beside the amd64 one) and qemu-system-arm;
-# the headers of the arm64 and -cloud-amd64 kernels, and on demand the
-# arm64 image and busybox-static:arm64 (which would replace the amd64 one),
-# are unpacked into a cache instead (scripts/extra-kernels.sh, run here
+# the headers of the arm64, -cloud-amd64 and -cloud-arm64 kernels, and on
+# demand the arm64 image and busybox-static:arm64 (which would replace the
+# amd64 one), are unpacked into a cache instead (scripts/extra-kernels.sh, run here
 # once so that "make check" finds them).
 set -euo pipefail
 
