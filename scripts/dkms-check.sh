@@ -78,6 +78,14 @@ one() {
 	done
 }
 
+# The end of a failed dkms command's log $2 and of its make.log.
+dkms_failed() {
+	tail -n 30 "$2"
+	[ ! -f "/var/lib/dkms/$MODULE/build/make.log" ] ||
+		tail -n 30 "/var/lib/dkms/$MODULE/build/make.log"
+	echo "  dkms failed for $1"
+}
+
 # dkms build for an arm64 kernel of scripts/extra-kernels.sh.
 check_cross_kernel() {
 	local kver=$1 log=$LOGS/$1.log kdir built vermagic
@@ -89,10 +97,7 @@ check_cross_kernel() {
 	echo "  (log: ${log#"$TOP"/})"
 	if ! dkms build "$MODULE" -k "$kver" -a aarch64 \
 		--kernelsourcedir "$kdir" > "$log" 2>&1; then
-		tail -n 30 "$log"
-		[ ! -f "/var/lib/dkms/$MODULE/build/make.log" ] ||
-			tail -n 30 "/var/lib/dkms/$MODULE/build/make.log"
-		echo "  dkms failed for $kver"
+		dkms_failed "$kver" "$log"
 		return 1
 	fi
 	built=$(one "/var/lib/dkms/$MODULE/$kver/aarch64/module/aclmem.ko"*)
@@ -127,10 +132,7 @@ check_kernel() {
 	echo "  dkms build/install -k $kver (log: ${log#"$TOP"/})"
 	if ! dkms build "$MODULE" -k "$kver" > "$log" 2>&1 ||
 	   ! dkms install "$MODULE" -k "$kver" >> "$log" 2>&1; then
-		tail -n 30 "$log"
-		[ ! -f "/var/lib/dkms/$MODULE/build/make.log" ] ||
-			tail -n 30 "/var/lib/dkms/$MODULE/build/make.log"
-		echo "  dkms failed for $kver"
+		dkms_failed "$kver" "$log"
 		return 1
 	fi
 	built=$(one "/var/lib/dkms/$MODULE/$kver/$arch/module/aclmem.ko"*)
