@@ -41,12 +41,26 @@
  * file's mapping gets an S_DAX host inode. Entries are marked devmap
  * (PFN_DEV | PFN_MAP): GUP-fast finds no dev_pagemap for them and gives
  * up, and the slow path refuses VM_PFNMAP, so nobody takes references on
- * the pool's pages. Without CONFIG_FS_DAX (Debian's 6.1 arm64) S_DAX is 0
- * and every fault is a 4 KiB one: slower, but the memory works.
+ * the pool's pages.
  */
 #define ACLMEM_INODE_FLAGS	S_DAX
 #define ACLMEM_PFN_FLAGS	(PFN_DEV | PFN_MAP)
 
+#endif
+
+/*
+ * Without huge pfnmaps and without CONFIG_FS_DAX (Debian's 6.1 arm64) S_DAX
+ * is 0, and a first fault never reaches ->huge_fault. ->fault still finds
+ * the PMD empty then (the kernel has only preallocated a page table), and
+ * installs the 2 MiB entry itself; a write to a read-only one does reach
+ * ->huge_fault. Only where the entry is marked devmap, which keeps GUP-fast
+ * off it as above.
+ */
+#if !defined(CONFIG_ARCH_SUPPORTS_HUGE_PFNMAP) && !defined(CONFIG_FS_DAX) && \
+	defined(CONFIG_ARCH_HAS_PTE_DEVMAP)
+#define ACLMEM_PMD_FROM_FAULT	1
+#else
+#define ACLMEM_PMD_FROM_FAULT	0
 #endif
 
 /*

@@ -94,6 +94,20 @@ static vm_fault_t aclmem_huge_fault(ACLMEM_HUGE_FAULT_ARGS)
 
 static vm_fault_t aclmem_fault(struct vm_fault *vmf)
 {
+	vm_fault_t ret;
+
+	/*
+	 * See ACLMEM_PMD_FROM_FAULT: no table yet, so a PMD may go here,
+	 * unless the process asked for none, as the kernel's own check for
+	 * huge entries in a DAX mapping says (hugepage_vma_check()).
+	 */
+	if (ACLMEM_PMD_FROM_FAULT && pmd_none(*vmf->pmd) &&
+	    !(vmf->vma->vm_flags & VM_NOHUGEPAGE) &&
+	    !test_bit(MMF_DISABLE_THP, &vmf->vma->vm_mm->flags)) {
+		ret = aclmem_fault_order(vmf, ACLMEM_ORDER_2M);
+		if (ret != VM_FAULT_FALLBACK)
+			return ret;
+	}
 	return aclmem_fault_order(vmf, 0);
 }
 
