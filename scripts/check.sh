@@ -289,6 +289,15 @@ build_tools() {
 	[ -z "$warnings" ] || { echo "$warnings"; return 1; }
 }
 
+# Add the "PASSED FAILED SKIPPED" of file $1 to this run's; they are left in
+# the caller's p, f and s.
+add_counts() {
+	read -r p f s < "$1"
+	PASSED=$((PASSED + p))
+	FAILED=$((FAILED + f))
+	SKIPPED=$((SKIPPED + s))
+}
+
 # The QEMU suite counts its own results (build/logs/RUN/counts; RUN is the
 # second argument, default KVER, which also names the leg).
 qemu_suite() {
@@ -302,10 +311,7 @@ qemu_suite() {
 		fail "$name: runner failed"
 		return
 	fi
-	read -r p f s < "$counts"
-	PASSED=$((PASSED + p))
-	FAILED=$((FAILED + f))
-	SKIPPED=$((SKIPPED + s))
+	add_counts "$counts"
 	if [ "$f" -eq 0 ]; then
 		SUMMARY+=("ok   $name: $p passed, $f failed, $s skipped ($((SECONDS - start))s)")
 	else
@@ -610,10 +616,7 @@ lane_collect() {
 		fail "$title: no results (log: build/logs/$name.log)"
 		return
 	fi
-	read -r p f s < "$LOGS/$name/counts"
-	PASSED=$((PASSED + p))
-	FAILED=$((FAILED + f))
-	SKIPPED=$((SKIPPED + s))
+	add_counts "$LOGS/$name/counts"
 	while IFS= read -r line; do
 		echo "  $line"
 		SUMMARY+=("$line")

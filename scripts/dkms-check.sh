@@ -13,8 +13,9 @@
 # to be running. An arm64 kernel that is not installed (headers from
 # scripts/extra-kernels.sh) is cross-built instead: "dkms build -a aarch64
 # --kernelsourcedir DIR", the .ko in DKMS's tree an AArch64 module with
-# KVER's vermagic; it is not installed (there is no /lib/modules/KVER). Signing is whatever the host's DKMS does (it says which
-# key; a key DKMS made only for this check is deleted again).
+# KVER's vermagic; it is not installed (there is no /lib/modules/KVER).
+# Signing is whatever the host's DKMS does (it says which key; a key DKMS
+# made only for this check is deleted again).
 #
 # Refuses to run if aclmem VERSION is already in DKMS: it would replace it.
 # Two checks on one machine (two trees) take turns, through a lock file.
@@ -86,9 +87,18 @@ dkms_failed() {
 	echo "  dkms failed for $1"
 }
 
+# Whether module $1 was built for kernel $2 (its vermagic).
+vermagic_is() {
+	local vermagic
+	vermagic=$(modinfo -F vermagic "$1")
+	echo "  vermagic:  $vermagic"
+	[ "${vermagic%% *}" = "$2" ] ||
+		{ echo "  vermagic is not for $2"; return 1; }
+}
+
 # dkms build for an arm64 kernel of scripts/extra-kernels.sh.
 check_cross_kernel() {
-	local kver=$1 log=$LOGS/$1.log kdir built vermagic
+	local kver=$1 log=$LOGS/$1.log kdir built
 	kdir=$("$TOP/scripts/extra-kernels.sh" --dir "$kver")
 	if [ ! -d "$kdir" ]; then
 		"$TOP/scripts/extra-kernels.sh" arm64 > /dev/null
@@ -109,26 +119,23 @@ check_cross_kernel() {
 			{ echo "  not an AArch64 module"; return 1; }
 		;;
 	esac
-	vermagic=$(modinfo -F vermagic "$built")
-	echo "  vermagic:  $vermagic"
-	[ "${vermagic%% *}" = "$kver" ] ||
-		{ echo "  vermagic is not for $kver"; return 1; }
+	vermagic_is "$built" "$kver" || return 1
 	echo "  $(dkms status "$MODULE" -k "$kver" 2>/dev/null)"
 }
 
 check_kernel() {
-	local kver=$1 log=$LOGS/$1.log arch built installed vermagic version
+	local kver=$1 log=$LOGS/$1.log arch built installed version
 	local found signer
+	arch=$(uname -m)
 	case $kver in
 	*-arm64)
-		if [ "$(uname -m)" != aarch64 ] &&
-		   [ ! -d "/lib/modules/$kver/build" ]; then
+		if [ "$arch" != aarch64 ] && [ ! -d "/lib/modules/$kver/build" ]
+		then
 			check_cross_kernel "$kver"
 			return
 		fi
 		;;
 	esac
-	arch=$(uname -m)
 	echo "  dkms build/install -k $kver (log: ${log#"$TOP"/})"
 	if ! dkms build "$MODULE" -k "$kver" > "$log" 2>&1 ||
 	   ! dkms install "$MODULE" -k "$kver" >> "$log" 2>&1; then
@@ -141,11 +148,9 @@ check_kernel() {
 	[ -n "$installed" ] || { echo "  no aclmem.ko in /lib/modules/$kver/updates/dkms"; return 1; }
 	echo "  built:     $built"
 	echo "  installed: $installed"
-	vermagic=$(modinfo -F vermagic "$installed")
+	vermagic_is "$installed" "$kver" || return 1
 	version=$(modinfo -F version "$installed")
-	echo "  vermagic:  $vermagic; version $version"
-	[ "${vermagic%% *}" = "$kver" ] ||
-		{ echo "  vermagic is not for $kver"; return 1; }
+	echo "  version:   $version"
 	[ "$version" = "$VERSION" ] ||
 		{ echo "  version is not $VERSION"; return 1; }
 	found=$(modinfo -k "$kver" -F filename aclmem 2>/dev/null || true)
