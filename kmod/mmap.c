@@ -302,19 +302,36 @@ int aclmem_mmap(struct file *file, struct vm_area_struct *vma)
 	return ret;
 }
 
-/* The end of the entry a fault at @addr of @vma inserts. */
-static unsigned long aclmem_entry_end(struct vm_area_struct *vma,
-				      unsigned long addr)
+/*
+ * The end of the entry that maps @addr in @mm, or of its 4 KiB page if
+ * none does. A fault may install a smaller entry than the buffer's page
+ * (MADV_NOHUGEPAGE, or no PUD pfn-maps on arm64), so POPULATE steps by
+ * what is really there. Only a hint: an entry zapped meanwhile is faulted
+ * again on the next step. Page tables stay while mmap_lock is held.
+ */
+static unsigned long aclmem_mapped_end(struct mm_struct *mm, unsigned long addr)
 {
-	struct aclmem_buf *buf = vma->vm_private_data;
-	unsigned long size = aclmem_buf_page_size(buf);
-	unsigned long blk = ALIGN_DOWN(addr, size);
-	u64 off = aclmem_vma_offset(vma) + (blk - vma->vm_start);
+	pgd_t *pgd = pgd_offset(mm, addr);
+	p4d_t *p4d;
+	pud_t *pud, pudv;
+	pmd_t pmdv;
 
-	if (blk >= vma->vm_start && blk + size <= vma->vm_end &&
-	    IS_ALIGNED(off, size))
-		return blk + size;
-	return addr + PAGE_SIZE;
+	if (pgd_none(READ_ONCE(*pgd)))
+		goto pte;
+	p4d = p4d_offset(pgd, addr);
+	if (p4d_none(READ_ONCE(*p4d)))
+		goto pte;
+	pud = pud_offset(p4d, addr);
+	pudv = READ_ONCE(*pud);
+	if (pud_leaf(pudv))
+		return ALIGN_DOWN(addr, PUD_SIZE) + PUD_SIZE;
+	if (pud_none(pudv))
+		goto pte;
+	pmdv = READ_ONCE(*pmd_offset(pud, addr));
+	if (pmd_leaf(pmdv))
+		return ALIGN_DOWN(addr, PMD_SIZE) + PMD_SIZE;
+pte:
+	return ALIGN_DOWN(addr, PAGE_SIZE) + PAGE_SIZE;
 }
 
 /**
@@ -351,7 +368,8 @@ int aclmem_populate(unsigned long addr, unsigned long len)
 				ret = -EINTR;
 			else
 				ret = fixup_user_fault(mm, addr, flags, NULL);
-			addr = aclmem_entry_end(vma, addr);
+			addr = aclmem_mapped_end(mm, addr);
+			cond_resched();
 		}
 	}
 	mmap_read_unlock(mm);

@@ -92,6 +92,36 @@ TEST_F_TIMEOUT(populate, no_fault_after_populate, ACLMEM_1G_TIMEOUT)
 	aclmem_free(self->fd, h);
 }
 
+/*
+ * After MADV_NOHUGEPAGE every fault maps one 4 KiB entry: POPULATE must
+ * step by the entries it finds, not by the buffer's page.
+ */
+TEST_F_TIMEOUT(populate, fills_small_entries, ACLMEM_1G_TIMEOUT)
+{
+	const __u64 ps = variant->page_size;
+	const size_t len = ps * variant->npages;
+	__u64 before[3], after[3];
+	__u32 h = 0;
+	__u64 off = 0;
+	void *p = NULL;
+
+	aclmem_alloc(self->fd, len, ps, ACLMEM_NODE_ANY, &h, &off);
+	aclmem_mmap(self->fd, len, off, &p);
+	ASSERT_EQ(0, madvise(p, len, MADV_NOHUGEPAGE));
+	ASSERT_EQ(0, _populate(self->fd, p, len));
+	faults(_metadata, self->fd, h, before);
+	EXPECT_EQ(len / SZ_4K, before[0]);
+	EXPECT_EQ(0ULL, before[1] + before[2]);
+
+	aclmem_fill(p, len, 7);
+	aclmem_assert_pattern(p, len, 7);
+	faults(_metadata, self->fd, h, after);
+	EXPECT_EQ(0, memcmp(before, after, sizeof(before)));
+
+	aclmem_munmap(p, len);
+	aclmem_free(self->fd, h);
+}
+
 TEST_F(populate, refuses_other_memory)
 {
 	size_t len = 2 * SZ_2M;
