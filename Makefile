@@ -16,11 +16,14 @@
 #   make check           everything below, for every kernel in KVERS, and
 #                        the debug-kernel leg (ACLMEM_DEBUG=0: without it)
 #   make check-debug     the debug-kernel leg only (scripts/debug-kernel.sh)
+#   make check-arm64     the extra legs and the arm64 QEMU legs only
 #   make qemu-test       the QEMU suite for KVER only
 #   make bench           aclmem against hugetlbfs, memfds, THP and the dma-buf
 #                        heap in one QEMU boot (scripts/bench.sh; KVER default:
 #                        newest 6.12) -> bench/results/KVER.{md,csv,png}
 #   make bench-build     build/bench/aclbench only
+#   make demo/bench ARCH=arm64  the same on Debian's arm64 kernel, under
+#                        qemu-system-aarch64 -M virt
 #   make deps            install the Debian packages (as root)
 #   make install         library, headers, pkg-config file, CLI, udev rule,
 #                        modprobe example (PREFIX, DESTDIR; mk/install.mk)
@@ -122,7 +125,7 @@ tools:
 	$(Q)$(MAKE) -C $(TOP)/tools BUILD=$(ARCH_BUILD) $(SUBMAKE_ARGS)
 
 bench-build: lib
-	$(Q)$(MAKE) -C $(TOP)/bench BUILD=$(BUILD)
+	$(Q)$(MAKE) -C $(TOP)/bench BUILD=$(ARCH_BUILD) $(SUBMAKE_ARGS)
 
 # KVER only when given: the benchmark's default kernel is the newest 6.12.
 bench:
@@ -149,9 +152,12 @@ $(LINUX_FILES_STAMP):
 check: linux-files
 	$(Q)KVERS="$(CHOSEN_KVERS)" $(TOP)/scripts/check.sh
 
-.PHONY: check-debug
+.PHONY: check-debug check-arm64
 check-debug: linux-files
 	$(Q)$(TOP)/scripts/check.sh --debug-only
+
+check-arm64: linux-files
+	$(Q)$(TOP)/scripts/check.sh --arm64-only
 
 qemu-test: modules selftests libtests tools
 	$(Q)$(TOP)/scripts/qemu-test.sh $(KVER)

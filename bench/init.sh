@@ -13,13 +13,17 @@
 #   4. unloads aclmem and powers off.
 #
 # The kernel console is on ttyS0; the benchmark's lines (RESULT, INFO and
-# "#" comments) go to ttyS1, which scripts/bench.sh collects. It ends with
-# "# aclbench-exit RC" and "# aclbench-done".
+# "#" comments) go to the line aclbench.out= names (ttyS1; on arm64 the
+# virtio console hvc0, there once the modules of /modules.order are
+# loaded), which scripts/bench.sh collects. It ends with "# aclbench-exit
+# RC" and "# aclbench-done".
 #
 # No "set -e": if PID 1 exits the kernel panics.
 
 PATH=/bin:/sbin:/usr/bin:/usr/sbin
 export PATH
+# shellcheck source=scripts/guest-modules.sh
+. /guest-modules.sh
 
 OUT=/dev/ttyS1
 PARAMS="pool_2m=128 pool_1g=1 movable_1g=1"
@@ -48,7 +52,6 @@ main() {
 	mount -t devtmpfs devtmpfs /dev
 	mount -t tmpfs tmpfs /tmp
 	exec < /dev/console > /dev/console 2>&1
-	stty -F "$OUT" raw -echo 2>/dev/null
 	read -r cmdline < /proc/cmdline
 	for arg in $cmdline; do
 		case $arg in
@@ -56,8 +59,11 @@ main() {
 		aclbench.scale=*) SCALE=${arg#*=} ;;
 		aclbench.timeout=*) TIMEOUT=${arg#*=} ;;
 		aclbench.args=*) ARGS=$(echo "${arg#*=}" | tr ',' ' ') ;;
+		aclbench.out=*) OUT=/dev/${arg#*=} ;;
 		esac
 	done
+	load_image_modules :
+	open_out_tty "$OUT"
 
 	say "INFO kernel=$(uname -r)"
 	say "INFO cpus=$(grep -c ^processor /proc/cpuinfo)"
@@ -74,12 +80,6 @@ main() {
 	hugepages 1048576 "$HP1G"
 	hugepages 2048 "$HP2M"
 
-	if [ -f /modules.order ]; then
-		while read -r mod args; do
-			# shellcheck disable=SC2086
-			insmod "$mod" $args 2>/dev/null
-		done < /modules.order
-	fi
 	echo "aclbench: insmod /aclmem.ko $PARAMS" > /dev/kmsg
 	# shellcheck disable=SC2086
 	if insmod /aclmem.ko $PARAMS; then

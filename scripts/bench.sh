@@ -8,13 +8,16 @@
 #      bench/init.sh as /init);
 #   3. boots /boot/vmlinuz-KVER with hugetlb pages reserved; the guest loads
 #      the module and runs "aclbench all", whose RESULT lines come back on
-#      the second serial port;
+#      the second serial line;
 #   4. bench/report.sh turns them into bench/results/KVER.md (the table,
 #      ratios against the peer of the same boot, targets met or MISSED),
 #      KVER.csv, KVER.png (gnuplot) and KVER.log (the raw lines).
 # Exits non-zero if the guest did not finish, a benchmark failed or the
 # kernel log has a splat. Absolute times under TCG mean little: read the
-# ratios.
+# ratios. With ARCH=arm64 ("make bench ARCH=arm64") all of it is
+# cross-built for Debian's arm64 kernel (6.12 by default) and booted under
+# qemu-system-aarch64 -M virt (scripts/qemu-machine.sh); its results are
+# bench/results/KVER.* of that kernel.
 #
 # Environment: KVER (default: the newest installed 6.12 kernel),
 # ACLMEM_PARAMS (default "pool_2m=128 pool_1g=1 movable_1g=1"), MOVABLECORE
@@ -28,6 +31,8 @@
 set -euo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/qemu-machine.sh
+. "$TOP/scripts/qemu-machine.sh"
 ACLMEM_PARAMS=${ACLMEM_PARAMS:-pool_2m=128 pool_1g=1 movable_1g=1}
 MOVABLECORE=${MOVABLECORE-5G}
 BENCH_SCALE=${BENCH_SCALE:-1}
@@ -54,12 +59,17 @@ fail() {
 build() {
 	local log=$LOGS/build.log
 	echo "== build: aclmem.ko for $KVER, libascendcl.so, bench/aclbench"
-	if ! { $MAKE -C "$TOP" modules lib KVER="$KVER" &&
-		$MAKE -C "$TOP/bench" BUILD="$TOP/build"; } > "$log" 2>&1; then
+	local args=(KVER="$KVER") build=$TOP/build
+	if [ "$ARCH" = arm64 ]; then
+		args+=(ARCH=arm64)
+		build=$TOP/build/arm64
+	fi
+	if ! { $MAKE -C "$TOP" modules lib "${args[@]}" &&
+		$MAKE -C "$TOP" bench-build "${args[@]}"; } > "$log" 2>&1; then
 		tail -n 30 "$log"
 		fail "build"
 	fi
-	if ! INIT=$TOP/bench/init.sh BENCH_DIR=$TOP/build/bench \
+	if ! INIT=$TOP/bench/init.sh BENCH_DIR=$build/bench \
 		SELFTEST_DIR=/nonexistent LIBTEST_DIR=/nonexistent \
 		TOOLS_DIR=/nonexistent \
 		"$TOP/scripts/mkinitramfs.sh" "$KVER" "$INITRD" >> "$log" 2>&1
@@ -71,7 +81,9 @@ build() {
 
 boot() {
 	local append cmd pid rc=0
-	append="console=ttyS0 panic=-1 no_timer_check loglevel=4"
+	qemu_machine "$ARCH" "$CONSOLE" "$BENCHLOG"
+	append="console=$CONSOLE_TTY panic=-1 loglevel=4 $MACHINE_APPEND"
+	append+=" aclbench.out=$OUT_TTY"
 	append+=" hugepagesz=1G hugepages=1 hugepagesz=2M hugepages=256"
 	[ -z "$MOVABLECORE" ] || append+=" movablecore=$MOVABLECORE"
 	append+=" aclbench.params=$(echo "$ACLMEM_PARAMS" | tr ' ' ',')"
@@ -79,12 +91,11 @@ boot() {
 	[ -z "${BENCH_ARGS:-}" ] || append+=" aclbench.args=$(echo "$BENCH_ARGS" | tr ' ' ',')"
 	append+=" aclbench.timeout=$((QEMU_TIMEOUT - 60))"
 	[ -z "${QEMU_APPEND:-}" ] || append+=" $QEMU_APPEND"
-	cmd=(timeout "$QEMU_TIMEOUT" qemu-system-x86_64
-		-accel tcg -cpu max -m "$QEMU_MEM" -smp "$QEMU_SMP"
+	cmd=(timeout "$QEMU_TIMEOUT" "${QEMU_MACHINE[@]}"
+		-accel tcg -m "$QEMU_MEM" -smp "$QEMU_SMP"
 		-nodefaults -display none -no-reboot
-		-kernel "/boot/vmlinuz-$KVER" -initrd "$INITRD"
+		-kernel "$KERNEL_IMAGE" -initrd "$INITRD"
 		-append "$append"
-		-serial "file:$CONSOLE" -serial "file:$BENCHLOG"
 		-monitor none)
 	echo "${cmd[*]}" > "$LOGS/qemu-command"
 	echo "== boot: Linux $KVER under QEMU (TCG, $QEMU_SMP CPUs, $QEMU_MEM," \
@@ -162,9 +173,22 @@ layout() {
 }
 
 main() {
-	KVER=${KVER:-$("$TOP/scripts/kernels.sh" 6.12)}
-	[ -n "$KVER" ] || { echo "no 6.12 kernel installed: set KVER" >&2; exit 1; }
-	[ -e "/boot/vmlinuz-$KVER" ] || { echo "/boot/vmlinuz-$KVER missing" >&2; exit 1; }
+	ARCH=$(guest_arch "${KVER:-}")
+	export ARCH
+	if [ "$ARCH" = arm64 ]; then
+		KVER=${KVER:-$("$TOP/scripts/extra-kernels.sh" --list arm64 |
+			tr ' ' '\n' | grep '^6\.12\.' | head -n 1)}
+		[ -n "$KVER" ] || { echo "no Debian 6.12 arm64 kernel in apt: set KVER" >&2; exit 1; }
+		# its image, modules and headers, into the cache
+		KERNEL_IMAGE=$(guest_kernel "$KVER" arm64) || exit 1
+		KCONFIG=$("$TOP/scripts/extra-kernels.sh" --root "$KVER")/boot/config-$KVER
+	else
+		KVER=${KVER:-$("$TOP/scripts/kernels.sh" 6.12)}
+		[ -n "$KVER" ] || { echo "no 6.12 kernel installed: set KVER" >&2; exit 1; }
+		KERNEL_IMAGE=$(guest_kernel "$KVER" x86_64)
+		KCONFIG=/boot/config-$KVER
+	fi
+	[ -e "$KERNEL_IMAGE" ] || { echo "$KERNEL_IMAGE missing" >&2; exit 1; }
 	LOGS=$TOP/build/logs/bench-$KVER
 	INITRD=$TOP/build/initramfs/bench-$KVER.cpio.gz
 	CONSOLE=$LOGS/console.log
@@ -181,7 +205,7 @@ main() {
 		echo "INFO peer_soft_lockups=$(peer_lockups)"
 		echo "INFO config_init_on_alloc=$(sed -n \
 			's/^CONFIG_INIT_ON_ALLOC_DEFAULT_ON=//p' \
-			"/boot/config-$KVER" 2>/dev/null)"
+			"$KCONFIG" 2>/dev/null)"
 	} >> "$BENCHLOG"
 	if tr -d '\r' < "$BENCHLOG" | grep -q '^RESULT '; then
 		"$TOP/bench/report.sh" "$KVER" "$BENCHLOG" "$RESULTS" ||

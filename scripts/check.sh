@@ -33,18 +33,24 @@
 #         -cloud-amd64 and -cloud-arm64 flavours build; and the
 #         library, tests, CLI and examples cross-build for arm64
 #         ("make ARCH=arm64", build/arm64/);
+#   the arm64 legs (with the extra legs, after them and after the x86_64
+#         legs): the QEMU suite under Debian's arm64 kernel of each
+#         required series (qemu-system-aarch64 -M virt, TCG), a leg each,
+#         and the arm64 demo ("make demo ARCH=arm64");
 #   also: make install/uninstall and a pkg-config client of the installed
 #         tree (scripts/install-check.sh); DKMS for each kernel, as root
 #         (scripts/dkms-check.sh); the demo (scripts/demo.sh).
 # Ends with one line "N passed, N failed" (also in build/logs/summary.txt);
 # exits non-zero if anything failed.
 #
-# Usage: scripts/check.sh [--host-only | --debug-only | --extra-only]
+# Usage: scripts/check.sh [--host-only | --debug-only | --extra-only |
+#                          --arm64-only]
 #   --debug-only: builds the test programs, then the debug leg alone.
 #   (--debug-lane: the debug leg as "make check" starts it, see below.)
 #   --extra-only: the extra legs alone (summary in build/logs/extra/).
+#   --arm64-only: the extra legs, then the arm64 legs ("make check-arm64").
 # Environment: KVERS (default scripts/kernels.sh), MAKE, V=1, ACLMEM_DEBUG=0
-# (leave the debug leg out), ACLMEM_EXTRA=0 (the extra legs),
+# (leave the debug leg out), ACLMEM_EXTRA=0 (the extra and arm64 legs),
 # DEBUG_TEST_TIMEOUT and DEBUG_QEMU_TIMEOUT (the debug leg's TEST_TIMEOUT
 # and QEMU_TIMEOUT, default 900 and 4200: its guest shares the host with
 # the other legs' guests), DEBUG_STRESS_CALLS (the system
@@ -496,6 +502,32 @@ arm64_userspace() {
 	[ "$bad" = 0 ] && [ "$n" -gt 0 ]
 }
 
+# The QEMU suite under the arm64 kernel of each required series (TCG),
+# once the extra legs have cross-built its module and the arm64 programs;
+# logs in build/logs/KVER/. "make check" runs them after the x86_64 legs:
+# with the debug leg's guest beside, no more than two guests share the
+# host's memory at a time.
+arm64_suites() {
+	local series kver kvers found
+	kvers=$("$TOP/scripts/extra-kernels.sh" --list arm64 2> /dev/null) ||
+		kvers=
+	for series in $REQUIRED_SERIES; do
+		found=
+		for kver in $kvers; do
+			case $kver in
+			"$series".*-arm64)
+				found=$kver
+				qemu_suite "$kver"
+				;;
+			esac
+		done
+		[ -n "$found" ] ||
+			fail "qemu suite arm64 $series: no Debian arm64 kernel found"
+	done
+	step "make demo ARCH=arm64" env DEMO_SKIP_DEPS=1 ARCH=arm64 \
+		"$TOP/scripts/demo.sh" || true
+}
+
 extra_checks() {
 	local kver
 	EXTRA_KVERS=
@@ -533,6 +565,15 @@ extra_only() {
 	extra_checks
 	lane_end extra
 	report "$LOGS/extra/summary.txt"
+	[ "$FAILED" -eq 0 ]
+}
+
+# "make check-arm64": what the arm64 legs need, then the legs.
+arm64_only() {
+	echo "aclmem check: the extra legs and the arm64 legs"
+	extra_checks
+	arm64_suites
+	report
 	[ "$FAILED" -eq 0 ]
 }
 
@@ -676,6 +717,10 @@ main() {
 		debug_only
 		return
 	fi
+	if [ "${1:-}" = --arm64-only ]; then
+		arm64_only
+		return
+	fi
 	if [ "${1:-}" != --host-only ]; then
 		kernel_legs
 		kvers=$LEGS
@@ -709,11 +754,12 @@ main() {
 		step "make demo" env DEMO_SKIP_DEPS=1 KVER="${kvers%% *}" \
 			"$TOP/scripts/demo.sh" || true
 		if [ "$ACLMEM_EXTRA" = 0 ]; then
-			SUMMARY+=("left out: the extra legs (ACLMEM_EXTRA=0)")
+			SUMMARY+=("left out: the extra and arm64 legs (ACLMEM_EXTRA=0)")
 		elif [ -n "${KVERS:-}" ]; then
-			SUMMARY+=("left out: the extra legs (KVERS=$KVERS)")
+			SUMMARY+=("left out: the extra and arm64 legs (KVERS=$KVERS)")
 		else
 			lane_collect extra "the extra legs"
+			arm64_suites
 		fi
 		if [ "$ACLMEM_DEBUG" = 0 ]; then
 			SUMMARY+=("left out: the debug leg (ACLMEM_DEBUG=0)")

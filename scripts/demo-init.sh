@@ -10,14 +10,18 @@
 #   4. /examples/pool_stats: the pools after all that;
 #   5. unload aclmem; then power off.
 #
-# The kernel console is on ttyS0; the demo's own lines go to ttyS1, which
-# scripts/demo.sh shows. After each step a line "# demo-step N RC" says how
-# it went; "# demo-done" ends the run.
+# The kernel console is on ttyS0; the demo's own lines go to the line
+# aclmemdemo.out= names (ttyS1; on arm64 the virtio console hvc0, there
+# once the modules of /modules.order are loaded), which scripts/demo.sh
+# shows. After each step a line "# demo-step N RC" says how it went;
+# "# demo-done" ends the run.
 #
 # No "set -e": if PID 1 exits the kernel panics.
 
 PATH=/bin:/sbin:/usr/bin:/usr/sbin
 export PATH
+# shellcheck source=scripts/guest-modules.sh
+. /guest-modules.sh
 
 OUT=/dev/ttyS1
 PARAMS="pool_2m=8 pool_1g=1"
@@ -92,14 +96,18 @@ main() {
 	mount -t devtmpfs devtmpfs /dev
 	mount -t tmpfs tmpfs /tmp
 	exec < /dev/console > /dev/console 2>&1
-	stty -F "$OUT" raw -echo 2>/dev/null
 	read -r cmdline < /proc/cmdline
 	for arg in $cmdline; do
 		case $arg in
 		aclmemdemo.params=*) PARAMS=$(echo "${arg#*=}" | tr ',' ' ') ;;
 		aclmemdemo.timeout=*) TIMEOUT=${arg#*=} ;;
+		aclmemdemo.out=*) OUT=/dev/${arg#*=} ;;
 		esac
 	done
+	# the modules the image lists (virtio_console on arm64), then the
+	# line the demo's output goes to
+	load_image_modules echo
+	open_out_tty "$OUT"
 	say "guest: Linux $(uname -r), $(grep -c ^processor /proc/cpuinfo)" \
 		"CPUs, $(awk '/MemTotal/ { printf "%.1f", $2 / 1048576 }' \
 		/proc/meminfo) GiB, up $(uptime_s) s"

@@ -11,16 +11,24 @@
 #      loads the module, runs the examples in order, prints the pools,
 #      unloads the module and powers off;
 #   5. shows the demo's own lines and a one-line summary.
+# With ARCH=arm64 ("make demo ARCH=arm64") all of it is cross-built for
+# Debian's arm64 kernel (image and headers fetched by
+# scripts/extra-kernels.sh into the cache) and booted under
+# qemu-system-aarch64 -M virt.
 # Logs (the full kernel console among them) are in build/logs/demo/.
 # Exits non-zero if any step failed, the guest did not finish, or the kernel
 # log has a splat.
 #
-# Environment: KVER (default: the newest installed 6.1 kernel),
+# Environment: ARCH (x86_64 or arm64; default: arm64 for a KVER ending in
+# -arm64), KVER (default: the newest installed 6.1 kernel; for arm64
+# Debian's 6.1 arm64 kernel),
 # ACLMEM_PARAMS (default "pool_2m=8 pool_1g=1"), QEMU_MEM (6G),
 # QEMU_SMP (2), QEMU_TIMEOUT (600), DEMO_SKIP_DEPS=1 (never install).
 set -euo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/qemu-machine.sh
+. "$TOP/scripts/qemu-machine.sh"
 LOGS=$TOP/build/logs/demo
 ACLMEM_PARAMS=${ACLMEM_PARAMS:-pool_2m=8 pool_1g=1}
 QEMU_MEM=${QEMU_MEM:-6G}
@@ -55,13 +63,22 @@ show_tail() {
 
 # Every command and kernel the demo needs, or the reason it cannot run.
 missing() {
-	local cmd
-	for cmd in make gcc pkg-config qemu-system-x86_64 cpio busybox \
-		modinfo modprobe gzip; do
+	local cmd cmds=(make gcc pkg-config cpio busybox modinfo modprobe gzip)
+	if [ "$ARCH" = arm64 ]; then
+		cmds+=(qemu-system-aarch64 aarch64-linux-gnu-gcc readelf depmod)
+	else
+		cmds+=(qemu-system-x86_64)
+	fi
+	for cmd in "${cmds[@]}"; do
 		PATH=$PATH:/usr/sbin:/sbin command -v "$cmd" >/dev/null ||
 			{ echo "$cmd"; return; }
 	done
 	ldd /bin/busybox >/dev/null 2>&1 && { echo "busybox-static"; return; }
+	if [ "$ARCH" = arm64 ]; then
+		dpkg --print-foreign-architectures | grep -qx arm64 ||
+			echo "the arm64 architecture in dpkg"
+		return
+	fi
 	if [ -n "${KVER:-}" ]; then
 		[ -e "/boot/vmlinuz-$KVER" ] && [ -d "/lib/modules/$KVER/build" ] ||
 			echo "kernel $KVER (image and headers)"
@@ -91,17 +108,35 @@ deps() {
 	[ -z "$what" ] || fail "still missing after install: $what"
 }
 
-build() {
+# Debian's arm64 kernel: its image, modules and headers, fetched into the
+# cache (scripts/extra-kernels.sh) unless there already.
+fetch_arm64_kernel() {
 	local log=$LOGS/build.log
+	echo "== kernel: Debian's $KVER (image and headers, into the cache)"
+	if ! KERNEL_IMAGE=$(guest_kernel "$KVER" arm64 2>> "$log"); then
+		show_tail "$log"
+		fail "fetching $KVER"
+	fi
+}
+
+build() {
+	local log=$LOGS/build.log examples=$TOP/build/examples
+	local args=(KVER="$KVER")
+	if [ "$ARCH" = arm64 ]; then
+		args+=(ARCH=arm64)
+		examples=$TOP/build/arm64/examples
+	fi
 	echo "== build: aclmem.ko for $KVER, libascendcl.so, examples/" \
 		"(log: ${log#"$TOP"/})"
-	if ! $MAKE -C "$TOP" modules lib examples KVER="$KVER" > "$log" 2>&1; then
+	if ! $MAKE -C "$TOP" modules lib examples "${args[@]}" >> "$log" 2>&1
+	then
 		show_tail "$log"
 		fail "build"
 	fi
 	echo "== initramfs: busybox, aclmem.ko, libascendcl.so, the examples"
-	if ! INIT=$TOP/scripts/demo-init.sh EXAMPLES_DIR=$TOP/build/examples \
+	if ! INIT=$TOP/scripts/demo-init.sh EXAMPLES_DIR=$examples \
 		SELFTEST_DIR=/nonexistent LIBTEST_DIR=/nonexistent \
+		GUEST_MODULES='' \
 		"$TOP/scripts/mkinitramfs.sh" "$KVER" "$INITRD" >> "$log" 2>&1; then
 		show_tail "$log"
 		fail "initramfs"
@@ -112,14 +147,15 @@ build() {
 # markers turned into nothing (demo-init.sh prints "ok" lines itself).
 boot() {
 	local append cmd pid rc=0
-	append="console=ttyS0 panic=-1 no_timer_check loglevel=7"
+	qemu_machine "$ARCH" "$CONSOLE" "$DEMOLOG"
+	append="console=$CONSOLE_TTY panic=-1 loglevel=7 $MACHINE_APPEND"
+	append+=" aclmemdemo.out=$OUT_TTY"
 	append+=" aclmemdemo.params=$(echo "$ACLMEM_PARAMS" | tr ' ' ',')"
-	cmd=(timeout "$QEMU_TIMEOUT" qemu-system-x86_64
-		-accel tcg -cpu max -m "$QEMU_MEM" -smp "$QEMU_SMP"
+	cmd=(timeout "$QEMU_TIMEOUT" "${QEMU_MACHINE[@]}"
+		-accel tcg -m "$QEMU_MEM" -smp "$QEMU_SMP"
 		-nodefaults -display none -no-reboot
-		-kernel "/boot/vmlinuz-$KVER" -initrd "$INITRD"
+		-kernel "$KERNEL_IMAGE" -initrd "$INITRD"
 		-append "$append"
-		-serial "file:$CONSOLE" -serial "file:$DEMOLOG"
 		-monitor none)
 	echo "${cmd[*]}" > "$LOGS/qemu-command"
 	echo "== boot: Linux $KVER under QEMU (TCG, $QEMU_SMP CPUs," \
@@ -172,8 +208,19 @@ main() {
 	mkdir -p "$LOGS"
 	echo "aclmem $(cat "$TOP/VERSION") demo: build, boot a kernel" \
 		"under QEMU, run examples/ there"
+	ARCH=$(guest_arch "${KVER:-}")
+	export ARCH
 	deps
-	KVER=${KVER:-$("$TOP/scripts/kernels.sh" 6.1)}
+	: > "$LOGS/build.log"
+	if [ "$ARCH" = arm64 ]; then
+		KVER=${KVER:-$("$TOP/scripts/extra-kernels.sh" --list arm64 |
+			tr ' ' '\n' | grep '^6\.1\.' | head -n 1)}
+		[ -n "$KVER" ] || fail "no Debian 6.1 arm64 kernel in apt"
+		fetch_arm64_kernel
+	else
+		KVER=${KVER:-$("$TOP/scripts/kernels.sh" 6.1)}
+		KERNEL_IMAGE=$(guest_kernel "$KVER" x86_64)
+	fi
 	INITRD=$TOP/build/initramfs/demo-$KVER.cpio.gz
 	CONSOLE=$LOGS/console.log
 	DEMOLOG=$LOGS/demo.log

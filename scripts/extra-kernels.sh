@@ -23,7 +23,10 @@
 #        scripts/extra-kernels.sh --list [FLAVOUR...]   the same, no fetch
 #        scripts/extra-kernels.sh --dir KVER     the headers (KDIR for kmod/)
 #        scripts/extra-kernels.sh --image KVER   vmlinuz of an arm64 kernel,
-#                                                fetched if missing
+#                                                fetched if missing (its
+#                                                modules in the same root,
+#                                                depmod run)
+#        scripts/extra-kernels.sh --root KVER    that root (modprobe -d)
 #        scripts/extra-kernels.sh --busybox      busybox of busybox-static:arm64
 #                                                (for an arm64 guest), likewise
 # Environment: ACLMEM_CACHE, SERIES (default: 6.1 6.12).
@@ -101,6 +104,10 @@ fetch() {
 	unpack "$root" "linux-headers-$kver:$arch=$version"
 	if [ "$what" = image ]; then
 		unpack "$root" "linux-image-$kver:$arch=$version"
+		# the package leaves modules.dep to its postinst: the host's
+		# depmod reads arm64 modules as well (for modprobe -d)
+		[ -e "$root/lib/modules/$kver/modules.dep" ] ||
+			run depmod -b "$root" "$kver"
 	fi
 	link=$(readlink "$root/usr/src/linux-headers-$kver/scripts")
 	link=${link%/scripts}
@@ -134,6 +141,10 @@ main() {
 		;;
 	--dir)
 		echo "$CACHE/$2/usr/src/linux-headers-$2"
+		return
+		;;
+	--root)
+		echo "$CACHE/$2"
 		return
 		;;
 	--image)

@@ -5,7 +5,8 @@
 # scripts/mkinitramfs.sh; run by the kernel under QEMU (scripts/qemu-test.sh).
 #
 #   - kernel console on ttyS0, test output (TAP) on ttyS1, so kernel lines
-#     never interleave with TAP;
+#     never interleave with TAP (on arm64: ttyAMA0 and the virtio console
+#     hvc0, aclmemtest.tap=hvc0, there once its modules are loaded);
 #   - loads the modules listed in /modules.order (brd and any dependencies),
 #     then /aclmem.ko with the parameters of aclmemtest.params=;
 #   - runs every binary in /tests, sorted, each under a timeout, framed by
@@ -21,6 +22,7 @@
 #   aclmemtest.timeout=300                  seconds per test binary
 #   aclmemtest.tests=a_test,b_test          run only these binaries
 #   aclmemtest.exclude=a_test,b_test        run all but these binaries
+#   aclmemtest.tap=hvc0                     the TAP stream's tty (ttyS1)
 #
 # The tests run with RLIMIT_MEMLOCK unlimited, as a service with
 # LimitMEMLOCK=infinity would: tests of the limit itself set their own.
@@ -30,6 +32,8 @@
 
 PATH=/bin:/sbin:/usr/bin:/usr/sbin
 export PATH
+# shellcheck source=scripts/guest-modules.sh
+. /guest-modules.sh
 
 TAP=/dev/ttyS1
 KMEMLEAK=/sys/kernel/debug/kmemleak
@@ -71,6 +75,8 @@ parse_cmdline() {
 			ONLY=$(echo "${arg#*=}" | tr ',' ' ') ;;
 		aclmemtest.exclude=*)
 			EXCLUDE=$(echo "${arg#*=}" | tr ',' ' ') ;;
+		aclmemtest.tap=*)
+			TAP=/dev/${arg#*=} ;;
 		aclmemtest.stress_calls=*)
 			ACLMEM_STRESS_CALLS=${arg#*=}
 			export ACLMEM_STRESS_CALLS ;;
@@ -95,14 +101,9 @@ tap_step() {
 }
 
 load_modules() {
-	if [ -f /modules.order ]; then
-		while read -r mod args; do
-			log "insmod $mod $args"
-			# shellcheck disable=SC2086
-			insmod "$mod" $args || log "insmod $mod failed"
-		done < /modules.order
-	fi
+	load_image_modules log
 	[ -b /dev/ram0 ] || log "no /dev/ram0 (brd missing?)"
+	open_out_tty "$TAP" || log "no $TAP: the TAP stream is lost"
 }
 
 load_aclmem() {
@@ -220,7 +221,6 @@ main() {
 	# Without /dev/console in the image the kernel gave us no stdio.
 	exec < /dev/console > /dev/console 2>&1
 	echo 8 > /proc/sys/kernel/printk
-	stty -F "$TAP" raw -echo 2>/dev/null
 	parse_cmdline
 	log "kernel $(uname -r), params '$PARAMS', timeout ${TIMEOUT}s"
 	kmemleak_clear

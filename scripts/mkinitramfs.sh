@@ -22,18 +22,33 @@
 #   BENCH_DIR     benchmark programs (build/bench, for scripts/bench.sh):
 #                 copied to /bench with the library, when set
 #   INIT          the /init script (default scripts/init.sh)
-#   BUSYBOX       busybox-static binary (default /bin/busybox)
+#   BUSYBOX       busybox-static binary (default /bin/busybox; for arm64
+#                 that of busybox-static:arm64, scripts/extra-kernels.sh)
+#   APPLETS_FROM  the busybox asked for the applet list when BUSYBOX is
+#                 not the host's own (default /bin/busybox: Debian builds
+#                 busybox-static with one configuration on every
+#                 architecture); an arm64 binary is never run on the host
+#   ARCH          the guest's architecture, x86_64 or arm64 (default:
+#                 arm64 for a KVER ending in -arm64); for arm64 the
+#                 programs come from build/arm64/, the kernel's modules
+#                 from the root scripts/extra-kernels.sh unpacked its
+#                 image into, and the C library from the cross toolchain
 #   GUEST_MODULES the kernel's modules to load besides aclmem's dependencies
 #                 (default "brd hwpoison_inject vgem vivid": vgem and
 #                 vivid import aclmem's dma-bufs, vivid writing through
 #                 their vmap; empty for a kernel with them built in or
 #                 left out)
+#                 (arm64 adds virtio_mmio and virtio_console: the TAP
+#                 stream's virtio console, where they are modules)
 set -e
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 PATH=$PATH:/usr/sbin:/sbin
-BUSYBOX=${BUSYBOX:-/bin/busybox}
 GUEST_MODULES=${GUEST_MODULES-brd hwpoison_inject vgem vivid}
+APPLETS_FROM=${APPLETS_FROM:-/bin/busybox}
+# Where an arm64 program's shared objects are, on this host.
+ARM64_LIBDIRS="/usr/aarch64-linux-gnu/lib /usr/lib/aarch64-linux-gnu"
+ARM64_LIBDIRS="$ARM64_LIBDIRS /lib/aarch64-linux-gnu"
 
 usage() {
 	echo "usage: $0 KVER OUT" >&2
@@ -48,7 +63,9 @@ add_busybox() {
 	fi
 	mkdir -p "$root/bin" "$root/sbin" "$root/usr/bin" "$root/usr/sbin"
 	cp "$BUSYBOX" "$root/bin/busybox"
-	for applet in $("$BUSYBOX" --list-full); do
+	lister=$BUSYBOX
+	[ "$ARCH" = arm64 ] && lister=$APPLETS_FROM
+	for applet in $("$lister" --list-full); do
 		[ -e "$root/$applet" ] || ln -s /bin/busybox "$root/$applet"
 	done
 }
@@ -69,7 +86,7 @@ add_module_file() {
 
 # Module files (in load order) that modprobe would insmod for NAME.
 module_files() {
-	modprobe -S "$KVER" --show-depends "$1" 2>/dev/null |
+	modprobe ${MODROOT:+-d "$MODROOT"} -S "$KVER" --show-depends "$1" 2>/dev/null |
 		awk '$1 == "insmod" { print $2 }'
 }
 
@@ -82,6 +99,10 @@ add_modules() {
 	deps=$(modinfo -F depends "$ACLMEM_KO" | tr ',' ' ')
 	for name in $deps $GUEST_MODULES; do
 		files=$(module_files "$name")
+		if [ -z "$files" ] &&
+		   module_files "$name" | grep -q "^builtin"; then
+			continue
+		fi
 		if [ -z "$files" ]; then
 			echo "warning: no module $name for $KVER" >&2
 			continue
@@ -176,9 +197,49 @@ add_bench() {
 	cp "$LIBASCENDCL" "$root/lib/libascendcl.so"
 }
 
+# The shared objects (and the interpreter) arm64 program $1 needs, found
+# in ARM64_LIBDIRS by their DT_NEEDED entries, recursively: ldd cannot
+# run it.
+arm64_libs() {
+	prog=$1
+	todo=$1
+	seen=
+	while [ -n "$todo" ]; do
+		# shellcheck disable=SC2086 # a list of paths
+		set -- $todo
+		file=$1
+		shift
+		todo=$*
+		for name in $(readelf -d "$file" |
+			      sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+			case $name in libascendcl*) continue ;; esac
+			case " $seen " in *" $name "*) continue ;; esac
+			seen="$seen $name"
+			for dir in $ARM64_LIBDIRS; do
+				[ -e "$dir/$name" ] || continue
+				echo "/lib/aarch64-linux-gnu/$name $dir/$name"
+				todo="$todo $dir/$name"
+				break
+			done
+		done
+	done
+	interp=$(readelf -l "$prog" 2>/dev/null |
+		 sed -n 's/.*interpreter: \(.*\)\]/\1/p')
+	[ -z "$interp" ] || echo "/lib/ld-linux-aarch64.so.1" \
+		"/usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1"
+}
+
 # Copy the shared objects BIN needs (but libascendcl) to the same paths.
 add_shared_libs() {
 	root=$1
+	if [ "$ARCH" = arm64 ]; then
+		arm64_libs "$2" | while read -r dest src; do
+			[ -e "$root$dest" ] && continue
+			mkdir -p "$root$(dirname "$dest")"
+			cp -L "$src" "$root$dest"
+		done
+		return
+	fi
 	for so in $(ldd "$2" | awk '$1 !~ /libascendcl/ {
 			for (i = 1; i <= NF; i++) if ($i ~ /^\//) print $i }'); do
 		[ -e "$root$so" ] && continue
@@ -197,6 +258,7 @@ make_root() {
 	fi
 	add_busybox "$root"
 	install -m 755 "${INIT:-$TOP/scripts/init.sh}" "$root/init"
+	install -m 644 "$TOP/scripts/guest-modules.sh" "$root/guest-modules.sh"
 	cp "$ACLMEM_KO" "$root/aclmem.ko"
 	add_modules "$root"
 	add_tests "$root"
@@ -218,11 +280,24 @@ main() {
 	[ $# -eq 2 ] || usage
 	KVER=$1
 	OUT=$2
+	case $KVER in
+	*-arm64) ARCH=${ARCH:-arm64} ;;
+	*) ARCH=${ARCH:-x86_64} ;;
+	esac
+	build=$TOP/build
+	MODROOT=
+	if [ "$ARCH" = arm64 ]; then
+		build=$TOP/build/arm64
+		MODROOT=$("$TOP/scripts/extra-kernels.sh" --root "$KVER")
+		BUSYBOX=${BUSYBOX:-$("$TOP/scripts/extra-kernels.sh" --busybox)}
+		GUEST_MODULES="$GUEST_MODULES virtio_mmio virtio_console"
+	fi
+	BUSYBOX=${BUSYBOX:-/bin/busybox}
 	ACLMEM_KO=${ACLMEM_KO:-$TOP/kmod/build/$KVER/aclmem.ko}
-	SELFTEST_DIR=${SELFTEST_DIR:-$TOP/build/selftests}
-	LIBTEST_DIR=${LIBTEST_DIR:-$TOP/build/libtests}
-	LIBASCENDCL=${LIBASCENDCL:-$TOP/build/lib/libascendcl.so}
-	TOOLS_DIR=${TOOLS_DIR:-$TOP/build/tools}
+	SELFTEST_DIR=${SELFTEST_DIR:-$build/selftests}
+	LIBTEST_DIR=${LIBTEST_DIR:-$build/libtests}
+	LIBASCENDCL=${LIBASCENDCL:-$build/lib/libascendcl.so}
+	TOOLS_DIR=${TOOLS_DIR:-$build/tools}
 	if [ ! -f "$ACLMEM_KO" ]; then
 		echo "$0: $ACLMEM_KO missing: run make modules KVER=$KVER" >&2
 		exit 1

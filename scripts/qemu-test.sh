@@ -23,8 +23,10 @@
 #                  movable_1g=1": the guest's operator opts in to 1 GiB
 #                  pages from ZONE_MOVABLE, which is all the guest has
 #                  above 4 GiB; selftests/place_1g_test turns it off and on)
-#   TEST_TIMEOUT   seconds per test binary inside the guest (default 300)
-#   QEMU_TIMEOUT   seconds for the whole QEMU run (default 900)
+#   TEST_TIMEOUT   seconds per test binary inside the guest (default 300;
+#                  arm64 600)
+#   QEMU_TIMEOUT   seconds for the whole QEMU run (default 900; arm64 2700:
+#                  TCG emulates a foreign architecture more slowly)
 #   TESTS          run only these test binaries (space separated names)
 #   STRESS_CALLS   system calls stress_test makes (default: its own, a
 #                  million)
@@ -41,7 +43,12 @@
 #                  the top GiB; with 3 GiB movable (a 6 GiB guest), growth
 #                  after mm_interaction_test found no GiB on 6.1
 #   QEMU_APPEND    more kernel command line arguments
-#   KERNEL_IMAGE   kernel to boot (default /boot/vmlinuz-KVER)
+#   KERNEL_IMAGE   kernel to boot (default /boot/vmlinuz-KVER; for arm64
+#                  the image of scripts/extra-kernels.sh --image KVER)
+#   ARCH           the guest's architecture, x86_64 or arm64 (default:
+#                  arm64 for a KVER ending in -arm64): arm64 boots
+#                  qemu-system-aarch64 -M virt, kernel console on the PL011
+#                  (ttyAMA0), TAP on a virtio console (hvc0)
 #   ACLMEM_KO, SELFTEST_DIR, GUEST_MODULES  passed on to scripts/mkinitramfs.sh
 #   RUN_NAME       name of this run's logs and initramfs (default KVER), so
 #                  that runs for one kernel side by side keep apart
@@ -49,9 +56,11 @@
 set -euo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/qemu-machine.sh
+. "$TOP/scripts/qemu-machine.sh"
 ACLMEM_PARAMS=${ACLMEM_PARAMS:-pool_2m=8 pool_1g=1 movable_1g=1}
-TEST_TIMEOUT=${TEST_TIMEOUT:-300}
-QEMU_TIMEOUT=${QEMU_TIMEOUT:-900}
+TEST_TIMEOUT=${TEST_TIMEOUT:-}
+QEMU_TIMEOUT=${QEMU_TIMEOUT:-}
 QEMU_MEM=${QEMU_MEM:-8G}
 QEMU_SMP=${QEMU_SMP:-2}
 QEMU_NODES=${QEMU_NODES:-1}
@@ -126,7 +135,8 @@ numa_args() {
 
 run_qemu() {
 	local initrd=$1 append
-	append="console=ttyS0 panic=-1 loglevel=7 printk.devkmsg=on"
+	qemu_machine "$ARCH" "$CONSOLE" "$TAPLOG"
+	append="console=$CONSOLE_TTY panic=-1 loglevel=7 printk.devkmsg=on"
 	# TCG runs each vCPU as a host thread: on a busy shared host one can
 	# stand still for seconds, and the guest counts that time as its own.
 	# A 26 s "soft lockup" in a test that moves a GiB of pages (seen twice
@@ -134,13 +144,7 @@ run_qemu() {
 	# the watchdog still reports a CPU held for 110 s, and RCU one that
 	# holds a grace period for 100 s (as syzkaller boots TCG guests).
 	append+=" watchdog_thresh=55 rcupdate.rcu_cpu_stall_timeout=100"
-	# The kernel's boot check that the timer interrupt arrives through the
-	# IO-APIC times a few ticks; on a busy host it can fail, and the kernel
-	# then routes the timer through the 8259. In the one boot where that
-	# was seen (a loaded host) every write to the second serial line (the
-	# TAP stream) stalled for 150 s and its output was lost. The check is
-	# for broken boards, not for QEMU.
-	append+=" no_timer_check"
+	append+="${MACHINE_APPEND:+ $MACHINE_APPEND} aclmemtest.tap=$OUT_TTY"
 	append+=" brd.rd_nr=1 brd.rd_size=8192"
 	append+=" aclmemtest.params=$(commas "$ACLMEM_PARAMS")"
 	append+=" aclmemtest.timeout=$TEST_TIMEOUT"
@@ -160,13 +164,12 @@ run_qemu() {
 	# cache, which the kernel warns about when they are on two nodes.
 	local smp=$QEMU_SMP
 	[ "$QEMU_NODES" -lt 2 ] || smp+=",sockets=$QEMU_SMP,cores=1,threads=1"
-	local cmd=(timeout "$QEMU_TIMEOUT" qemu-system-x86_64
-		-accel tcg -cpu max -m "$QEMU_MEM" -smp "$smp"
+	local cmd=(timeout "$QEMU_TIMEOUT" "${QEMU_MACHINE[@]}"
+		-accel tcg -m "$QEMU_MEM" -smp "$smp"
 		"${numa[@]}"
 		-nodefaults -display none -no-reboot
 		-kernel "$KERNEL_IMAGE" -initrd "$initrd"
 		-append "$append"
-		-serial "file:$CONSOLE" -serial "file:$TAPLOG"
 		-monitor none)
 	echo "  QEMU    $KVER (timeout ${QEMU_TIMEOUT}s)"
 	echo "  + $(quote "${cmd[@]}")"
@@ -369,7 +372,15 @@ main() {
 	mkdir -p "$logdir"
 	rm -f "$counts" "$results"
 
-	KERNEL_IMAGE=${KERNEL_IMAGE:-/boot/vmlinuz-$KVER}
+	ARCH=$(guest_arch "$KVER")
+	export ARCH
+	if [ "$ARCH" = arm64 ]; then
+		QEMU_TIMEOUT=${QEMU_TIMEOUT:-2700}
+		TEST_TIMEOUT=${TEST_TIMEOUT:-600}
+	fi
+	QEMU_TIMEOUT=${QEMU_TIMEOUT:-900}
+	TEST_TIMEOUT=${TEST_TIMEOUT:-300}
+	KERNEL_IMAGE=${KERNEL_IMAGE:-$(guest_kernel "$KVER" "$ARCH")}
 	if [ ! -e "$KERNEL_IMAGE" ]; then
 		echo "$0: $KERNEL_IMAGE missing" >&2
 		exit 1

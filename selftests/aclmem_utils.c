@@ -5,6 +5,8 @@
 #define ACLMEM_UTILS_NO_HARNESS
 #include "aclmem_utils.h"
 
+#include <sys/utsname.h>
+
 struct aclmem_tracked_map aclmem_maps[ACLMEM_MAX_TRACKED];
 pid_t aclmem_kids[ACLMEM_MAX_TRACKED];
 
@@ -16,6 +18,38 @@ int aclmem_pool_index(__u64 page_size)
 const char *aclmem_ps_name(__u64 page_size)
 {
 	return page_size == SZ_1G ? "1G" : page_size == SZ_2M ? "2M" : "?";
+}
+
+/*
+ * The largest entries a driver's VM_PFNMAP mapping gets (measured, see
+ * the README's limits):
+ *   machine   2 MiB page   1 GiB page
+ *   x86_64    PMD          PUD
+ *   aarch64   PMD          PMDs (no PUD pfn-maps in arm64 kernels)
+ * Any other machine is expected to map each page with one entry, as on
+ * x86_64.
+ */
+__u64 aclmem_entry_size(__u64 page_size)
+{
+	static int arm64 = -1;
+	struct utsname u;
+
+	if (arm64 < 0)
+		arm64 = !uname(&u) && !strcmp(u.machine, "aarch64");
+	return arm64 && page_size == SZ_1G ? SZ_2M : page_size;
+}
+
+int aclmem_entry_index(__u64 entry_size)
+{
+	return entry_size == SZ_1G ? 2 : entry_size == SZ_2M ? 1 : 0;
+}
+
+void aclmem_entry_faults(__u64 page_size, __u64 len, __u64 out[3])
+{
+	__u64 entry = aclmem_entry_size(page_size);
+
+	out[0] = out[1] = out[2] = 0;
+	out[aclmem_entry_index(entry)] = len / entry;
 }
 
 int aclmem_open(void)

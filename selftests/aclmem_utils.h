@@ -67,6 +67,23 @@ int aclmem_pool_index(__u64 page_size);
 
 const char *aclmem_ps_name(__u64 page_size);
 
+/*
+ * The entry size (SZ_2M or SZ_1G) a page of @page_size bytes is
+ * mapped with on this machine and kernel: the largest the kernel lets
+ * aclmem insert (table in aclmem_utils.c). A test that expects it fails
+ * when the module maps smaller than that.
+ */
+__u64 aclmem_entry_size(__u64 page_size);
+
+/*
+ * The faults that map @len bytes of @page_size pages once, one fault per
+ * entry, as {4 KiB, 2 MiB, 1 GiB} (QUERY's out_faults_pte/pmd/pud).
+ */
+void aclmem_entry_faults(__u64 page_size, __u64 len, __u64 out[3]);
+
+/* Index of @entry_size (SZ_4K, SZ_2M or SZ_1G) in such an array. */
+int aclmem_entry_index(__u64 entry_size);
+
 int aclmem_open(void);
 
 /* ------------------------------------------------------------------ */

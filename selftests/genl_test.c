@@ -1168,6 +1168,10 @@ TEST_F_TIMEOUT(genl, export_stall_blocks_nobody, 120)
 		TH_LOG("userfaultfd: %s", strerror(errno));
 	}
 	ASSERT_EQ(0, ioctl(uffd, UFFDIO_API, &api));
+	if (!(api.features & UFFD_FEATURE_PAGEFAULT_FLAG_WP)) {
+		close(uffd);
+		SKIP(return, "no userfaultfd write-protect in this kernel");
+	}
 	page = mmap(NULL, SZ_4K, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, page);

@@ -134,10 +134,15 @@ static struct aclmem_query mm_query(struct mm_ctx *c)
 	return q;
 }
 
-/* Faults of the size of the handle's pages (PMD for 2 MiB, PUD for 1 GiB). */
+/*
+ * Faults of the entry size the handle's pages are mapped with here
+ * (aclmem_entry_size(): PMD for 2 MiB and PUD for 1 GiB on x86_64).
+ */
 static __u64 huge_faults(const struct aclmem_query *q, __u64 ps)
 {
-	return ps == SZ_1G ? q->out_faults_pud : q->out_faults_pmd;
+	__u64 f[3] = { q->out_faults_pte, q->out_faults_pmd, q->out_faults_pud };
+
+	return f[aclmem_entry_index(aclmem_entry_size(ps))];
 }
 
 /* Is [p, p + len) mapped at all? (mincore fails with ENOMEM on a hole) */
