@@ -325,18 +325,15 @@ qemu_suite() {
 	fi
 }
 
-# The tests that need two NUMA nodes (selftests/numa_*_test.c), which the
-# one-node legs leave out: one short run of them alone on a two-node guest
-# (6.12 only, no 1 GiB pool), logs in build/logs/KVER-numa2/.
+# The tests that need two NUMA nodes (scripts/qemu-test.sh --numa-tests),
+# which the one-node legs leave out: one short run of them alone on a
+# two-node guest (6.12 only, no 1 GiB pool), logs in
+# build/logs/KVER-numa2/.
 numa_suite() {
-	local kver=$1 tests=() path
-	for path in "$TOP"/selftests/numa_*_test.c; do
-		[ -e "$path" ] || continue
-		path=${path##*/}
-		tests+=("${path%.c}")
-	done
-	[ "${#tests[@]}" -gt 0 ] || return 0
-	QEMU_NODES=2 TESTS="${tests[*]}" ACLMEM_PARAMS="pool_2m=8 pool_1g=0" \
+	local kver=$1 tests
+	tests=$("$TOP/scripts/qemu-test.sh" --numa-tests)
+	[ -n "$tests" ] || return 0
+	QEMU_NODES=2 TESTS="$tests" ACLMEM_PARAMS="pool_2m=8 pool_1g=0" \
 		MOVABLECORE='' qemu_suite "$kver" "$kver-numa2"
 }
 

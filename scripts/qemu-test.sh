@@ -33,8 +33,10 @@
 #   QEMU_MEM, QEMU_SMP  guest size (default 8G, 2)
 #   QEMU_NODES     NUMA nodes of the guest (default 1): QEMU_MEM split
 #                  evenly between them, CPU c on node c % QEMU_NODES;
-#                  the numa_*_test binaries need two or more and are left
-#                  out of a one-node run (the results say so)
+#                  the numa_* tests (selftests, lib/tests and tools/tests;
+#                  "qemu-test.sh --numa-tests" lists them) need two or
+#                  more and are left out of a one-node run (the results
+#                  say so)
 #   MOVABLECORE    the guest's movablecore= (default 5G; empty: none): all
 #                  of the 8 GiB guest above 4 GiB, so that tests growing the
 #                  1 GiB pool mid-run find a GiB however fragmented the rest
@@ -79,7 +81,7 @@ SPLATS+='|: bad (pgd|p4d|pud|pmd) |detected stall'
 BENIGN='RCU lockdep checking is enabled'
 
 usage() {
-	echo "usage: $0 KVER" >&2
+	echo "usage: $0 KVER | --numa-tests" >&2
 	exit 2
 }
 
@@ -99,13 +101,20 @@ commas() {
 	echo "$*" | tr ' ' ','
 }
 
-# The test binaries that need two NUMA nodes (selftests/numa_*_test.c).
+# The tests that need two NUMA nodes, by their names in the guest's /tests:
+# selftests/numa_*_test.c, lib/tests/numa_*_test.c (acl_numa_*_test) and
+# tools/tests/numa_*_test.sh.
 numa_tests() {
-	local path
-	for path in "$TOP"/selftests/numa_*_test.c; do
+	local path name
+	for path in "$TOP"/selftests/numa_*_test.c \
+		"$TOP"/lib/tests/numa_*_test.c "$TOP"/tools/tests/numa_*_test.sh; do
 		[ -e "$path" ] || continue
-		path=${path##*/}
-		echo "${path%.c}"
+		name=${path##*/}
+		case $path in
+		*.sh) echo "$name" ;;
+		*/lib/tests/*) echo "acl_${name%.c}" ;;
+		*) echo "${name%.c}" ;;
+		esac
 	done
 }
 
@@ -363,6 +372,11 @@ scan_console() {
 
 main() {
 	[ $# -eq 1 ] || usage
+	if [ "$1" = --numa-tests ]; then
+		numa_tests | tr '\n' ' '
+		echo
+		return
+	fi
 	KVER=$1
 	local logdir=$TOP/build/logs/${RUN_NAME:-$KVER}
 	local initrd=$TOP/build/initramfs/${RUN_NAME:-$KVER}.cpio.gz

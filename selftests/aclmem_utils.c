@@ -499,6 +499,17 @@ int aclmem_read_line(const char *path, char *buf, size_t len)
 	return rc;
 }
 
+int aclmem_node_first_cpu(int nid)
+{
+	char path[96], line[256];
+
+	snprintf(path, sizeof(path), "/sys/devices/system/node/node%d/cpulist",
+		 nid);
+	if (aclmem_read_line(path, line, sizeof(line)) || !line[0])
+		return -1;
+	return atoi(line);
+}
+
 long long aclmem_read_number(const char *path)
 {
 	char buf[32];

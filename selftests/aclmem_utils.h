@@ -443,6 +443,9 @@ int aclmem_read_file(const char *path, char *buf, size_t len);
 /* The first line of @path, without its newline. */
 int aclmem_read_line(const char *path, char *buf, size_t len);
 
+/* The first CPU of NUMA node @nid, or -1. */
+int aclmem_node_first_cpu(int nid);
+
 /* A number from the first line of @path, or -errno (-EIO if empty). */
 long long aclmem_read_number(const char *path);
 

@@ -59,18 +59,6 @@ static long long node_free_kb(int nid)
 	return pages * 4;
 }
 
-/* The first CPU of node @nid, or -1. */
-static int node_first_cpu(int nid)
-{
-	char path[96], line[256];
-
-	snprintf(path, sizeof(path), "/sys/devices/system/node/node%d/cpulist",
-		 nid);
-	if (aclmem_read_line(path, line, sizeof(line)) || !line[0])
-		return -1;
-	return atoi(line);
-}
-
 /* The highest online node (0 if only one). */
 static int last_online_node(void)
 {
@@ -213,7 +201,7 @@ FIXTURE_SETUP(numa)
 	ASSERT_LT(0, self->b) {
 		TH_LOG("one NUMA node: boot with QEMU_NODES=2");
 	}
-	self->cpu = node_first_cpu(self->a);
+	self->cpu = aclmem_node_first_cpu(self->a);
 	ASSERT_LE(0, self->cpu);
 	if (variant->how == HOW_CPUSET) {
 		self->cgroup = true;
