@@ -380,6 +380,19 @@ struct aclmem_unexport {
  * access asked for where the table was mapped both ways, else for the
  * direction it was mapped for. Where devices and CPU are coherent (x86)
  * that costs nothing.
+ *
+ * On arm64 a device that is not DMA-coherent gets the cache maintenance
+ * through the DMA API: dma_map_sgtable() cleans the pages to the point of
+ * coherency, so the zeroes the pool wrote and the CPU's writes reach the
+ * device; the start of DMA_BUF_IOCTL_SYNC invalidates for the CPU, its
+ * end cleans for the device. Every CPU mapping of the pages (the linear
+ * map the module zeroes through, the userspace mappings, the vmap) is
+ * Normal cacheable memory, so no two aliases differ in their attributes.
+ * Checked in Debian's 6.1 and 6.12 arm64 sources (dma-direct's
+ * arch_sync_dma_for_cpu/for_device run for a device whose dma_coherent is
+ * false, as for vgem's, which has no firmware node) and run by
+ * dmabuf_import_test under both kernels. TCG models no caches, so no test
+ * here can see a missing clean or invalidate.
  */
 
 /**
