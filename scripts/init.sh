@@ -50,8 +50,9 @@ kmsg() {
 	echo "aclmem-test: $*" > /dev/kmsg
 }
 
+# The TAP stream: fd 3, open on $TAP from load_modules on.
 tap() {
-	echo "$*" > "$TAP"
+	echo "$*" >&3
 }
 
 mount_filesystems() {
@@ -103,7 +104,15 @@ tap_step() {
 load_modules() {
 	load_image_modules log
 	[ -b /dev/ram0 ] || log "no /dev/ram0 (brd missing?)"
-	open_out_tty "$TAP" || log "no $TAP: the TAP stream is lost"
+	# Held open for the whole run: a serial port that every test opened
+	# and closed again was shut down and started up each time, and once
+	# lost the line written right after a test (its exit marker).
+	if open_out_tty "$TAP"; then
+		exec 3> "$TAP"
+	else
+		log "no $TAP: the TAP stream goes to the console"
+		exec 3> /dev/console
+	fi
 }
 
 load_aclmem() {
@@ -150,7 +159,7 @@ run_test() {
 	kmsg "start $name"
 	tap "# aclmem-run: $name"
 	start=$(uptime_s)
-	(cd /tmp && timeout "$TIMEOUT" "/tests/$name") > "$TAP" 2>&1
+	(cd /tmp && exec timeout "$TIMEOUT" "/tests/$name") >&3 2>&1 3>&-
 	rc=$?
 	tap "# aclmem-exit: $name $rc $(($(uptime_s) - start))"
 	kmsg "end $name rc=$rc"
@@ -237,6 +246,8 @@ main() {
 	sync
 	kmsg "done"
 	tap "# aclmem-done"
+	# the last close waits until the port has sent what it holds
+	exec 3>&-
 	log "done, powering off"
 	sleep 1
 	poweroff -f
