@@ -18,7 +18,11 @@
 #include "aclmem_utils.h"
 #include "common/node_pools.h"
 
-/* Handles the exhaustion of node 0 may take (64 MiB, then 2 MiB ones). */
+/*
+ * Handles the exhaustion of node 0 may take (64 MiB, then 2 MiB ones):
+ * about 4 GiB, half a minute under TCG on a quiet host, hence the
+ * timeouts of ACLMEM_1G_TIMEOUT.
+ */
 #define MAX_HOG		4096
 
 FIXTURE(pools) {
@@ -78,7 +82,7 @@ FIXTURE_TEARDOWN(pools)
 	EXPECT_EQ((a).failed, (b).failed);				\
 } while (0)
 
-TEST_F(pools, alloc_on_node_1)
+TEST_F_TIMEOUT(pools, alloc_on_node_1, ACLMEM_1G_TIMEOUT)
 {
 	struct aclmem_pool_stats mid[ACLMEM_TEST_MAX_NODES];
 	struct aclmem_pool_stats end[ACLMEM_TEST_MAX_NODES];
@@ -109,7 +113,7 @@ TEST_F(pools, alloc_on_node_1)
 	EXPECT_NODE_SAME(b[0], end[0]);
 }
 
-TEST_F(pools, node_any_takes_other_pool_when_own_is_empty)
+TEST_F_TIMEOUT(pools, node_any_takes_other_pool_when_own_is_empty, ACLMEM_1G_TIMEOUT)
 {
 	struct aclmem_pool_stats e[ACLMEM_TEST_MAX_NODES];
 	struct aclmem_pool_stats a[ACLMEM_TEST_MAX_NODES];
@@ -135,7 +139,7 @@ TEST_F(pools, node_any_takes_other_pool_when_own_is_empty)
 	ASSERT_EQ(0, _aclmem_free(self->fd, h));
 }
 
-TEST_F(pools, node_any_falls_back_when_node_0_is_full)
+TEST_F_TIMEOUT(pools, node_any_falls_back_when_node_0_is_full, ACLMEM_1G_TIMEOUT)
 {
 	struct aclmem_pool_stats full[ACLMEM_TEST_MAX_NODES];
 	struct aclmem_pool_stats a[ACLMEM_TEST_MAX_NODES];
