@@ -376,8 +376,7 @@ scan_console() {
 main() {
 	[ $# -eq 1 ] || usage
 	if [ "$1" = --numa-tests ]; then
-		numa_tests | tr '\n' ' '
-		echo
+		numa_tests | paste -s -d ' ' -
 		return
 	fi
 	KVER=$1
